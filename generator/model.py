@@ -1,0 +1,254 @@
+"""Typed models of catalogue entries.
+
+Values arrive from `reader` as text; the field types here decide what the text
+means and say in Chinese what is wrong when it means nothing.  Unknown fields
+are forbidden so that a misspelt field is an error, not silently ignored.
+Checks that need more than one field or more than one entry live in `catalog`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from . import vocab
+
+# Baoji's bounding box, generously: the city spans roughly 33.6–35.1°N, 106.3–108.1°E.
+BAOJI_LAT = (33.5, 35.2)
+BAOJI_LNG = (106.2, 108.2)
+
+
+def _fail(message: str, hint: str = "") -> PydanticCustomError:
+    return PydanticCustomError("lvyin", "{message}", {"message": message, "hint": hint})
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail("应为一段文字", "请直接写文字；列表或多层结构不能用在这里")
+    value = value.strip()
+    if not value:
+        raise _fail("不能为空", "请填写内容，或删除这个字段")
+    return value
+
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00a0\u3000]")
+
+
+def _id(value: Any) -> str:
+    value = _text(value)
+    if _INVISIBLE.search(value):
+        raise _fail("编号中含有看不见的字符（零宽空格或全角空格）", "请删除后重新用英文输入法输入")
+    if not _ID.fullmatch(value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        hint = "编号只能用小写英文字母、数字和连字符“-”，例如 weibin-library"
+        if suggestion and suggestion != value:
+            hint += f"；您是不是想写“{suggestion}”"
+        raise _fail(f"“{value}”不是有效的编号", hint)
+    return value
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LOOSE_DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
+
+
+def _date(value: Any) -> date:
+    value = _text(value)
+    found = _DATE.fullmatch(value)
+    if not found:
+        loose = _LOOSE_DATE.fullmatch(value)
+        right = f"{int(loose[1]):04d}-{int(loose[2]):02d}-{int(loose[3]):02d}" if loose else "2026-12-05"
+        raise _fail(f"日期“{value}”的写法不对", f"请写成 年-月-日，例如 {right}")
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        raise _fail(f"“{value}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）") from None
+
+
+_TIME = re.compile(r"(\d{1,2})[:：](\d{2})")
+
+
+def _time(value: Any) -> time:
+    value = _text(value)
+    found = _TIME.fullmatch(value)
+    if not found:
+        raise _fail(f"时间“{value}”的写法不对", "请写成 时:分（24 小时制），例如 14:30")
+    hour, minute = int(found[1]), int(found[2])
+    if hour > 23 or minute > 59:
+        raise _fail(f"“{value}”不是有效的时间", "小时为 0–23，分钟为 00–59，例如 19:30")
+    return time(hour, minute)
+
+
+def _url(schemes: tuple[str, ...]):
+    def check(value: Any) -> str:
+        value = _text(value)
+        if not any(value.lower().startswith(s) for s in schemes) or re.search(r"\s", value):
+            allowed = "、".join(s.rstrip("/:") for s in schemes)
+            raise _fail(f"“{value}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
+        return value
+    return check
+
+
+def _count(value: Any) -> int:
+    value = _text(value)
+    if not re.fullmatch(r"\d{1,6}", value):
+        raise _fail(f"“{value}”不是一个人数", "请写一个整数，例如 60")
+    return int(value)
+
+
+def _coordinate(value: Any) -> float:
+    value = _text(value)
+    if not re.fullmatch(r"-?\d{1,3}(\.\d{1,10})?", value):
+        raise _fail(f"“{value}”不是有效的坐标数字", "请写十进制度数，例如 34.3619")
+    number = float(value)
+    if not math.isfinite(number):  # pragma: no cover - the pattern already excludes it
+        raise _fail("坐标不是有限的数字")
+    return number
+
+
+def _ages(value: Any) -> str:
+    value = _text(value)
+    if not re.fullmatch(r"\d{1,2}-\d{1,2}", value) or int(value.split("-")[0]) > int(value.split("-")[1]):
+        raise _fail(f"年龄范围“{value}”的写法不对", "请写成 最小-最大 周岁，例如 6-15")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Id = Annotated[str, BeforeValidator(_id)]
+Day = Annotated[date, BeforeValidator(_date)]
+Clock = Annotated[time, BeforeValidator(_time)]
+WebUrl = Annotated[str, BeforeValidator(_url(("https://", "http://")))]
+ContactUrl = Annotated[str, BeforeValidator(_url(("https://", "http://", "tel:", "mailto:")))]
+Count = Annotated[int, BeforeValidator(_count)]
+Coordinate = Annotated[float, BeforeValidator(_coordinate)]
+Ages = Annotated[str, BeforeValidator(_ages)]
+Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id = Field(title="编号", description="小写英文字母、数字和“-”，成为网址的一部分，发布后不能再改")
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: Coordinate = Field(title="纬度", description="北纬，宝鸡约 33.6–35.1")
+    lng: Coordinate = Field(title="经度", description="东经，宝鸡约 106.3–108.1")
+    crs: Literal["wgs84", "gcj02", "bd09"] = Field("gcj02", title="坐标系", description="高德、腾讯地图取点为 gcj02（默认），百度为 bd09，GPS 为 wgs84")
+
+
+class District(Entry):
+    name: Text = Field(title="名称", description="例如 渭滨区")
+    kind: Literal["区", "县", "功能区"] = Field(title="类型")
+    description: Text | None = Field(None, title="简介")
+
+
+class Topic(Entry):
+    name: Text = Field(title="名称")
+    description: Text = Field(title="说明")
+
+
+class Series(Entry):
+    title: Text = Field(title="系列名称")
+    organizer: Text = Field(title="主办单位")
+    description: Text = Field(title="简介", description="可用有限的 Markdown")
+
+
+class Private(BaseModel):
+    """Kept for the pool's administrators; never published."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    phone: Text | None = Field(None, title="手机")
+    email: Text | None = Field(None, title="邮箱")
+    id_number: Text | None = Field(None, title="身份证号")
+    notes: Text | None = Field(None, title="备注")
+
+
+class Lecturer(Entry):
+    name: Text = Field(title="姓名")
+    title: Text = Field(title="职称/职务")
+    organization: Text = Field(title="工作单位")
+    level: Literal["city", "county"] = Field(title="级别", description="city 市级讲师团，county 县区讲师团")
+    district: Id | None = Field(None, title="所属县区", description="县区讲师团成员必填，填县区编号")
+    topics: list[Id] = Field(default_factory=list, title="擅长主题", description="主题编号列表")
+    bio: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
+    photo: Text | None = Field(None, title="照片", description="catalog/ 或 content/ 下的图片路径")
+    private: Private | None = Field(None, title="内部信息", description="电话、邮箱、身份证号、备注：只供管理员使用，永不发布")
+
+
+class Place(Entry):
+    name: Text = Field(title="名称")
+    district: Id = Field(title="所在县区")
+    address: Text = Field(title="地址")
+    location: Location | None = Field(None, title="坐标")
+    description: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
+
+
+class Venue(Place):
+    kind: Literal[tuple(vocab.VENUE_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
+    hours: Text | None = Field(None, title="开放时间")
+    admission: Literal["free", "discount", "paid"] = Field(title="门票", description="free 免费，discount 优惠，paid 收费")
+    admission_note: Text | None = Field(None, title="门票说明")
+    phone: Text | None = Field(None, title="咨询电话", description="单位公开电话")
+    url: WebUrl | None = Field(None, title="网址")
+    audiences: list[Audience] = Field(default_factory=list, title="适合人群")
+
+
+class Base(Place):
+    kind: Literal[tuple(vocab.BASE_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
+    operator: Text | None = Field(None, title="运营单位")
+    ages: Ages | None = Field(None, title="适合年龄", description="例如 6-15")
+    capacity: Count | None = Field(None, title="单次接待人数")
+    booking: Text | None = Field(None, title="预约方式")
+    programs: list[Text] = Field(default_factory=list, title="实践项目")
+    phone: Text | None = Field(None, title="咨询电话")
+
+
+class Station(Place):
+    kind: Literal[tuple(vocab.STATION_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
+    street: Text = Field(title="街道/镇")
+    host: Text = Field(title="依托单位", description="社区居委会、村委会或学校")
+    phone: Text | None = Field(None, title="咨询电话")
+    hours: Text | None = Field(None, title="服务时间")
+
+
+class Lecture(Entry):
+    title: Text = Field(title="标题")
+    date: Day = Field(title="日期", description="年-月-日，例如 2026-12-05")
+    start: Clock = Field(title="开始时间", description="时:分，例如 14:30")
+    end: Clock = Field(title="结束时间", description="时:分，例如 16:00")
+    lecturers: list[Id] = Field(default_factory=list, title="主讲人", description="讲师编号列表")
+    venue: Id | None = Field(None, title="地点", description="场馆、基地或站点的编号；纯线上讲座可不填")
+    format: Literal["offline", "online", "hybrid"] = Field("offline", title="形式")
+    online_url: WebUrl | None = Field(None, title="线上观看链接")
+    audiences: list[Audience] = Field(default_factory=list, title="适合人群")
+    topics: list[Id] = Field(default_factory=list, title="主题")
+    series: Id | None = Field(None, title="所属系列")
+    organizer: Text = Field(title="责任单位", description="例如 市妇联")
+    registration: Text | None = Field(None, title="报名方式", description="文字或链接")
+    capacity: Count | None = Field(None, title="名额")
+    status: Literal["scheduled", "cancelled", "postponed", "done"] = Field("scheduled", title="状态")
+    status_note: Text | None = Field(None, title="状态说明", description="取消或延期的原因、新的时间")
+    replay: WebUrl | None = Field(None, title="回放链接")
+    description: Text | None = Field(None, title="内容介绍", description="可用有限的 Markdown")
+
+
+# Catalogue kinds: (folder or file, model, id space).
+KINDS: dict[str, type[Entry]] = {
+    "district": District,
+    "topic": Topic,
+    "series": Series,
+    "lecturer": Lecturer,
+    "venue": Venue,
+    "base": Base,
+    "station": Station,
+    "lecture": Lecture,
+}
