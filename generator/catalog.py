@@ -10,7 +10,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -57,27 +57,55 @@ class Catalog:
     lectures: dict[str, Lecture]
     sources: dict[tuple[str, str], Source] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        self.places: dict[str, Place] = {**self.venues, **self.bases, **self.stations}
-        by_time = sorted(self.lectures.values(), key=lecture_order)
-        self.lectures_in_order: list[Lecture] = by_time
-        self.lectures_by_lecturer = _group(by_time, lambda l: l.lecturers)
-        self.lectures_by_place = _group(by_time, lambda l: [l.venue] if l.venue else [])
-        self.lectures_by_topic = _group(by_time, lambda l: l.topics)
-        self.lectures_by_series = _group(by_time, lambda l: [l.series] if l.series else [])
-        self.lectures_by_audience = _group(by_time, lambda l: l.audiences)
-        self.lectures_by_district = _group(by_time, lambda l: [self.district_of(l)] if self.district_of(l) else [])
-        self.lecturers_by_topic = _group(sorted(self.lecturers.values(), key=lambda p: p.id), lambda p: p.topics)
-        self.places_by_district = _group(self.places.values(), lambda p: [p.district])
-        self.lecturers_by_district = _group(self.lecturers.values(), lambda p: [p.district] if p.district else [])
+    # Backlinks are derived on first use, after the checks have passed.
+    @cached_property
+    def places(self) -> dict[str, Place]:
+        return {**self.venues, **self.bases, **self.stations}
+
+    @cached_property
+    def lectures_in_order(self) -> list[Lecture]:
+        return sorted(self.lectures.values(), key=lecture_order)
+
+    @cached_property
+    def lectures_by_lecturer(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: l.lecturers)
+
+    @cached_property
+    def lectures_by_place(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: [l.venue] if l.venue else [])
+
+    @cached_property
+    def lectures_by_topic(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: l.topics)
+
+    @cached_property
+    def lectures_by_series(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: [l.series] if l.series else [])
+
+    @cached_property
+    def lectures_by_audience(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: l.audiences)
+
+    @cached_property
+    def lectures_by_district(self) -> dict[str, list[Lecture]]:
+        return _group(self.lectures_in_order, lambda l: [self.places[l.venue].district] if l.venue else [])
+
+    @cached_property
+    def lecturers_by_topic(self) -> dict[str, list[Lecturer]]:
+        return _group(sorted(self.lecturers.values(), key=lambda p: p.id), lambda p: p.topics)
+
+    @cached_property
+    def lecturers_by_district(self) -> dict[str, list[Lecturer]]:
+        return _group(sorted(self.lecturers.values(), key=lambda p: p.id), lambda p: [p.district] if p.district else [])
+
+    @cached_property
+    def places_by_district(self) -> dict[str, list[Place]]:
+        return _group(sorted(self.places.values(), key=lambda p: p.id), lambda p: [p.district])
 
     def place_kind(self, place_id: str) -> str:
         if place_id in self.venues:
             return "venue"
         return "base" if place_id in self.bases else "station"
-
-    def district_of(self, lecture: Lecture) -> str | None:
-        return self.places[lecture.venue].district if lecture.venue else None
 
 
 def lecture_order(lecture: Lecture) -> tuple:
@@ -364,7 +392,3 @@ def load_catalog(root: Path | str) -> Catalog:
     if problems:
         raise CatalogInvalid(problems)
     return catalog
-
-
-def lecture_start(lecture: Lecture) -> datetime:
-    return datetime.combine(lecture.date, lecture.start)

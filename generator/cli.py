@@ -1,0 +1,183 @@
+"""`lvyin`: validate the catalogue, build or serve the site, write the Markdown.
+
+User errors print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
+traceback.  `build` and `generate` write into a new folder next to the target
+and swap it in only when everything succeeded, so a failed build leaves the
+previous output untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .build_date import build_date
+from .catalog import load_catalog
+from .pages import SiteCollision, plan_pages
+from .problems import CatalogInvalid
+from .render import render_page
+
+DEFAULT_CONFIG = "mkdocs.yml"
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CatalogInvalid as error:
+        print(error.report(), file=sys.stderr)
+    except (UserError, SiteCollision) as error:
+        print(f"错误: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lvyin", description="宝鸡市家庭教育公益大讲堂网站：检查目录数据、生成和预览网站。")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def command(name: str, help_text: str, run) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--catalog", default="catalog", help="目录数据文件夹（默认 catalog/）")
+        sub.set_defaults(run=run)
+        return sub
+
+    command("validate", "检查目录数据，列出全部错误", _validate)
+    build = command("build", "检查数据并生成网站（含搜索索引）", _build)
+    build.add_argument("--site-dir", default="site", help="网站输出文件夹（默认 site/）")
+    serve = command("serve", "在本机预览网站，修改数据后自动刷新", _serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    generate = command("generate", "只生成 Markdown 页面（供其他网站引擎使用）", _generate)
+    generate.add_argument("--out", required=True, help="输出文件夹")
+    generate.add_argument("--content", default="content", help="手写页面文件夹，一并复制（默认 content/）")
+    for sub in (build, serve, generate):
+        sub.add_argument("--today", help="以哪一天为“今天”区分近期和往期（年-月-日；默认取 SOURCE_DATE_EPOCH 或最近一次提交的日期）")
+    for sub in (build, serve):
+        sub.add_argument("--config", default=DEFAULT_CONFIG, help="MkDocs 配置文件（默认 mkdocs.yml）")
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog)
+    print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
+          f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个。")
+    return 0
+
+
+@contextlib.contextmanager
+def _plugin_settings(args: argparse.Namespace) -> Iterator[None]:
+    """The MkDocs plugin reads the catalogue folder and build date from these (see mkdocs.yml)."""
+    saved = {k: os.environ.get(k) for k in ("LVYIN_CATALOG", "LVYIN_TODAY")}
+    os.environ["LVYIN_CATALOG"] = str(Path(args.catalog).resolve())
+    if args.today:
+        os.environ["LVYIN_TODAY"] = args.today
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _swap_in(target: Path) -> Iterator[Path]:
+    """Yield a fresh folder beside `target`; on success it replaces `target`."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        yield fresh
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(old / target.name)
+    fresh.rename(target)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_config(args: argparse.Namespace) -> None:
+    if not Path(args.config).is_file():
+        raise UserError(f"找不到 MkDocs 配置文件 {args.config}，请在项目根目录运行，或用 --config 指定")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _check_config(args)
+    load_catalog(args.catalog)  # report catalogue errors in the editors' format before MkDocs starts
+    _quiet_mkdocs()
+    site_dir = Path(args.site_dir)
+    with _plugin_settings(args):
+        try:
+            with _swap_in(site_dir) as fresh:
+                config = load_config(args.config, site_dir=str(fresh), strict=True)
+                mkdocs_build(config)
+        except MkDocsException as error:
+            raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
+    print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
+    return 0
+
+
+def _quiet_mkdocs() -> None:
+    """Show MkDocs' warnings and errors (they fail a strict build), not its chatter."""
+    import logging
+
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _check_config(args)
+    load_catalog(args.catalog)
+    _quiet_mkdocs()
+    with _plugin_settings(args):
+        try:
+            serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True)
+        except MkDocsException as error:
+            raise UserError(str(error)) from None
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    catalog_dir = Path(args.catalog)
+    catalog = load_catalog(catalog_dir)
+    pages = plan_pages(catalog, build_date(args.today, catalog_dir))
+    content = Path(args.content)
+    with _swap_in(Path(args.out)) as fresh:
+        if content.is_dir():
+            shutil.copytree(content, fresh, dirs_exist_ok=True)
+        for page in pages:
+            target = fresh / page.path
+            if target.exists():
+                raise UserError(f"{content / page.path} 与自动生成的页面 /{page.url} 冲突，请改名或删除这个手写页面")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render_page(page), encoding="utf-8")
+    print(f"已写出 {len(pages)} 个生成页面到 {args.out}/（连同 {content}/ 的手写页面）。")
+    return 0

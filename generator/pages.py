@@ -1,0 +1,184 @@
+"""The plan of the generated site: which pages exist, at which URL, from what.
+
+Pure: no I/O.  A `Page` names its source path (as a Markdown file of the docs
+tree), its template and the values the template gets.  `plan_pages` knows the
+whole site before anything is rendered, and refuses two pages at one path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import vocab
+from .catalog import Catalog
+from .model import Lecture
+
+# How many past lectures an entry page lists before pointing at the calendar.
+PAST_LIMIT = 30
+HOME_UPCOMING = 8
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # e.g. "lectures/abc.md" → /lectures/abc/
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return page_url(self.path)
+
+
+def page_url(path: str) -> str:
+    """The site URL (directory style, no leading slash) of a docs-tree path."""
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def entry_path(section: str, entry_id: str) -> str:
+    return f"{section}/{entry_id}.md"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Lectures on and after the build date, and the most recent earlier ones."""
+
+    upcoming: list[Lecture]
+    past: list[Lecture]
+    past_total: int
+
+
+def split(lectures: list[Lecture], today: date, limit: int = PAST_LIMIT) -> Split:
+    upcoming = [l for l in lectures if l.date >= today]
+    past = [l for l in lectures if l.date < today]
+    return Split(upcoming, list(reversed(past))[:limit], len(past))
+
+
+class SiteCollision(Exception):
+    pass
+
+
+def plan_pages(catalog: Catalog, today: date) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    c = catalog
+    pages: list[Page] = []
+
+    def add(path: str, template: str, title: str, **context: Any) -> None:
+        pages.append(Page(path, template, title, {"today": today, "catalog": c, **context}))
+
+    months = _months(c.lectures_in_order)
+    upcoming = [l for l in c.lectures_in_order if l.date >= today]
+
+    add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING],
+        upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
+        audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
+
+    for lecture in c.lectures.values():
+        place = c.places.get(lecture.venue) if lecture.venue else None
+        siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
+        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=place,
+            place_kind=c.place_kind(place.id) if place else None,
+            district=c.districts[place.district] if place else None,
+            series=c.series.get(lecture.series) if lecture.series else None,
+            siblings=[s for s in siblings if s.id != lecture.id],
+            upcoming_flag=lecture.date >= today)
+    for person in c.lecturers.values():
+        add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
+            district=c.districts.get(person.district) if person.district else None,
+            lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
+    for kind, section in vocab.PLACE_SECTIONS.items():
+        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        for place in table.values():
+            add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
+                district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
+    for district in c.districts.values():
+        places = c.places_by_district.get(district.id, [])
+        add(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
+            venues=[p for p in places if p.id in c.venues], bases=[p for p in places if p.id in c.bases],
+            stations=[p for p in places if p.id in c.stations],
+            lecturers=c.lecturers_by_district.get(district.id, []),
+            lectures=split(c.lectures_by_district.get(district.id, []), today))
+    for topic in c.topics.values():
+        add(entry_path("topics", topic.id), "topic.md.j2", topic.name, topic=topic,
+            lecturers=c.lecturers_by_topic.get(topic.id, []), lectures=split(c.lectures_by_topic.get(topic.id, []), today))
+    for series in c.series.values():
+        add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
+            sessions=c.lectures_by_series.get(series.id, []))
+    for audience, label in vocab.AUDIENCES.items():
+        add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label,
+            lectures=split(c.lectures_by_audience.get(audience, []), today),
+            venues=[v for v in _sorted(c.venues) if audience in v.audiences or "all" in v.audiences])
+
+    add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming, months=months)
+    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=months,
+        current=today.strftime("%Y-%m"))
+    month_keys = list(months)
+    for i, (month, lectures) in enumerate(months.items()):
+        add(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
+            days=_by_day(lectures), previous=month_keys[i - 1] if i else None,
+            next=month_keys[i + 1] if i + 1 < len(month_keys) else None)
+    add("lecturers/index.md", "lecturers_index.md.j2", "讲师团",
+        city=[p for p in _sorted(c.lecturers, "name") if p.level == "city"],
+        county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
+    for kind, section in vocab.PLACE_SECTIONS.items():
+        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        add(f"{section}/index.md", "places_index.md.j2", vocab.PLACE_LABELS[kind], kind=kind,
+            groups=_group_by_district(c, list(table.values())))
+    add("districts/index.md", "districts_index.md.j2", "区县", districts=_sorted(c.districts),
+        counts={d: len(c.places_by_district.get(d, [])) for d in c.districts},
+        upcoming_counts={d: len([l for l in c.lectures_by_district.get(d, []) if l.date >= today]) for d in c.districts})
+    add("topics/index.md", "topics_index.md.j2", "主题", topics=_sorted(c.topics),
+        counts={t: len(c.lectures_by_topic.get(t, [])) for t in c.topics})
+    add("series/index.md", "series_index.md.j2", "系列课程", series=_sorted(c.series),
+        counts={s: len(c.lectures_by_series.get(s, [])) for s in c.series})
+    add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
+        counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
+
+    _refuse_collisions(pages)
+    return pages
+
+
+def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:
+    return sorted(table.values(), key=lambda e: getattr(e, key))
+
+
+def _months(lectures: list[Lecture]) -> dict[str, list[Lecture]]:
+    months: dict[str, list[Lecture]] = defaultdict(list)
+    for lecture in lectures:
+        months[lecture.date.strftime("%Y-%m")].append(lecture)
+    return dict(months)
+
+
+def _by_day(lectures: list[Lecture]) -> list[tuple[date, list[Lecture]]]:
+    days: dict[date, list[Lecture]] = defaultdict(list)
+    for lecture in lectures:
+        days[lecture.date].append(lecture)
+    return list(days.items())
+
+
+def _month_title(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月讲座"
+
+
+def _group_by_district(c: Catalog, entries: list[Any]) -> list[tuple[Any, list[Any]]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.id):
+        groups[entry.district].append(entry)
+    return [(district, groups[district.id]) for district in c.districts.values() if district.id in groups]
+
+
+def _refuse_collisions(pages: list[Page]) -> None:
+    seen: dict[str, Page] = {}
+    for page in pages:
+        if page.path in seen:
+            raise SiteCollision(f"两个页面要写到同一路径 {page.path}：{seen[page.path].title} 与 {page.title}")
+        seen[page.path] = page

@@ -1,0 +1,83 @@
+"""Render planned pages to Markdown with one Jinja environment.
+
+Data is always passed to templates as values, never pasted into template
+source.  Every value is HTML-escaped on output (autoescape), backticks
+included, and templates place data only inside HTML blocks, so nothing an
+editor types is read as Markdown or HTML by the site engine.  Undefined
+names are errors (StrictUndefined), not empty strings.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from datetime import date, time
+from functools import lru_cache
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import vocab
+from .pages import Page, entry_path, page_url
+from .richtext import render_rich
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(str(escape(value)).replace("`", "&#96;"))
+    return value
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def weekday(day: date) -> str:
+    return "周" + vocab.WEEKDAYS[day.weekday()]
+
+
+def hhmm(moment: time) -> str:
+    return f"{moment:%H:%M}"
+
+
+def front_matter(page: Page) -> str:
+    """Front matter the engine reads; `title` is HTML text since themes insert it raw."""
+    title = str(escape(page.title))
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ngenerated: true\n---\n"
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, target: str) -> str:
+    """A link from the page being rendered to `target` (a site URL), relative so the
+    site works under any sub-path."""
+    here = context["here"]
+    relative = posixpath.relpath("/" + target, "/" + here)
+    if target.endswith("/") and relative != ".":
+        relative += "/"
+    return "./" if relative == "." else relative
+
+
+def section_url(section: str, entry_id: str) -> str:
+    return page_url(entry_path(section, entry_id))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
+    env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids])
+    return env
+
+
+def render_page(page: Page) -> str:
+    template = environment().get_template(page.template)
+    body = template.render(here=page.url, page_title=page.title, **page.context)
+    return front_matter(page) + body
