@@ -14,10 +14,11 @@ import os
 import shutil
 import sys
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 from typing import Iterator
 
-from .build_date import build_date
+from .build_date import SHANGHAI, build_date
 from .catalog import load_catalog
 from .pages import SiteCollision, plan_pages
 from .problems import CatalogInvalid
@@ -78,11 +79,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _plugin_settings(args: argparse.Namespace) -> Iterator[None]:
-    """The MkDocs plugin reads the catalogue folder and build date from these (see mkdocs.yml)."""
-    saved = {k: os.environ.get(k) for k in ("LVYIN_CATALOG", "LVYIN_TODAY")}
-    os.environ["LVYIN_CATALOG"] = str(Path(args.catalog).resolve())
-    if args.today:
-        os.environ["LVYIN_TODAY"] = args.today
+    """The MkDocs plugin reads the catalogue folder and build date from these (see mkdocs.yml);
+    MkDocs itself dates the sitemap from SOURCE_DATE_EPOCH, so both agree and rebuilds are identical."""
+    today = build_date(args.today, Path(args.catalog))
+    settings = {"LVYIN_CATALOG": str(Path(args.catalog).resolve()), "LVYIN_TODAY": today.isoformat()}
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        settings["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, time(0), SHANGHAI).timestamp()))
+    saved = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:

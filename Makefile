@@ -1,0 +1,37 @@
+# make site: build the whole site from catalog/ into site/.  make test: run every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site serve test validate generate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Pinned versions come from requirements.lock; the project itself is installed editable.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+site: $(VENV)/.installed
+	$(BIN)/lvyin build
+	@echo "预览网站：make serve，然后在浏览器打开 http://127.0.0.1:8000/"
+
+serve: $(VENV)/.installed
+	$(BIN)/lvyin serve
+
+validate: $(VENV)/.installed
+	$(BIN)/lvyin validate
+
+generate: $(VENV)/.installed
+	$(BIN)/lvyin generate --out out/docs
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site out .pytest_cache

@@ -1,0 +1,201 @@
+"""The catalogue as a whole: cross-references, id spaces, semantic checks, all errors at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.problems import CatalogInvalid
+
+
+def problems_of(root) -> list[str]:
+    with pytest.raises(CatalogInvalid) as info:
+        load_catalog(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_small_catalogue_loads_with_backlinks(make_catalog):
+    catalog = load_catalog(make_catalog())
+    assert [l.id for l in catalog.lectures_by_lecturer["wang-fang"]] == ["reading-1205"]
+    assert [l.id for l in catalog.lectures_by_place["city-library"]] == ["reading-1205"]
+    assert [l.id for l in catalog.lectures_by_district["weibin"]] == ["reading-1205"]
+    assert [p.id for p in catalog.lecturers_by_topic["reading"]] == ["wang-fang"]
+    assert sorted(p.id for p in catalog.places_by_district["weibin"]) == ["city-library", "qingjiang"]
+
+
+def test_times_and_codes_keep_what_the_editor_typed(make_catalog):
+    root = make_catalog({"stations/extra.yaml": """
+        - id: no
+          name: no
+          kind: village
+          district: jintai
+          street: 0917
+          address: "on"
+          host: yes
+          phone: 0917-3212345
+        """})
+    catalog = load_catalog(root)
+    station = catalog.stations["no"]
+    assert (station.name, station.street, station.address, station.host, station.phone) == ("no", "0917", "on", "yes", "0917-3212345")
+    lecture = catalog.lectures["reading-1205"]
+    assert (f"{lecture.start:%H:%M}", f"{lecture.end:%H:%M}") == ("14:30", "16:00")
+
+
+def test_unknown_references_are_named_with_a_suggestion(make_catalog):
+    root = make_catalog({"lectures/2027-01.yaml": """
+        - id: safety-0109
+          title: 寒假安全
+          date: 2027-01-09
+          start: 9:00
+          end: 10:30
+          lecturers: [wang-fnag]
+          venue: city-libary
+          topics: [safty]
+          organizer: 市妇联
+        """})
+    found = problems_of(root)
+    assert any("lectures/2027-01.yaml:6:15: 错误: lecturers[0]: 找不到编号为“wang-fnag”的讲师" in p and "您是不是想写“wang-fang”" in p for p in found), found
+    assert any(":7:10: 错误: venue: 找不到编号为“city-libary”的地点" in p and "city-library" in p for p in found), found
+    assert any(":8:12: 错误: topics[0]: 找不到编号为“safty”的主题" in p for p in found), found
+    assert len(found) == 3
+
+
+def test_every_problem_of_every_file_is_reported_at_once(make_catalog):
+    root = make_catalog({
+        "venues/bad.yaml": """
+            - id: museum
+              name: 青铜器博物院
+              kind: musuem
+              district: weibin
+              address: 滨河南路
+              admission: free
+        """,
+        "lectures/bad.yaml": """
+            - id: bad-date
+              title: 日期错误
+              date: 2026-02-30
+              start: 9:00
+              end: 10:00
+              organizer: 市妇联
+              venue: qingjiang
+        """,
+    })
+    found = problems_of(root)
+    assert any("venues/bad.yaml:3:9: 错误: kind: “musuem”不是可选的值 — 您是不是想写“museum”" in p for p in found), found
+    assert any("lectures/bad.yaml:3:9: 错误: date: “2026-02-30”不是真实存在的日期" in p for p in found), found
+
+
+def test_ids_are_unique_across_all_places(make_catalog):
+    root = make_catalog({"stations/dup.yaml": """
+        - id: city-library
+          name: 同名站点
+          kind: community
+          district: weibin
+          street: 经二路街道
+          address: 经二路
+          host: 经二路社区
+        """})
+    found = problems_of(root)
+    assert len(found) == 1
+    assert "stations/dup.yaml:1:7: 错误: id: 编号“city-library”重复" in found[0]
+    assert "venues/libraries.yaml:1" in found[0]
+
+
+def test_swapped_coordinates_are_explained(make_catalog):
+    root = make_catalog({"venues/libraries.yaml": """
+        - id: city-library
+          name: 宝鸡市图书馆
+          kind: library
+          district: weibin
+          address: 新建路
+          admission: free
+          location: {lat: 107.2373, lng: 34.3619}
+        """})
+    found = problems_of(root)
+    assert any("venues/libraries.yaml:7:13: 错误: location:" in p and "纬度和经度可能写反了" in p for p in found), found
+
+
+def test_semantic_checks_of_lectures(make_catalog):
+    root = make_catalog({"lectures/2026-12.yaml": """
+        - id: reading-1205
+          title: 亲子共读
+          date: 2026-12-05
+          start: 14:30
+          end: 14:00
+          venue: city-library
+          organizer: 市妇联
+        - id: online-1206
+          title: 线上课
+          date: 2026-12-06
+          start: 19:00
+          end: 20:00
+          format: online
+          organizer: 市妇联
+        - id: a
+          title: 甲
+          date: 2026-12-07
+          start: 9:00
+          end: 11:00
+          venue: city-library
+          lecturers: [wang-fang]
+          organizer: 市妇联
+        - id: b
+          title: 乙
+          date: 2026-12-07
+          start: 10:00
+          end: 11:30
+          venue: city-library
+          organizer: 市妇联
+        - id: c
+          title: 丙
+          date: 2026-12-07
+          start: 10:30
+          end: 12:00
+          venue: qingjiang
+          lecturers: [wang-fang]
+          organizer: 市妇联
+        """})
+    found = problems_of(root)
+    assert any(":5:8: 错误: end: 结束时间 14:00 不晚于开始时间 14:30" in p for p in found), found
+    assert any(":13:11: 错误: format: 线上讲座需要填写 online_url" in p for p in found), found
+    assert any(":28:10: 错误: venue: 与讲座“a”" in p and "同一地点时间重叠" in p for p in found), found
+    assert any(":36:14: 错误: lecturers: 讲师“wang-fang”同一时间在两处讲课" in p for p in found), found
+
+
+def test_cancelled_lectures_do_not_clash(make_catalog):
+    root = make_catalog({"lectures/2026-12.yaml": """
+        - id: a
+          title: 甲
+          date: 2026-12-07
+          start: 9:00
+          end: 11:00
+          venue: city-library
+          organizer: 市妇联
+          status: cancelled
+        - id: b
+          title: 乙
+          date: 2026-12-07
+          start: 9:00
+          end: 11:00
+          venue: city-library
+          organizer: 市妇联
+        """})
+    assert set(load_catalog(root).lectures) == {"a", "b"}
+
+
+def test_misspelt_field_and_folder(make_catalog):
+    root = make_catalog({"lecture/x.yaml": "- id: x\n", "lecturers/city.yaml": """
+        - id: wang-fang
+          name: 王芳
+          titel: 高级教师
+          organization: 宝鸡市实验小学
+          level: city
+        """})
+    found = problems_of(root)
+    assert any("lecture: 错误:" not in p and "不认识的目录“lecture”" in p and "您是不是想写“lecture" in p for p in found), found
+    assert any("lecturers/city.yaml:3:3: 错误: titel: 没有“titel”这个字段 — 您是不是想写“title”" in p for p in found), found
+
+
+def test_private_block_is_accepted_but_kept_apart(make_catalog):
+    catalog = load_catalog(make_catalog())
+    assert catalog.lecturers["wang-fang"].private.phone == "13800000000"
