@@ -33,6 +33,8 @@
       var ui = new window.PagefindUI({
         element: element,
         bundlePath: bundle,
+        // Result links are relative to the site's root, which may be a sub-path.
+        baseUrl: new URL("../", bundle).pathname,
         showImages: false,
         showSubResults: false,
         resetStyles: false,

@@ -1,0 +1,130 @@
+"""Search on the real demo site, in headless Chromium, as a parent uses it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import quote
+
+import pytest
+
+from browser import Browser, require_browser, serve
+from conftest import DEMO_CATALOG
+from generator.catalog import load_catalog
+from generator.vocab import PLACE_SECTIONS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(DEMO_CATALOG)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+    assert chromium.foreign_requests == [], "the site asked another host"
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_site):
+    with serve(demo_site) as url:
+        yield url
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the search page; return the paths of every result (all pages of results)."""
+    page.fill(".pagefind-ui__search-input", query)
+    page.wait_for_selector(".pagefind-ui__message")
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('搜索中')")
+    return all_results(page)
+
+
+def all_results(page) -> list[str]:
+    page.wait_for_timeout(300)
+    while page.locator(".pagefind-ui__button").count():
+        page.click(".pagefind-ui__button")
+        page.wait_for_timeout(200)
+    hrefs = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => new URL(e.href).pathname)")
+    return hrefs
+
+
+def entry_path(prefix: str, section: str, entry_id: str) -> str:
+    return f"{prefix}{section}/{entry_id}/"
+
+
+def test_library_query_finds_every_library(browser, site_url, catalog):
+    page = browser.page()
+    page.goto(site_url + "search/")
+    found = search(page, "图书馆")
+    libraries = {entry_path("/", "venues", v.id) for v in catalog.venues.values() if v.kind == "library"}
+    assert len(libraries) >= 3
+    assert libraries <= set(found), sorted(libraries - set(found))
+    titles = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.textContent)")
+    assert any("图书馆" in t for t in titles[:3])
+
+
+def test_lecturer_name_finds_the_lecturer_and_their_lectures(browser, site_url, catalog):
+    person = next(p for p in sorted(catalog.lecturers.values(), key=lambda p: p.id) if len(catalog.lectures_by_lecturer.get(p.id, [])) >= 2)
+    page = browser.page()
+    page.goto(site_url + "search/")
+    found = search(page, person.name)
+    assert found[0] == entry_path("/", "lecturers", person.id)
+    lectures = {entry_path("/", "lectures", l.id) for l in catalog.lectures_by_lecturer[person.id]}
+    assert lectures <= set(found), sorted(lectures - set(found))
+
+
+def test_district_filter_keeps_only_that_district(browser, site_url, catalog):
+    district = catalog.districts["weibin"]
+    page = browser.page(width=1280, height=900)
+    page.goto(site_url + "search/")
+    unfiltered = search(page, "家庭教育")
+    page.locator(".pagefind-ui__filter-name", has_text="区县").first.click()
+    page.get_by_label(district.name, exact=False).first.check()
+    page.wait_for_timeout(500)
+    filtered = all_results(page)
+    assert filtered and len(filtered) < len(unfiltered)
+    in_district = set()
+    for kind, section in PLACE_SECTIONS.items():
+        in_district |= {entry_path("/", section, p.id) for p in catalog.places.values() if p.district == district.id and catalog.place_kind(p.id) == kind}
+    in_district |= {entry_path("/", "lectures", l.id) for l in catalog.lectures_by_district.get(district.id, [])}
+    in_district |= {entry_path("/", "lecturers", p.id) for p in catalog.lecturers_by_district.get(district.id, [])}
+    in_district.add(entry_path("/", "districts", district.id))
+    assert set(filtered) <= in_district, sorted(set(filtered) - in_district)
+
+
+def test_home_search_box_leads_to_results(browser, site_url):
+    page = browser.page()
+    page.goto(site_url)
+    page.fill("#lv-home-q", "图书馆")
+    page.press("#lv-home-q", "Enter")
+    page.wait_for_selector(".pagefind-ui__result")
+    assert "/search/" in page.url and quote("图书馆") in page.url
+    assert page.input_value(".pagefind-ui__search-input") == "图书馆"
+
+
+def test_search_works_after_instant_navigation(browser, site_url):
+    page = browser.page(width=1280, height=900)
+    page.goto(site_url + "about/")
+    page.click("a.md-tabs__link:has-text('搜索')")
+    page.wait_for_url("**/search/")
+    found = search(page, "图书馆")
+    assert any(path.startswith("/venues/") for path in found)
+
+
+def test_search_works_when_the_site_lives_under_a_sub_path(browser, demo_site, tmp_path_factory, catalog):
+    root = tmp_path_factory.mktemp("subpath")
+    os.symlink(demo_site, root / "jiating")
+    with serve(root) as url:
+        page = browser.page()
+        page.goto(url + "jiating/search/")
+        found = search(page, "图书馆")
+        library = next(v for v in catalog.venues.values() if v.kind == "library")
+        assert entry_path("/jiating/", "venues", library.id) in found
+        page.click(f".pagefind-ui__result-link[href$='/venues/{library.id}/']")
+        page.wait_for_url(f"**/jiating/venues/{library.id}/")
+        assert page.locator("h1").first.inner_text() == library.name

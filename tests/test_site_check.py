@@ -1,0 +1,28 @@
+"""The post-build check that fails a build with broken links or resources from other hosts."""
+
+from __future__ import annotations
+
+from generator.site_check import check_site
+
+
+def write(site, path, html):
+    target = site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+
+
+def test_other_hosts_and_broken_links_are_reported(tmp_path):
+    write(tmp_path, "index.html", """<link rel="canonical" href="https://example.cn/">
+<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">
+<script src="//cdn.example.com/x.js"></script>
+<a href="https://www.gov.cn/">政府网</a> <a href="venues/a/">场馆</a> <a href="venues/missing/">缺</a>
+<img src="assets/logo.png"> <a href="tel:0917-1234567">电话</a> <a href="#top">顶部</a>""")
+    write(tmp_path, "venues/a/index.html", '<a href="../../">首页</a><a href="../../../outside/">外</a>')
+    write(tmp_path, "assets/logo.png", "")
+    problems = check_site(tmp_path)
+    assert problems == [
+        "index.html: 从其他网站加载资源 <link> https://fonts.googleapis.com/css?family=Roboto（本站不得向其他主机发请求）",
+        "index.html: 从其他网站加载资源 <script> //cdn.example.com/x.js（本站不得向其他主机发请求）",
+        "index.html: 链接指向不存在的页面：venues/missing/",
+        "venues/a/index.html: 链接指向站点之外：../../../outside/",
+    ]
