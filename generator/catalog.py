@@ -348,11 +348,11 @@ class _Checker:
 
     def _clash(self, a: Lecture, b: Lecture) -> None:
         when = f"{a.date} {a.start:%H:%M}–{a.end:%H:%M}"
-        if a.venue and a.venue == b.venue and a.format != "online":
+        in_person = a.format != "online" and b.format != "online"
+        if in_person and a.venue and a.venue == b.venue:
             self.problems.append(self._at(b, "venue", f"与讲座“{a.id}”（{when}）在同一地点时间重叠", "请调整时间或地点"))
-        for person in set(a.lecturers) & set(b.lecturers):
-            if a.venue != b.venue:
-                self.problems.append(self._at(b, "lecturers", f"讲师“{person}”同一时间在两处讲课（另见讲座“{a.id}”，{when}）", "请核对时间或主讲人"))
+        for person in sorted(set(a.lecturers) & set(b.lecturers)):
+            self.problems.append(self._at(b, "lecturers", f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{when}）", "请核对时间或主讲人"))
 
 
 def _space(model: type[Entry]) -> str:
