@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import vocab
 from .pages import Page, entry_path, page_url
 from .richtext import render_rich
+from .search_terms import TERMS_MARK, terms_for
 
 
 def _finalize(value: object) -> object:
@@ -73,7 +74,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
-    env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids])
+    env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
+                       terms_for=terms_for, TERMS_MARK=TERMS_MARK)
     return env
 
 

@@ -40,7 +40,9 @@ def search(page, query: str) -> list[str]:
     """Type `query` into the search page; return the paths of every result (all pages of results)."""
     page.fill(".pagefind-ui__search-input", query)
     page.wait_for_selector(".pagefind-ui__message")
-    page.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('搜索中')")
+    # While searching the message ends with "..."; then it counts the results.
+    page.wait_for_function("q => { const m = document.querySelector('.pagefind-ui__message').textContent.trim();"
+                           " return m.includes(q) && !m.endsWith('...'); }", arg=query)
     return all_results(page)
 
 
@@ -83,8 +85,9 @@ def test_district_filter_keeps_only_that_district(browser, site_url, catalog):
     page = browser.page(width=1280, height=900)
     page.goto(site_url + "search/")
     unfiltered = search(page, "家庭教育")
-    page.locator(".pagefind-ui__filter-name", has_text="区县").first.click()
-    page.get_by_label(district.name, exact=False).first.check()
+    # The 区县 group is open by default; a parent taps the district's name.
+    page.click(f"label[for='区县-{district.name}']")
+    page.wait_for_function("() => document.querySelector('#区县-渭滨区').checked")
     page.wait_for_timeout(500)
     filtered = all_results(page)
     assert filtered and len(filtered) < len(unfiltered)

@@ -23,6 +23,31 @@
     document.head.appendChild(link);
   }
 
+  var TERMS_MARK = "〔检索词〕";
+  function currentQuery() {
+    var input = document.querySelector("#lv-search .pagefind-ui__search-input");
+    return input ? input.value : "";
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // An excerpt of `text` around the first query word found in it, with that word marked.
+  function excerpt(text, query) {
+    text = text.replace(/\s+/g, " ").trim();
+    var words = query.split(/\s+/).filter(Boolean);
+    var at = -1, word = "";
+    for (var i = 0; i < words.length && at < 0; i++) { at = text.indexOf(words[i]); word = words[i]; }
+    if (at < 0) return escapeHtml(text.slice(0, 60));
+    var start = Math.max(0, at - 20);
+    var piece = text.slice(start, start + 60);
+    var local = at - start;
+    return escapeHtml(piece.slice(0, local)) + "<mark>" + escapeHtml(word) + "</mark>" + escapeHtml(piece.slice(local + word.length));
+  }
+
   function init() {
     var element = document.getElementById("lv-search");
     if (!element || element.getAttribute("data-ready")) return;
@@ -39,6 +64,14 @@
         showSubResults: false,
         resetStyles: false,
         pageSize: 10,
+        // Entry pages end with hidden extra index terms (parts of words, pinyin);
+        // they help matching but must never show: excerpts come from the text before them.
+        processResult: function (result) {
+          var cut = result.content.indexOf(TERMS_MARK);
+          if (cut < 0 || result.excerpt.indexOf(TERMS_MARK) < 0 && result.excerpt.length) return result;
+          result.excerpt = excerpt(result.content.slice(0, cut), currentQuery());
+          return result;
+        },
         openFilters: ["类别", "区县"],
       });
       var query = new URLSearchParams(location.search).get("q");

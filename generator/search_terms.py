@@ -1,0 +1,61 @@
+"""Extra index terms so that Chinese search forgives: parts of words, pinyin, initials.
+
+Pagefind segments Chinese at build time (jieba) and queries in the browser
+(Intl.Segmenter); the two disagree on names ("白建军" is 白建+军 on one side and
+白+建军 on the other), and a query only matches the start of an indexed word,
+so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
+list of terms: every tail of each name (书馆, 铜器博物院), jieba's search-mode
+words of longer text, and the pinyin (tushuguan, tsg) of names.  The search
+page cuts this list off before it shows an excerpt (see `TERMS_MARK`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Iterable
+
+TERMS_MARK = "〔检索词〕"
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+MAX_NAME_RUN = 16
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def _tails(run: str) -> list[str]:
+    return [run[i:] for i in range(len(run))] if len(run) <= MAX_NAME_RUN else [run]
+
+
+def _pinyin(run: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(run)
+    initials = lazy_pinyin(run, style=Style.FIRST_LETTER)
+    if len(syllables) > MAX_NAME_RUN:
+        return []
+    full = ["".join(syllables[i:]) for i in range(len(syllables))]
+    short = ["".join(initials[i:]) for i in range(len(initials) - 1)]
+    return full + short
+
+
+def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> str:
+    """Space-separated extra terms for `names` (short: all tails and pinyin) and `texts` (words)."""
+    out: dict[str, None] = {}
+    for name in filter(None, names):
+        for run in _HAN_RUN.findall(name):
+            for term in [*_tails(run), *_pinyin(run)]:
+                out.setdefault(term)
+    jieba = _jieba()
+    for text in filter(None, texts):
+        for word in jieba.cut_for_search(text):
+            if _HAN_RUN.fullmatch(word) and len(word) > 1:
+                out.setdefault(word)
+    return " ".join(out)
