@@ -141,7 +141,7 @@ def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]
         for path in sorted((root / folder).glob("*")):
             if path.suffix in (".yaml", ".yml") and path.is_file():
                 found.append((kind, path))
-    known = set(SINGLE_FILES) | set(FOLDERS)
+    known = set(SINGLE_FILES) | set(FOLDERS) | {"site"}  # site.yaml: see settings.py
     for path in sorted(root.iterdir()) if root.is_dir() else []:
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
@@ -179,12 +179,13 @@ def _labels(words: list[str]) -> dict[str, str]:
     return next((v for v in _VOCABULARIES if set(v) == set(words)), {})
 
 
-def _validation_problems(error: ValidationError, source: Source, model: type[Entry], data: dict) -> list[Problem]:
+def validation_problems(error: ValidationError, doc: Document, base: tuple, model: type, data: dict) -> list[Problem]:
+    """pydantic's errors as Chinese problems at the right line of `doc` (`base`: where `data` is)."""
     problems = []
     for err in error.errors():
         loc = _data_loc(err["loc"], data)
         label = field_label(loc)
-        full = (source.index, *loc)
+        full = (*base, *loc)
         kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
         key = False
         if kind == "lvyin":
@@ -210,7 +211,7 @@ def _validation_problems(error: ValidationError, source: Source, model: type[Ent
             message, hint = "这里应包含若干子字段", "请按说明写成多行“子字段: 值”，例如 location 下写 lat、lng"
         else:  # pragma: no cover - every field type above raises one of the known kinds
             message, hint = f"值不正确（{err['msg']}）", ""
-        problems.append(source.doc.problem(full, label, message, hint, key=key))
+        problems.append(doc.problem(full, label, message, hint, key=key))
     return problems
 
 
@@ -268,7 +269,7 @@ def _entries(kind: str, doc: Document, problems: list[Problem]) -> Iterable[tupl
         try:
             yield model.model_validate(item), source
         except ValidationError as error:
-            problems.extend(_validation_problems(error, source, model, item))
+            problems.extend(validation_problems(error, doc, (index,), model, item))
 
 
 # ---------------------------------------------------------------- checking

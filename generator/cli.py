@@ -20,9 +20,9 @@ from typing import Iterator
 
 from .build_date import SHANGHAI, build_date
 from .catalog import load_catalog
-from .pages import SiteCollision, plan_pages
+from .pages import SiteCollision
 from .problems import CatalogInvalid
-from .render import render_page
+from .site import load_site, outputs
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -170,18 +170,21 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    catalog_dir = Path(args.catalog)
-    catalog = load_catalog(catalog_dir)
-    pages = plan_pages(catalog, build_date(args.today, catalog_dir))
+    site = load_site(args.catalog, args.today)
     content = Path(args.content)
+    count = 0
     with _swap_in(Path(args.out)) as fresh:
         if content.is_dir():
             shutil.copytree(content, fresh, dirs_exist_ok=True)
-        for page in pages:
-            target = fresh / page.path
+        for path, data in outputs(site):
+            target = fresh / path
             if target.exists():
-                raise UserError(f"{content / page.path} 与自动生成的页面 /{page.url} 冲突，请改名或删除这个手写页面")
+                raise UserError(f"{content / path} 与自动生成的文件 /{path} 冲突，请改名或删除这个手写文件")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_page(page), encoding="utf-8")
-    print(f"已写出 {len(pages)} 个生成页面到 {args.out}/（连同 {content}/ 的手写页面）。")
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                target.write_text(data, encoding="utf-8")
+            count += 1
+    print(f"已写出 {count} 个生成文件到 {args.out}/（连同 {content}/ 的手写页面）。")
     return 0

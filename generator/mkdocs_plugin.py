@@ -17,11 +17,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .build_date import build_date
-from .catalog import load_catalog
-from .pages import SiteCollision, plan_pages
+from .pages import SiteCollision
 from .problems import CatalogInvalid
-from .render import render_page
+from .settings import load_settings
+from .site import load_site, outputs
 from .search_index import SearchIndexError, index_site
 from .site_check import check_site
 
@@ -39,22 +38,30 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.catalog_dir = (root / self.config.catalog).resolve()
+        try:
+            settings = load_settings(self.catalog_dir)
+        except CatalogInvalid as error:
+            raise PluginError(error.report()) from None
+        # The theme reads these: the demo banner, and absolute links (canonical, sitemap).
+        config.extra["demo"] = settings.demo
+        config.site_url = config.site_url or settings.base_url
+        config.site_name = settings.name
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        today = str(self.config.today) if self.config.today else None
+        count = 0
         try:
-            catalog = load_catalog(self.catalog_dir)
-            pages = plan_pages(catalog, build_date(str(self.config.today) if self.config.today else None, self.catalog_dir))
+            for path, content in outputs(load_site(self.catalog_dir, today)):
+                if files.get_file_from_path(path) is not None:
+                    raise PluginError(f"{config.docs_dir}/{path} 与自动生成的文件冲突，请改名或删除这个手写文件")
+                files.append(File.generated(config, path, content=content))
+                count += 1
         except CatalogInvalid as error:
             raise PluginError("目录数据有错误，网站没有生成：\n" + error.report()) from None
         except SiteCollision as error:
             raise PluginError(str(error)) from None
-        for page in pages:
-            existing = files.get_file_from_path(page.path)
-            if existing is not None:
-                raise PluginError(f"content/{page.path} 与自动生成的页面 /{page.url} 冲突，请改名或删除这个手写页面")
-            files.append(File.generated(config, page.path, content=render_page(page)))
-        log.info("lvyin: 由目录生成了 %d 个页面", len(pages))
+        log.info("lvyin: 由目录生成了 %d 个文件", count)
         return files
 
     def on_serve(self, server, config: MkDocsConfig, builder):

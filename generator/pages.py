@@ -15,6 +15,7 @@ from typing import Any
 from . import vocab
 from .catalog import Catalog
 from .model import Lecture
+from .settings import SiteSettings
 
 # How many past lectures an entry page lists before pointing at the calendar.
 PAST_LIMIT = 30
@@ -31,6 +32,14 @@ class Page:
     @property
     def url(self) -> str:
         return page_url(self.path)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A generated file that is not a page (a calendar feed, open data …), ready as bytes."""
+
+    path: str
+    content: bytes
 
 
 def page_url(path: str) -> str:
@@ -66,13 +75,13 @@ class SiteCollision(Exception):
     pass
 
 
-def plan_pages(catalog: Catalog, today: date) -> list[Page]:
+def plan_pages(catalog: Catalog, today: date, settings: SiteSettings) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     c = catalog
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context: Any) -> None:
-        pages.append(Page(path, template, title, {"today": today, "catalog": c, **context}))
+        pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}))
 
     months = _months(c.lectures_in_order)
     upcoming = [l for l in c.lectures_in_order if l.date >= today]

@@ -81,7 +81,7 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(make_catalog, tmp_path
     (content / "lectures").mkdir(parents=True)
     (content / "lectures" / "reading-1205.md").write_text("# 手写\n", encoding="utf-8")
     assert lvyin(["generate", "--catalog", str(make_catalog()), "--out", str(tmp_path / "docs"), "--content", str(content)]) == 1
-    assert "与自动生成的页面 /lectures/reading-1205/ 冲突" in capsys.readouterr().err
+    assert "与自动生成的文件 /lectures/reading-1205.md 冲突" in capsys.readouterr().err
     assert not (tmp_path / "docs").exists()
 
 

@@ -1,0 +1,52 @@
+"""Everything the site is made of, for any engine: the loaded inputs and the files they become.
+
+`load_site` reads the catalogue, its settings and the build date; `outputs`
+yields each generated file (Markdown pages and other files such as feeds) as
+`(site path, content)`.  The MkDocs plugin and `lvyin generate` both use it,
+so the two can never differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .build_date import build_date
+from .catalog import Catalog, load_catalog
+from .pages import Asset, SiteCollision, plan_pages
+from .render import render_page
+from .settings import SiteSettings, load_settings
+
+
+@dataclass(frozen=True)
+class Site:
+    catalog: Catalog
+    settings: SiteSettings
+    today: date
+
+
+def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
+    catalog_dir = Path(catalog_dir)
+    settings = load_settings(catalog_dir)
+    catalog = load_catalog(catalog_dir)
+    return Site(catalog, settings, build_date(today, catalog_dir))
+
+
+# Makers of non-page files (feeds, open data …): each takes the site and returns assets.
+ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = []
+
+
+def outputs(site: Site) -> Iterator[tuple[str, str | bytes]]:
+    pages = plan_pages(site.catalog, site.today, site.settings)
+    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
+    seen: dict[str, str] = {}
+    for path, what in [(p.path, p.title) for p in pages] + [(a.path, a.path) for a in assets]:
+        if path in seen:
+            raise SiteCollision(f"两个生成的文件要写到同一路径 {path}：{seen[path]} 与 {what}")
+        seen[path] = what
+    for page in pages:
+        yield page.path, render_page(page)
+    for asset in assets:
+        yield asset.path, asset.content
