@@ -27,7 +27,19 @@ def _fail(message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError("lvyin", "{message}", {"message": message, "hint": hint})
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as quoted in a message: on one line, and cut when long (as `reader` does)."""
+    value = value.replace("\r", "").replace("\n", " ")
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+# Full-width digits and signs typed with a Chinese input method mean the same numbers.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９：－．", "0123456789:-.")
+
+
 def _text(value: Any) -> str:
+    if value is None:
+        raise _fail("不能为空", "请填写内容，或删除这个字段")
     if not isinstance(value, str):
         raise _fail("应为一段文字", "请直接写文字；列表或多层结构不能用在这里")
     value = value.strip()
@@ -37,50 +49,86 @@ def _text(value: Any) -> str:
 
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00a0\u3000]")
+# Characters an editor cannot see: zero-width and directional marks, BOM, soft hyphen, odd spaces.
+_INVISIBLE = re.compile(r"[\u00a0\u00ad\u180e\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]")
 
 
 def _id(value: Any) -> str:
     value = _text(value)
-    if _INVISIBLE.search(value):
-        raise _fail("编号中含有看不见的字符（零宽空格或全角空格）", "请删除后重新用英文输入法输入")
+    hidden = _INVISIBLE.search(value)
+    if hidden:
+        where = f"“{_shown(value[: hidden.start()])}”之后" if hidden.start() else "开头"
+        raise _fail(f"编号中含有看不见的字符（U+{ord(hidden.group()):04X}，在{where}）",
+                    "请删除这个编号，用英文输入法重新输入")
     if not _ID.fullmatch(value):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
         hint = "编号只能用小写英文字母、数字和连字符“-”，例如 weibin-library"
-        if suggestion and suggestion != value:
-            hint += f"；您是不是想写“{suggestion}”"
-        raise _fail(f"“{value}”不是有效的编号", hint)
+        if re.search(r"[，、；]", value):
+            hint = "多个编号要写成列表，用英文逗号分隔，例如 [reading, safety]；" + hint
+        else:
+            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+            if suggestion and suggestion != value:
+                hint += f"；您是不是想写“{_shown(suggestion)}”"
+        raise _fail(f"“{_shown(value)}”不是有效的编号", hint)
     return value
 
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_LOOSE_DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_LOOSE_DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})", re.ASCII)
+_SLASH_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", re.ASCII)
+
+
+def _real_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _date(value: Any) -> date:
     value = _text(value)
-    found = _DATE.fullmatch(value)
-    if not found:
-        loose = _LOOSE_DATE.fullmatch(value)
-        right = f"{int(loose[1]):04d}-{int(loose[2]):02d}-{int(loose[3]):02d}" if loose else "2026-12-05"
-        raise _fail(f"日期“{value}”的写法不对", f"请写成 年-月-日，例如 {right}")
-    try:
-        return date(int(found[1]), int(found[2]), int(found[3]))
-    except ValueError:
-        raise _fail(f"“{value}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）") from None
+    found = _DATE.fullmatch(value.translate(_HALF_WIDTH))
+    if found:
+        day = _real_date(int(found[1]), int(found[2]), int(found[3]))
+        if day is None:
+            raise _fail(f"“{_shown(value)}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）")
+        return day
+    raise _fail(f"日期“{_shown(value)}”的写法不对", _date_hint(value.translate(_HALF_WIDTH)))
 
 
-_TIME = re.compile(r"(\d{1,2})[:：](\d{2})")
+def _date_hint(value: str) -> str:
+    """How to write the date the editor meant, when it can be told."""
+    loose = _LOOSE_DATE.fullmatch(value)
+    if loose:
+        year, month, day = (int(part) for part in (loose.groups()[:3] if loose[1] else loose.groups()[3:]))
+        if _real_date(year, month, day) is None:
+            return "这一天不存在，请核对月份和日期，并写成 年-月-日"
+        return f"请写成 年-月-日，例如 {year:04d}-{month:02d}-{day:02d}"
+    slash = _SLASH_DATE.fullmatch(value)
+    if slash:  # 12/05/2026: month first as Excel shows it, or day first
+        first, second, year = int(slash[1]), int(slash[2]), int(slash[3])
+        meant = [d for d in (_real_date(year, first, second), _real_date(year, second, first)) if d]
+        meant = sorted(set(meant))
+        if len(meant) == 1:
+            return f"请写成 年-月-日，例如 {meant[0].isoformat()}"
+        if meant:
+            return "请写成 年-月-日：" + "；".join(f"{d.month} 月 {d.day} 日写作 {d.isoformat()}" for d in meant)
+    return "请写成 年-月-日，例如 2026-12-05"
+
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+_LOOSE_TIME = re.compile(r"(\d{1,2})\s*(?:[.点时]\s*(\d{1,2})\s*分?|:(\d{2}):\d{2}|[点时]整?)", re.ASCII)
 
 
 def _time(value: Any) -> time:
     value = _text(value)
-    found = _TIME.fullmatch(value)
+    found = _TIME.fullmatch(value.translate(_HALF_WIDTH))
     if not found:
-        raise _fail(f"时间“{value}”的写法不对", "请写成 时:分（24 小时制），例如 14:30")
+        loose = _LOOSE_TIME.fullmatch(value.translate(_HALF_WIDTH))
+        example = f"{int(loose[1])}:{int(loose[2] or loose[3] or 0):02d}" if loose else "14:30"
+        raise _fail(f"时间“{_shown(value)}”的写法不对", f"请写成 时:分（24 小时制，英文冒号），例如 {example}")
     hour, minute = int(found[1]), int(found[2])
     if hour > 23 or minute > 59:
-        raise _fail(f"“{value}”不是有效的时间", "小时为 0–23，分钟为 00–59，例如 19:30")
+        raise _fail(f"“{_shown(value)}”不是有效的时间", "小时为 0–23，分钟为 00–59，例如 19:30")
     return time(hour, minute)
 
 
@@ -89,33 +137,45 @@ def _url(schemes: tuple[str, ...]):
         value = _text(value)
         if not any(value.lower().startswith(s) for s in schemes) or re.search(r"\s", value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
-            raise _fail(f"“{value}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
+            raise _fail(f"“{_shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
         return value
     return check
 
 
 def _count(value: Any) -> int:
     value = _text(value)
-    if not re.fullmatch(r"\d{1,6}", value):
-        raise _fail(f"“{value}”不是一个人数", "请写一个整数，例如 60")
-    return int(value)
+    if not re.fullmatch(r"[0-9]{1,6}", value.translate(_HALF_WIDTH)):
+        raise _fail(f"“{_shown(value)}”不是一个人数", "请只写一个整数，例如 60")
+    return int(value.translate(_HALF_WIDTH))
 
 
 def _coordinate(value: Any) -> float:
     value = _text(value)
-    if not re.fullmatch(r"-?\d{1,3}(\.\d{1,10})?", value):
-        raise _fail(f"“{value}”不是有效的坐标数字", "请写十进制度数，例如 34.3619")
-    number = float(value)
-    if not math.isfinite(number):  # pragma: no cover - the pattern already excludes it
+    number = value.translate(_HALF_WIDTH)
+    if not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,10})?", number):
+        hint = "请写十进制度数，例如 34.3619"
+        if re.search(r"[°′″'\"度分秒]", value):
+            hint = "请把度分秒换算成十进制度数，例如 34.3619（地图取点工具直接给出这种写法）"
+        raise _fail(f"“{_shown(value)}”不是有效的坐标数字", hint)
+    result = float(number)
+    if not math.isfinite(result):  # pragma: no cover - the pattern already excludes nan and inf
         raise _fail("坐标不是有限的数字")
-    return number
+    return result
+
+
+_AGES = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+_LOOSE_AGES = re.compile(r"([0-9]{1,2})\s*(?:周?岁)?\s*(?:-|~|～|—|–|至|到)\s*([0-9]{1,2})\s*(?:周?岁)?")
 
 
 def _ages(value: Any) -> str:
     value = _text(value)
-    if not re.fullmatch(r"\d{1,2}-\d{1,2}", value) or int(value.split("-")[0]) > int(value.split("-")[1]):
-        raise _fail(f"年龄范围“{value}”的写法不对", "请写成 最小-最大 周岁，例如 6-15")
-    return value
+    typed = value.translate(_HALF_WIDTH)
+    found = _AGES.fullmatch(typed)
+    if found and int(found[1]) <= int(found[2]):
+        return typed
+    loose = found or _LOOSE_AGES.fullmatch(typed)
+    example = f"{min(int(loose[1]), int(loose[2]))}-{max(int(loose[1]), int(loose[2]))}" if loose else "6-15"
+    raise _fail(f"年龄范围“{_shown(value)}”的写法不对", f"请写成 最小-最大 周岁，例如 {example}")
 
 
 Text = Annotated[str, BeforeValidator(_text)]
