@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import vocab
 from .model import BAOJI_LAT, BAOJI_LNG, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue
-from .problems import CatalogInvalid, Problem, field_label
+from .problems import CatalogInvalid, Problem, field_label, shown
 from .reader import Document, ReadError, read_file
 
 # Where each kind lives: a single file or a folder of files.
@@ -201,7 +201,7 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
             hint = suggest(str(loc[-1]), known) or f"可用的字段：{'、'.join(known)}"
         elif kind == "literal_error":
             words = _expected_words(ctx)
-            message = f"“{given}”不是可选的值"
+            message = f"“{shown(given)}”不是可选的值"
             labels = _labels(words)
             choices = "、".join(f"{w}（{labels[w]}）" if w in labels else w for w in words)
             hint = (suggest(str(given), words) + " " if isinstance(given, str) else "") + f"可选值：{choices}"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from . import vocab
+from .problems import shown
 
 # Baoji's bounding box, generously: the city spans roughly 33.6–35.1°N, 106.3–108.1°E.
 BAOJI_LAT = (33.5, 35.2)
@@ -27,7 +28,7 @@ def _fail(message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError("lvyin", "{message}", {"message": message, "hint": hint})
 
 
-def _shown(value: str, limit: int = 40) -> str:
+def shown(value: str, limit: int = 40) -> str:
     """A value as quoted in a message: on one line, and cut when long (as `reader` does)."""
     value = value.replace("\r", "").replace("\n", " ")
     return value if len(value) <= limit else value[:limit] + "…"
@@ -53,11 +54,15 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INVISIBLE = re.compile(r"[\u00a0\u00ad\u180e\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]")
 
 
+# Ids that are pages of their own in every section (/lectures/index.md is the section's list).
+RESERVED_IDS = {"index"}
+
+
 def _id(value: Any) -> str:
     value = _text(value)
     hidden = _INVISIBLE.search(value)
     if hidden:
-        where = f"“{_shown(value[: hidden.start()])}”之后" if hidden.start() else "开头"
+        where = f"“{shown(value[: hidden.start()])}”之后" if hidden.start() else "开头"
         raise _fail(f"编号中含有看不见的字符（U+{ord(hidden.group()):04X}，在{where}）",
                     "请删除这个编号，用英文输入法重新输入")
     if not _ID.fullmatch(value):
@@ -67,8 +72,10 @@ def _id(value: Any) -> str:
         else:
             suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             if suggestion and suggestion != value:
-                hint += f"；您是不是想写“{_shown(suggestion)}”"
-        raise _fail(f"“{_shown(value)}”不是有效的编号", hint)
+                hint += f"；您是不是想写“{shown(suggestion)}”"
+        raise _fail(f"“{shown(value)}”不是有效的编号", hint)
+    if value in RESERVED_IDS:
+        raise _fail(f"“{value}”是网站保留的名字，不能作编号", "请换一个编号，例如在前面加上县区或单位的拼音")
     return value
 
 
@@ -90,9 +97,9 @@ def _date(value: Any) -> date:
     if found:
         day = _real_date(int(found[1]), int(found[2]), int(found[3]))
         if day is None:
-            raise _fail(f"“{_shown(value)}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）")
+            raise _fail(f"“{shown(value)}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）")
         return day
-    raise _fail(f"日期“{_shown(value)}”的写法不对", _date_hint(value.translate(_HALF_WIDTH)))
+    raise _fail(f"日期“{shown(value)}”的写法不对", _date_hint(value.translate(_HALF_WIDTH)))
 
 
 def _date_hint(value: str) -> str:
@@ -125,10 +132,10 @@ def _time(value: Any) -> time:
     if not found:
         loose = _LOOSE_TIME.fullmatch(value.translate(_HALF_WIDTH))
         example = f"{int(loose[1])}:{int(loose[2] or loose[3] or 0):02d}" if loose else "14:30"
-        raise _fail(f"时间“{_shown(value)}”的写法不对", f"请写成 时:分（24 小时制，英文冒号），例如 {example}")
+        raise _fail(f"时间“{shown(value)}”的写法不对", f"请写成 时:分（24 小时制，英文冒号），例如 {example}")
     hour, minute = int(found[1]), int(found[2])
     if hour > 23 or minute > 59:
-        raise _fail(f"“{_shown(value)}”不是有效的时间", "小时为 0–23，分钟为 00–59，例如 19:30")
+        raise _fail(f"“{shown(value)}”不是有效的时间", "小时为 0–23，分钟为 00–59，例如 19:30")
     return time(hour, minute)
 
 
@@ -137,7 +144,7 @@ def _url(schemes: tuple[str, ...]):
         value = _text(value)
         if not any(value.lower().startswith(s) for s in schemes) or re.search(r"\s", value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
-            raise _fail(f"“{_shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
+            raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
         return value
     return check
 
@@ -145,7 +152,7 @@ def _url(schemes: tuple[str, ...]):
 def _count(value: Any) -> int:
     value = _text(value)
     if not re.fullmatch(r"[0-9]{1,6}", value.translate(_HALF_WIDTH)):
-        raise _fail(f"“{_shown(value)}”不是一个人数", "请只写一个整数，例如 60")
+        raise _fail(f"“{shown(value)}”不是一个人数", "请只写一个整数，例如 60")
     return int(value.translate(_HALF_WIDTH))
 
 
@@ -156,7 +163,7 @@ def _coordinate(value: Any) -> float:
         hint = "请写十进制度数，例如 34.3619"
         if re.search(r"[°′″'\"度分秒]", value):
             hint = "请把度分秒换算成十进制度数，例如 34.3619（地图取点工具直接给出这种写法）"
-        raise _fail(f"“{_shown(value)}”不是有效的坐标数字", hint)
+        raise _fail(f"“{shown(value)}”不是有效的坐标数字", hint)
     result = float(number)
     if not math.isfinite(result):  # pragma: no cover - the pattern already excludes nan and inf
         raise _fail("坐标不是有限的数字")
@@ -175,7 +182,7 @@ def _ages(value: Any) -> str:
         return typed
     loose = found or _LOOSE_AGES.fullmatch(typed)
     example = f"{min(int(loose[1]), int(loose[2]))}-{max(int(loose[1]), int(loose[2]))}" if loose else "6-15"
-    raise _fail(f"年龄范围“{_shown(value)}”的写法不对", f"请写成 最小-最大 周岁，例如 {example}")
+    raise _fail(f"年龄范围“{shown(value)}”的写法不对", f"请写成 最小-最大 周岁，例如 {example}")
 
 
 Text = Annotated[str, BeforeValidator(_text)]

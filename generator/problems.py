@@ -51,6 +51,12 @@ class CatalogInvalid(Exception):
         return "\n".join(lines)
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A value as quoted in a message: on one line, and cut when long."""
+    value = str(value).replace("\r", "").replace("\n", " ")
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def field_label(loc: tuple[object, ...]) -> str:
     """`('lecturers', 1, 'name')` → `lecturers[1].name`, as the editor sees the path."""
     out = ""

@@ -34,7 +34,7 @@ import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
 from yaml import events as ev
 
-from .problems import Position, Problem, field_label
+from .problems import Position, Problem, field_label, shown
 
 Loc = tuple[Any, ...]
 
@@ -112,11 +112,6 @@ class _PureParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
 def _parser(text: str):
     return yaml.cyaml.CParser(text) if _use_libyaml() else _PureParser(text)
 
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A value as quoted in a message: on one line, and cut when long."""
-    value = value.replace("\r", "").replace("\n", " ")
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def _label(loc: Loc) -> str:
@@ -263,7 +258,7 @@ def _directive_problems(source: _Source, path: str) -> list[Problem]:
     different ones, editors need none) or a stray key press, which they read differently."""
     for number, start in enumerate(source.starts):
         if source.text.startswith("%", start):
-            return [Problem(path, number + 1, 1, "", f"行首的“%”在 YAML 中有特殊含义（{_shown(source.line(number))}）",
+            return [Problem(path, number + 1, 1, "", f"行首的“%”在 YAML 中有特殊含义（{shown(source.line(number))}）",
                             "如果是 %YAML 之类的指令，请删除这一行；如果是多打的，请删除“%”；如果是文字，请给整个值加引号")]
     return []
 
@@ -383,10 +378,10 @@ class _Composer:
             self._fail(event.start_mark, f"文件中的内容太多（超过 {MAX_NODES} 项）", "请拆分成几个文件")
         quote, label = "；如果它是文字的一部分，请给整个值加引号", _label(loc)
         if isinstance(event, ev.AliasEvent):
-            self._fail(event.start_mark, f"不支持引用（*{_shown(event.anchor)}）",
+            self._fail(event.start_mark, f"不支持引用（*{shown(event.anchor)}）",
                        "请把内容直接写出来，不要使用 & 和 * 引用" + quote, label)
         if event.anchor is not None:
-            self._fail(event.start_mark, f"不支持锚点（&{_shown(event.anchor)}）",
+            self._fail(event.start_mark, f"不支持锚点（&{shown(event.anchor)}）",
                        "请把内容直接写出来，不要使用 & 和 * 引用" + quote, label)
         if event.tag is not None:  # named like the syntax errors of malformed tags, which only one parser raises
             line, column = event.start_mark.line, event.start_mark.column
@@ -473,7 +468,7 @@ class _Composer:
         found = _COMMENT_AFTER.match(self.source.text, self.source.offset(end.line, end.column))
         if not found or not event.value:
             return
-        cut, value = _shown(found.group(1)), _shown(event.value)
+        cut, value = shown(found.group(1)), shown(event.value)
         example = f"{loc[-1]}: \"{value} {cut}\"" if loc and isinstance(loc[-1], str) else f"\"{value} {cut}\""
         self.problems.append(Problem(
             self.doc.path, end.line + 1, found.start(1) - self.source.starts[end.line] + 1, _label(loc),
@@ -517,7 +512,7 @@ class _Composer:
                 before = first_seen[key]
                 self.problems.append(Problem(
                     self.doc.path, key_pos.line, key_pos.column, _label(loc + (key,)),
-                    f"字段重复：第 {before.line} 行已经写过“{_shown(key)}”",
+                    f"字段重复：第 {before.line} 行已经写过“{shown(key)}”",
                     f"删除第 {before.line} 行或第 {key_pos.line} 行中的一个"))
             first_seen.setdefault(key, key_pos)
             # The last of duplicate keys wins, as their recorded positions do.
@@ -566,7 +561,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     if "mapping values" in problem:
         if ": " in line[:column]:
             return at((line_no, column), "值里含有“: ”（冒号加空格）",
-                      f"请把这个值用引号括起来，例如 {key or '字段名'}: \"{_shown(_value_of(line))}\"", key)
+                      f"请把这个值用引号括起来，例如 {key or '字段名'}: \"{shown(_value_of(line))}\"", key)
         return at((line_no, column), "缩进或格式不正确", _FIX_INDENT + "；也请检查上一行是否漏写了冒号")
     if "sequence entries" in problem or "mapping keys" in problem:
         return at((line_no, column), f"“{char}”不能写在这里",
@@ -657,14 +652,14 @@ def _flow_question_problem(path: str, source: _Source, line_no: int, column: int
 def _tag_problem(path: str, source: _Source, line_no: int, column: int, name: str) -> Problem:
     """`!!int 60`, `! 重要通知`: YAML type tags, which both parsers read differently."""
     typed = _TAG_TYPED.match(source.text, source.offset(line_no, column))
-    return Problem(path, line_no + 1, column + 1, name, f"不支持类型标签（{_shown(typed.group() if typed else '!')}）",
+    return Problem(path, line_no + 1, column + 1, name, f"不支持类型标签（{shown(typed.group() if typed else '!')}）",
                    "删除以 ! 开头的标签；如果它是文字的一部分，请给整个值加引号")
 
 
 def _needs_quotes(path: str, source: _Source, line_no: int, column: int) -> Problem:
     line = source.line(line_no)
     char, key = source.char(line_no, column), _key_of(line)
-    value = _shown(line[column:].strip())
+    value = shown(line[column:].strip())
     example = f"{key}: \"{value}\"" if key else f"\"{value}\""
     return Problem(path, line_no + 1, column + 1, key, f"以“{char}”开头的值必须加引号",
                    f"“{char}”在 YAML 中有特殊含义，请给整个值加引号，例如 {example}")
@@ -676,7 +671,7 @@ def _escape_problem(path: str, source: _Source, line_no: int, column: int, name:
     quoted = len(value) > 1 and value[0] == value[-1] == '"' and "'" not in value
     example = f"'{value[1:-1]}'" if quoted else "'D:\\照片\\1.jpg'"
     return Problem(path, line_no + 1, column + 1, name, "双引号里的“\\”有特殊含义",
-                   f"请改用单引号括起整个值，例如 {_shown(example)}，或把“\\”改成“/”")
+                   f"请改用单引号括起整个值，例如 {shown(example)}，或把“\\”改成“/”")
 
 
 def _unexpected_end(path: str, source: _Source) -> Problem:
@@ -693,8 +688,8 @@ def _structure_problem(path: str, source: _Source, line_no: int, column: int, ke
     if after_key and before.endswith(("\"", "'")) and value.startswith(("\"", "'")):
         chinese = re.sub(r"([\"'])(.*?)\1", r"“\2”", value, count=1)
         return Problem(path, line_no + 1, column + 1, key, "引号后面还有文字（引号只能括住整个值）",
-                       f"请改用中文引号，例如 {key or '字段名'}: {_shown(chinese)}；或把整个值再用另一种引号括起来")
+                       f"请改用中文引号，例如 {key or '字段名'}: {shown(chinese)}；或把整个值再用另一种引号括起来")
     if after_key and before.endswith(("]", "}")) and value.startswith(("[", "{")):
         return Problem(path, line_no + 1, column + 1, key, f"以“{value[0]}”开头的值会被当作列表",
-                       f"如果这是一段文字，请给整个值加引号，例如 {key or '字段名'}: \"{_shown(value)}\"")
+                       f"如果这是一段文字，请给整个值加引号，例如 {key or '字段名'}: \"{shown(value)}\"")
     return Problem(path, line_no + 1, column + 1, "", "缩进或格式不正确", _FIX_INDENT)

@@ -199,3 +199,17 @@ def test_misspelt_field_and_folder(make_catalog):
 def test_private_block_is_accepted_but_kept_apart(make_catalog):
     catalog = load_catalog(make_catalog())
     assert catalog.lecturers["wang-fang"].private.phone == "13800000000"
+
+
+def test_reserved_id_is_refused_before_it_hides_a_section_page(make_catalog):
+    root = make_catalog({"lectures/2027-01.yaml": """
+        - id: index
+          title: 寒假安全
+          date: 2027-01-09
+          start: 9:00
+          end: 10:30
+          venue: city-library
+          organizer: 市妇联
+        """})
+    found = problems_of(root)
+    assert len(found) == 1 and "lectures/2027-01.yaml:1:7: 错误: id: “index”是网站保留的名字" in found[0], found
