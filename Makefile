@@ -19,7 +19,6 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 site: $(VENV)/.installed
 	$(BIN)/lvyin build
-	@echo "预览网站：make serve，然后在浏览器打开 http://127.0.0.1:8000/"
 
 serve: $(VENV)/.installed
 	$(BIN)/lvyin serve
