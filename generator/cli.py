@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     generate = command("generate", "只生成 Markdown 页面（供其他网站引擎使用）", _generate)
     generate.add_argument("--out", required=True, help="输出文件夹")
     generate.add_argument("--content", default="content", help="手写页面文件夹，一并复制（默认 content/）")
+    schema = command("schema", "由数据模型生成 JSON Schema，供 VS Code 编辑 YAML 时自动补全和检查", _schema)
+    schema.add_argument("--out", help="输出文件夹（默认 目录数据文件夹下的 schemas/）")
     for sub in (build, serve, generate):
         sub.add_argument("--today", help="以哪一天为“今天”区分近期和往期（年-月-日；默认取 SOURCE_DATE_EPOCH 或最近一次提交的日期）")
     for sub in (build, serve):
@@ -74,6 +76,15 @@ def _validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
           f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个。")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import SCHEMA_DIR, write_schemas
+
+    out = Path(args.out) if args.out else Path(args.catalog) / SCHEMA_DIR
+    written = write_schemas(out)
+    print(f"已写出 {len(written)} 个 JSON Schema 到 {out}/。")
     return 0
 
 

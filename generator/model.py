@@ -213,18 +213,18 @@ class Location(BaseModel):
 
 class District(Entry):
     name: Text = Field(title="名称", description="例如 渭滨区")
-    kind: Literal["区", "县", "功能区"] = Field(title="类型")
-    description: Text | None = Field(None, title="简介")
+    kind: Literal["区", "县", "功能区"] = Field(title="类型", description="区、县或功能区（如高新区）")
+    description: Text | None = Field(None, title="简介", description="一两句话介绍这个县区，显示在县区页面上")
 
 
 class Topic(Entry):
-    name: Text = Field(title="名称")
-    description: Text = Field(title="说明")
+    name: Text = Field(title="名称", description="例如 亲子阅读")
+    description: Text = Field(title="说明", description="一两句话说明这个主题讲什么")
 
 
 class Series(Entry):
-    title: Text = Field(title="系列名称")
-    organizer: Text = Field(title="主办单位")
+    title: Text = Field(title="系列名称", description="例如 “和风计划”心理健康家长课")
+    organizer: Text = Field(title="主办单位", description="例如 市妇联")
     description: Text = Field(title="简介", description="可用有限的 Markdown")
 
 
@@ -233,16 +233,16 @@ class Private(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    phone: Text | None = Field(None, title="手机")
-    email: Text | None = Field(None, title="邮箱")
-    id_number: Text | None = Field(None, title="身份证号")
-    notes: Text | None = Field(None, title="备注")
+    phone: Text | None = Field(None, title="手机", description="请加引号，例如 \"13800000000\"；不公开")
+    email: Text | None = Field(None, title="邮箱", description="不公开")
+    id_number: Text | None = Field(None, title="身份证号", description="请加引号；不公开")
+    notes: Text | None = Field(None, title="备注", description="管理员的内部备注，例如 可安排的时间；不公开")
 
 
 class Lecturer(Entry):
-    name: Text = Field(title="姓名")
-    title: Text = Field(title="职称/职务")
-    organization: Text = Field(title="工作单位")
+    name: Text = Field(title="姓名", description="讲师的真实姓名，公开显示")
+    title: Text = Field(title="职称/职务", description="例如 高级教师、心理咨询师")
+    organization: Text = Field(title="工作单位", description="例如 宝鸡市实验小学")
     level: Literal["city", "county"] = Field(title="级别", description="city 市级讲师团，county 县区讲师团")
     district: Id | None = Field(None, title="所属县区", description="县区讲师团成员必填，填县区编号")
     topics: list[Id] = Field(default_factory=list, title="擅长主题", description="主题编号列表")
@@ -252,59 +252,59 @@ class Lecturer(Entry):
 
 
 class Place(Entry):
-    name: Text = Field(title="名称")
-    district: Id = Field(title="所在县区")
-    address: Text = Field(title="地址")
-    location: Location | None = Field(None, title="坐标")
+    name: Text = Field(title="名称", description="公开显示的全称")
+    district: Id = Field(title="所在县区", description="县区编号，见 districts.yaml，例如 weibin")
+    address: Text = Field(title="地址", description="街道门牌，例如 渭滨区新建路 1 号")
+    location: Location | None = Field(None, title="坐标", description="写成 {lat: 纬度, lng: 经度}，在高德或腾讯地图上取点；不填则页面不显示地图位置")
     description: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
 
 
 class Venue(Place):
     kind: Literal[tuple(vocab.VENUE_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
-    hours: Text | None = Field(None, title="开放时间")
+    hours: Text | None = Field(None, title="开放时间", description="例如 周二至周日 9:00–17:00，周一闭馆")
     admission: Literal["free", "discount", "paid"] = Field(title="门票", description="free 免费，discount 优惠，paid 收费")
-    admission_note: Text | None = Field(None, title="门票说明")
+    admission_note: Text | None = Field(None, title="门票说明", description="例如 凭身份证免费领票")
     phone: Text | None = Field(None, title="咨询电话", description="单位公开电话")
-    url: WebUrl | None = Field(None, title="网址")
+    url: WebUrl | None = Field(None, title="网址", description="以 https:// 或 http:// 开头")
     audiences: list[Audience] = Field(default_factory=list, title="适合人群")
 
 
 class Base(Place):
     kind: Literal[tuple(vocab.BASE_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
-    operator: Text | None = Field(None, title="运营单位")
+    operator: Text | None = Field(None, title="运营单位", description="管理这个基地的单位")
     ages: Ages | None = Field(None, title="适合年龄", description="例如 6-15")
-    capacity: Count | None = Field(None, title="单次接待人数")
-    booking: Text | None = Field(None, title="预约方式")
-    programs: list[Text] = Field(default_factory=list, title="实践项目")
-    phone: Text | None = Field(None, title="咨询电话")
+    capacity: Count | None = Field(None, title="单次接待人数", description="一个整数，例如 60")
+    booking: Text | None = Field(None, title="预约方式", description="学校或家庭怎样预约，例如 提前一周电话预约")
+    programs: list[Text] = Field(default_factory=list, title="实践项目", description="文字列表，每项一行、以“- ”开头")
+    phone: Text | None = Field(None, title="咨询电话", description="单位公开电话，例如 0917-3212345")
 
 
 class Station(Place):
     kind: Literal[tuple(vocab.STATION_KINDS)] = Field(title="类别")  # type: ignore[valid-type]
-    street: Text = Field(title="街道/镇")
+    street: Text = Field(title="街道/镇", description="例如 清姜街道")
     host: Text = Field(title="依托单位", description="社区居委会、村委会或学校")
-    phone: Text | None = Field(None, title="咨询电话")
-    hours: Text | None = Field(None, title="服务时间")
+    phone: Text | None = Field(None, title="咨询电话", description="站点公开电话，例如 0917-3212345")
+    hours: Text | None = Field(None, title="服务时间", description="例如 每周六 9:00–11:30")
 
 
 class Lecture(Entry):
-    title: Text = Field(title="标题")
+    title: Text = Field(title="标题", description="讲座题目，例如 亲子共读的三个方法")
     date: Day = Field(title="日期", description="年-月-日，例如 2026-12-05")
     start: Clock = Field(title="开始时间", description="时:分，例如 14:30")
     end: Clock = Field(title="结束时间", description="时:分，例如 16:00")
     lecturers: list[Id] = Field(default_factory=list, title="主讲人", description="讲师编号列表")
     venue: Id | None = Field(None, title="地点", description="场馆、基地或站点的编号；纯线上讲座可不填")
     format: Literal["offline", "online", "hybrid"] = Field("offline", title="形式")
-    online_url: WebUrl | None = Field(None, title="线上观看链接")
+    online_url: WebUrl | None = Field(None, title="线上观看链接", description="线上和线上线下同步讲座必填，以 https:// 开头")
     audiences: list[Audience] = Field(default_factory=list, title="适合人群")
-    topics: list[Id] = Field(default_factory=list, title="主题")
-    series: Id | None = Field(None, title="所属系列")
+    topics: list[Id] = Field(default_factory=list, title="主题", description="主题编号列表，见 topics.yaml，例如 [reading]")
+    series: Id | None = Field(None, title="所属系列", description="系列编号，见 series.yaml；不属于系列可不填")
     organizer: Text = Field(title="责任单位", description="例如 市妇联")
     registration: Text | None = Field(None, title="报名方式", description="文字或链接")
-    capacity: Count | None = Field(None, title="名额")
+    capacity: Count | None = Field(None, title="名额", description="一个整数，例如 100")
     status: Literal["scheduled", "cancelled", "postponed", "done"] = Field("scheduled", title="状态")
     status_note: Text | None = Field(None, title="状态说明", description="取消或延期的原因、新的时间")
-    replay: WebUrl | None = Field(None, title="回放链接")
+    replay: WebUrl | None = Field(None, title="回放链接", description="讲座结束后的回放地址，以 https:// 开头")
     description: Text | None = Field(None, title="内容介绍", description="可用有限的 Markdown")
 
 
