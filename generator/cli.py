@@ -65,11 +65,39 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--content", default="content", help="手写页面文件夹，一并复制（默认 content/）")
     schema = command("schema", "由数据模型生成 JSON Schema，供 VS Code 编辑 YAML 时自动补全和检查", _schema)
     schema.add_argument("--out", help="输出文件夹（默认 目录数据文件夹下的 schemas/）")
+    new = command("new", "打印或追加一个新条目的模板（每个字段都有中文说明）", _new)
+    new.add_argument("kind", choices=("lecture", "lecturer", "venue", "base", "station"), metavar="种类",
+                     help="lecture 讲座、lecturer 讲师、venue 场馆、base 实践基地、station 指导站点")
+    new.add_argument("--name", help="中文名称（讲座写标题），用来建议编号")
+    new.add_argument("--append", metavar="FILE", help="追加到这个文件末尾（不存在时新建），而不是打印出来")
+    printing = command("print", "输出指导站点某月或某季度的课程表（A4，可直接打印或生成 PDF）", _print)
+    printing.add_argument("--station", required=True, help="指导站点编号")
+    period = printing.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help="月份，例如 2026-12")
+    period.add_argument("--quarter", help="季度，例如 2026-q4")
+    printing.add_argument("--out", help="HTML 写到这个文件（默认输出到屏幕）")
+    printing.add_argument("--pdf", metavar="FILE", help="用无头 Chromium 生成 PDF 写到这个文件")
+    printing.add_argument("--today", help="数据日期（年-月-日；默认同 build）")
     for sub in (build, serve, generate):
         sub.add_argument("--today", help="以哪一天为“今天”区分近期和往期（年-月-日；默认取 SOURCE_DATE_EPOCH 或最近一次提交的日期）")
     for sub in (build, serve):
         sub.add_argument("--config", default=DEFAULT_CONFIG, help="MkDocs 配置文件（默认 mkdocs.yml）")
+    synth = commands.add_parser("synth", help="生成合成的大规模目录数据（用于性能测试）", description="生成合成的大规模目录数据（用于性能测试）")
+    synth.add_argument("--lectures", type=int, required=True, help="讲座场数")
+    synth.add_argument("--seed", type=int, default=1, help="随机种子；相同种子生成完全相同的文件（默认 1）")
+    synth.add_argument("--out", required=True, help="输出文件夹，目录数据写到其中的 catalog/")
+    synth.set_defaults(run=_synth)
     return parser
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import synthesize
+
+    if args.lectures < 0:
+        raise UserError("--lectures 不能是负数")
+    root = synthesize(args.out, args.lectures, args.seed)
+    print(f"已生成合成目录数据：{root}/（讲座 {args.lectures} 场，种子 {args.seed}）")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -85,6 +113,21 @@ def _schema(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.catalog) / SCHEMA_DIR
     written = write_schemas(out)
     print(f"已写出 {len(written)} 个 JSON Schema 到 {out}/。")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import append, read_existing, template
+
+    text = template(args.kind, read_existing(Path(args.catalog)), args.name)
+    if not args.append:
+        print(text, end="")
+        return 0
+    try:
+        line = append(Path(args.append), Path(args.catalog), args.kind, text)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    print(f"已追加到 {args.append} 第 {line} 行起。请填写空着的字段，然后运行 lvyin validate 检查。")
     return 0
 
 
@@ -198,4 +241,25 @@ def _generate(args: argparse.Namespace) -> int:
                 target.write_text(data, encoding="utf-8")
             count += 1
     print(f"已写出 {count} 个生成文件到 {args.out}/（连同 {content}/ 的手写页面）。")
+    return 0
+
+
+def _print(args: argparse.Namespace) -> int:
+    from .printing import PrintError, html_to_pdf, month_period, quarter_period, sheet_html
+
+    site = load_site(args.catalog, args.today)
+    try:
+        period = month_period(args.month) if args.month else quarter_period(args.quarter)
+        html = sheet_html(site, args.station, period)
+        if args.pdf:
+            html_to_pdf(html, Path(args.pdf))
+    except PrintError as error:
+        raise UserError(str(error)) from None
+    if args.out:
+        Path(args.out).write_text(html, encoding="utf-8")
+    elif not args.pdf:
+        sys.stdout.write(html)
+    for target in (args.out, args.pdf):
+        if target:
+            print(f"已写出 {target}", file=sys.stderr)
     return 0
