@@ -56,6 +56,7 @@ class Catalog:
     stations: dict[str, Station]
     lectures: dict[str, Lecture]
     sources: dict[tuple[str, str], Source] = field(default_factory=dict, repr=False)
+    redirects: list[Any] = field(default_factory=list, repr=False)  # published.Redirect: renamed ids
 
     # Backlinks are derived on first use, after the checks have passed.
     @cached_property
@@ -141,7 +142,7 @@ def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]
         for path in sorted((root / folder).glob("*")):
             if path.suffix in (".yaml", ".yml") and path.is_file():
                 found.append((kind, path))
-    known = set(SINGLE_FILES) | set(FOLDERS) | {"site"}  # site.yaml: see settings.py
+    known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
     for path in sorted(root.iterdir()) if root.is_dir() else []:
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
@@ -390,6 +391,9 @@ def load_catalog(root: Path | str) -> Catalog:
         stations=tables["station"], lectures=tables["lecture"], sources=sources,
     )
     _Checker(catalog, problems).run()
+    from .published import read_redirects  # late: published builds on this module
+
+    catalog.redirects = read_redirects(root, catalog, problems)
     if problems:
         raise CatalogInvalid(problems)
     return catalog

@@ -21,7 +21,8 @@ from typing import Iterator
 from .build_date import SHANGHAI, build_date
 from .catalog import load_catalog
 from .pages import SiteCollision
-from .problems import CatalogInvalid
+from .problems import CatalogInvalid, Problem
+from .settings import load_settings
 from .site import load_site, outputs
 
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -37,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except CatalogInvalid as error:
-        print(error.report(), file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            for problem in error.problems:
+                print(github_annotation(problem))
+            print(f"共发现 {len(error.problems)} 处错误，请修改后重试。", file=sys.stderr)
+        else:
+            print(error.report(), file=sys.stderr)
     except (UserError, SiteCollision) as error:
         print(f"错误: {error}", file=sys.stderr)
     except KeyboardInterrupt:
@@ -55,7 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    command("validate", "检查目录数据，列出全部错误", _validate)
+    validate = command("validate", "检查目录数据，列出全部错误", _validate)
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="text：path:line:col: 错误: …（默认）；github：GitHub Actions 注释，显示在拉取请求改动的行上")
+    validate.add_argument("--published", metavar="URL_OR_FILE",
+                          help="对照已发布的编号（网站地址、上次生成的 site/ids.json 或目标分支的目录文件夹），已发布的编号不能消失")
     build = command("build", "检查数据并生成网站（含搜索索引）", _build)
     build.add_argument("--site-dir", default="site", help="网站输出文件夹（默认 site/）")
     serve = command("serve", "在本机预览网站，修改数据后自动刷新", _serve)
@@ -100,8 +110,39 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions workflow command: an annotation at its file, line and column."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    field = f"{problem.field}: " if problem.field else ""
+    hint = f" — {problem.hint}" if problem.hint else ""
+    return (f"::error file={prop(problem.path)},line={problem.line},col={problem.column},title={prop('目录数据错误')}::"
+            f"{data(field + problem.message + hint)}")
+
+
+def _check_published(catalog, previous: str, catalog_dir: str) -> None:
+    from .catalog import _display
+    from .published import REDIRECTS_FILE, PublishedError, check_published, load_published
+
+    try:
+        published = load_published(previous)
+    except PublishedError as error:
+        raise UserError(str(error)) from None
+    problems = check_published(published, catalog, _display(Path(catalog_dir) / REDIRECTS_FILE))
+    if problems:
+        raise CatalogInvalid(problems)
+
+
 def _validate(args: argparse.Namespace) -> int:
+    load_settings(args.catalog)
     catalog = load_catalog(args.catalog)
+    if args.published:
+        _check_published(catalog, args.published, args.catalog)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
           f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个。")
     return 0
@@ -182,7 +223,10 @@ def _build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _check_config(args)
-    load_catalog(args.catalog)  # report catalogue errors in the editors' format before MkDocs starts
+    catalog = load_catalog(args.catalog)  # report catalogue errors in the editors' format before MkDocs starts
+    previous = Path(args.site_dir) / "ids.json"
+    if previous.is_file():  # ids the last build published must not disappear
+        _check_published(catalog, str(previous), args.catalog)
     _quiet_mkdocs()
     site_dir = Path(args.site_dir)
     with _plugin_settings(args):

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from .build_date import build_date
 from .catalog import Catalog, load_catalog
 from .pages import Asset, SiteCollision, plan_pages
+from .published import published_files
 from .render import render_page
 from .settings import SiteSettings, load_settings
 
@@ -36,6 +37,8 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
 
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
 ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = []
+
+ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
 
 
 def outputs(site: Site) -> Iterator[tuple[str, str | bytes]]:
