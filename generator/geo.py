@@ -106,3 +106,24 @@ def distance_km(a: LatLng, b: LatLng) -> float:
     lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def map_links(name: str, lat: float, lng: float, crs: str, address: str = "") -> list[tuple[str, str]]:
+    """(app name, URL) that open 高德, 百度 and 腾讯 maps with a marker at the point.
+
+    Each app gets the point in its own system (高德 and 腾讯: GCJ-02; 百度: BD-09)
+    and says so in the URL; names and addresses are percent-encoded.
+    """
+    from urllib.parse import quote, urlencode
+
+    g_lat, g_lng = to_gcj02(lat, lng, crs)
+    b_lat, b_lng = to_bd09(lat, lng, crs)
+    amap = "https://uri.amap.com/marker?" + urlencode(
+        {"position": f"{g_lng:.6f},{g_lat:.6f}", "name": name, "coordinate": "gaode", "callnative": "1"}, quote_via=quote)
+    baidu = "https://api.map.baidu.com/marker?" + urlencode(
+        {"location": f"{b_lat:.6f},{b_lng:.6f}", "title": name, "content": address or name, "coord_type": "bd09ll",
+         "output": "html", "src": "webapp.lvyin.site"}, quote_via=quote)
+    # 腾讯 reads `coord:…;title:…;addr:…` inside one parameter: the separators stay, the text is encoded.
+    marker = f"coord:{g_lat:.6f},{g_lng:.6f};title:{quote(name, safe='')};addr:{quote(address or name, safe='')}"
+    qq = f"https://apis.map.qq.com/uri/v1/marker?marker={marker}&referer=lvyin"
+    return [("高德地图", amap), ("百度地图", baidu), ("腾讯地图", qq)]

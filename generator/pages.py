@@ -150,6 +150,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings) -> list[Pa
         counts={s: len(c.lectures_by_series.get(s, [])) for s in c.series})
     add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
         counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
+    add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
 
     _refuse_collisions(pages)
     return pages

@@ -48,6 +48,8 @@ def _pinyin(run: str) -> list[str]:
 
 def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> str:
     """Space-separated extra terms for `names` (short: all tails and pinyin) and `texts` (words)."""
+    if not enabled():
+        return ""
     out: dict[str, None] = {}
     for name in filter(None, names):
         for run in _HAN_RUN.findall(name):
@@ -59,3 +61,20 @@ def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> 
             if _HAN_RUN.fullmatch(word) and len(word) > 1:
                 out.setdefault(word)
     return " ".join(out)
+
+
+def enabled() -> bool:
+    """LVYIN_SEARCH_TERMS=0 builds the site without extra terms (Pagefind out of the box, to compare)."""
+    import os
+
+    return os.environ.get("LVYIN_SEARCH_TERMS", "1") != "0"
+
+
+def title_pinyin(title: str) -> str:
+    """Full pinyin and initials of a title's Chinese, for the search page's name-match ranking."""
+    if not enabled():
+        return ""
+    from pypinyin import Style, lazy_pinyin
+
+    runs = "".join(_HAN_RUN.findall(title))
+    return f"{''.join(lazy_pinyin(runs))} {''.join(lazy_pinyin(runs, style=Style.FIRST_LETTER))}" if runs else ""

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from .build_date import build_date
 from .catalog import Catalog, load_catalog
+from .nearby import nearby_assets
 from .pages import Asset, SiteCollision, plan_pages
 from .published import published_files
 from .render import render_page
@@ -36,7 +37,7 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
 
 
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
-ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = []
+ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets]
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
 

@@ -63,9 +63,11 @@ class Browser:
         self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         self.foreign_requests: list[str] = []
 
-    def page(self, width: int = 375, height: int = 667, javascript: bool = True):
+    def page(self, width: int = 375, height: int = 667, javascript: bool = True, geolocation: dict | None = None):
+        """A fresh page; `geolocation` ({latitude, longitude}) is granted, else location is refused."""
         context = self._browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
-                                            locale="zh-CN", service_workers="block")
+                                            locale="zh-CN", service_workers="block", geolocation=geolocation,
+                                            permissions=["geolocation"] if geolocation else [])
         page = context.new_page()
         page.set_default_timeout(15000)
 

@@ -38,21 +38,26 @@ def site_url(demo_site):
 
 def search(page, query: str) -> list[str]:
     """Type `query` into the search page; return the paths of every result (all pages of results)."""
-    page.fill(".pagefind-ui__search-input", query)
-    page.wait_for_selector(".pagefind-ui__message")
-    # While searching the message ends with "..."; then it counts the results.
-    page.wait_for_function("q => { const m = document.querySelector('.pagefind-ui__message').textContent.trim();"
-                           " return m.includes(q) && !m.endsWith('...'); }", arg=query)
+    page.wait_for_selector("#lv-search[data-loaded]")
+    page.fill("#lv-q", query)
+    page.press("#lv-q", "Enter")
+    wait_for_results(page, query)
     return all_results(page)
 
 
+def wait_for_results(page, query: str = "") -> None:
+    """While searching the message says 正在搜索; then it counts the results for the query."""
+    page.wait_for_function("q => { const m = document.getElementById('lv-search-message').textContent;"
+                           " return m.includes(q) && !m.startsWith('正在'); }", arg=query)
+
+
 def all_results(page) -> list[str]:
-    page.wait_for_timeout(300)
-    while page.locator(".pagefind-ui__button").count():
-        page.click(".pagefind-ui__button")
-        page.wait_for_timeout(200)
-    hrefs = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => new URL(e.href).pathname)")
-    return hrefs
+    page.wait_for_timeout(200)
+    while page.locator("#lv-more:visible").count():
+        count = page.locator("#lv-results > li").count()
+        page.click("#lv-more")
+        page.wait_for_function("n => document.querySelectorAll('#lv-results > li').length > n", arg=count)
+    return page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => new URL(e.href).pathname)")
 
 
 def entry_path(prefix: str, section: str, entry_id: str) -> str:
@@ -66,7 +71,7 @@ def test_library_query_finds_every_library(browser, site_url, catalog):
     libraries = {entry_path("/", "venues", v.id) for v in catalog.venues.values() if v.kind == "library"}
     assert len(libraries) >= 3
     assert libraries <= set(found), sorted(libraries - set(found))
-    titles = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.textContent)")
+    titles = page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => e.textContent)")
     assert any("图书馆" in t for t in titles[:3])
 
 
@@ -85,10 +90,12 @@ def test_district_filter_keeps_only_that_district(browser, site_url, catalog):
     page = browser.page(width=1280, height=900)
     page.goto(site_url + "search/")
     unfiltered = search(page, "家庭教育")
-    # The 区县 group is open by default; a parent taps the district's name.
-    page.click(f"label[for='区县-{district.name}']")
-    page.wait_for_function("() => document.querySelector('#区县-渭滨区').checked")
-    page.wait_for_timeout(500)
+    # A parent opens the 区县 group and taps the district's name.
+    page.click("details[data-facet='区县'] > summary")
+    page.click(f"details[data-facet='区县'] label:has-text('{district.name}')")
+    assert page.is_checked(f"input[name='区县'][value='{district.name}']")
+    page.wait_for_function("() => location.search.includes('%E5%8C%BA%E5%8E%BF')")  # 区县 in the URL
+    wait_for_results(page, "家庭教育")
     filtered = all_results(page)
     assert filtered and len(filtered) < len(unfiltered)
     in_district = set()
@@ -105,9 +112,9 @@ def test_home_search_box_leads_to_results(browser, site_url):
     page.goto(site_url)
     page.fill("#lv-home-q", "图书馆")
     page.press("#lv-home-q", "Enter")
-    page.wait_for_selector(".pagefind-ui__result")
+    page.wait_for_selector("#lv-results > li")
     assert "/search/" in page.url and quote("图书馆") in page.url
-    assert page.input_value(".pagefind-ui__search-input") == "图书馆"
+    assert page.input_value("#lv-q") == "图书馆"
 
 
 def test_search_works_after_instant_navigation(browser, site_url):
@@ -128,6 +135,6 @@ def test_search_works_when_the_site_lives_under_a_sub_path(browser, demo_site, t
         found = search(page, "图书馆")
         library = next(v for v in catalog.venues.values() if v.kind == "library")
         assert entry_path("/jiating/", "venues", library.id) in found
-        page.click(f".pagefind-ui__result-link[href$='/venues/{library.id}/']")
+        page.click(f"#lv-results a.lv-title[href$='/venues/{library.id}/']")
         page.wait_for_url(f"**/jiating/venues/{library.id}/")
         assert page.locator("h1").first.inner_text() == library.name

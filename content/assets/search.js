@@ -1,38 +1,34 @@
-// Search page: loads Pagefind's UI from the site's own bundle, only on /search/.
+// Search page (/search/): a small UI over Pagefind's JS API, loaded from the site's own bundle.
+// The query and the filters live in the URL (?q=…&区县=…&类别=…), so a filtered view can be
+// shared and bookmarked. Where JavaScript, fetch or Intl.Segmenter (which Pagefind uses to cut
+// Chinese queries into words) is missing, the page keeps its plain lists of links instead.
 // Runs on every page view, including Material's instant navigation (document$).
 (function () {
   "use strict";
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      if (window.PagefindUI) return resolve();
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = resolve;
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
-  }
-
-  function loadStyle(href) {
-    if (document.querySelector("link[data-lv-pagefind]")) return;
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    link.setAttribute("data-lv-pagefind", "");
-    document.head.appendChild(link);
-  }
-
   var TERMS_MARK = "〔检索词〕";
-  function currentQuery() {
-    var input = document.querySelector("#lv-search .pagefind-ui__search-input");
-    return input ? input.value : "";
+  // Facet groups in the order a parent scans them: [filter name in the index, label shown].
+  var FACETS = [["类别", "类别"], ["区县", "区县"], ["适合年龄", "适合年龄"], ["主题", "主题"],
+    ["时间", "近期 / 往期"], ["门票", "免费开放"]];
+  var PAGE = 10;
+  var RERANK = 20; // results whose data is loaded to find an exact name match
+
+  function supported() {
+    return !!(window.fetch && window.Promise && window.URLSearchParams && window.Intl && Intl.Segmenter &&
+      window.history && history.replaceState);
   }
 
   function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) {
+    return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
   }
 
   // An excerpt of `text` around the first query word found in it, with that word marked.
@@ -48,36 +44,268 @@
     return escapeHtml(piece.slice(0, local)) + "<mark>" + escapeHtml(word) + "</mark>" + escapeHtml(piece.slice(local + word.length));
   }
 
-  function init() {
-    var element = document.getElementById("lv-search");
-    if (!element || element.getAttribute("data-ready")) return;
-    element.setAttribute("data-ready", "1");
-    var bundle = new URL(element.getAttribute("data-bundle"), location.href).href;
-    loadStyle(bundle + "pagefind-ui.css");
-    loadScript(bundle + "pagefind-ui.js").then(function () {
-      var ui = new window.PagefindUI({
-        element: element,
-        bundlePath: bundle,
-        // Result links are relative to the site's root, which may be a sub-path.
-        baseUrl: new URL("../", bundle).pathname,
-        showImages: false,
-        showSubResults: false,
-        resetStyles: false,
-        pageSize: 10,
-        // Entry pages end with hidden extra index terms (parts of words, pinyin);
-        // they help matching but must never show: excerpts come from the text before them.
-        processResult: function (result) {
-          var cut = result.content.indexOf(TERMS_MARK);
-          if (cut < 0 || result.excerpt.indexOf(TERMS_MARK) < 0 && result.excerpt.length) return result;
-          result.excerpt = excerpt(result.content.slice(0, cut), currentQuery());
-          return result;
-        },
-        openFilters: ["类别", "区县"],
+  // Entry pages end with hidden extra index terms (word parts, pinyin): never show them.
+  function cleanExcerpt(data, query) {
+    var cut = data.content.indexOf(TERMS_MARK);
+    return cut < 0 ? data.excerpt : excerpt(data.content.slice(0, cut), query);
+  }
+
+  function normal(text) {
+    return String(text || "").replace(/\s+/g, "").toLowerCase();
+  }
+
+  var loading = null;
+  function loadPagefind(bundle, baseUrl) {
+    if (!loading) {
+      // Through Function so that browsers without dynamic import() still parse this file.
+      loading = new Function("u", "return import(u)")(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ baseUrl: baseUrl, excerptLength: 24 }).then(function () {
+          pagefind.init();
+          return pagefind;
+        });
       });
-      var query = new URLSearchParams(location.search).get("q");
-      if (query) ui.triggerSearch(query);
-    }, function () {
-      element.innerHTML = "<p>搜索暂时不可用，请稍后再试，或按区县、日历浏览。</p>";
+    }
+    return loading;
+  }
+
+  function init() {
+    var root = document.getElementById("lv-search");
+    if (!root || root.getAttribute("data-ready")) return;
+    if (!supported()) return; // the plain lists stay
+    root.setAttribute("data-ready", "1");
+    var bundle = new URL(root.getAttribute("data-bundle"), location.href).href;
+    var baseUrl = new URL("../", bundle).pathname;
+    var form = document.getElementById("lv-search-form");
+    var input = document.getElementById("lv-q");
+    var app = document.getElementById("lv-search-app");
+    var facetsBox = document.getElementById("lv-facets");
+    var message = document.getElementById("lv-search-message");
+    var list = document.getElementById("lv-results");
+    var more = document.getElementById("lv-more");
+    var fallback = document.getElementById("lv-search-fallback");
+
+    var state = readUrl();
+    input.value = state.q;
+    var ordered = [], shown = 0, sequence = 0, timer = null, pagefind = null;
+
+    loadPagefind(bundle, baseUrl).then(function (pf) {
+      pagefind = pf;
+      return pf.filters();
+    }).then(function (available) {
+      fallback.hidden = true;
+      app.hidden = false;
+      buildFacets(available);
+      root.setAttribute("data-loaded", "1");
+      run();
+    }).catch(function () {
+      message.textContent = "搜索暂时不可用，请稍后再试，或按下面的分类浏览。";
+      app.hidden = false;
+    });
+
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      var filters = {};
+      FACETS.forEach(function (f) {
+        var values = params.getAll(f[0]).filter(Boolean);
+        if (values.length) filters[f[0]] = values;
+      });
+      return { q: (params.get("q") || "").trim(), filters: filters };
+    }
+
+    function writeUrl() {
+      var params = new URLSearchParams();
+      if (state.q) params.set("q", state.q);
+      FACETS.forEach(function (f) {
+        (state.filters[f[0]] || []).forEach(function (v) { params.append(f[0], v); });
+      });
+      var text = params.toString();
+      history.replaceState(history.state, "", location.pathname + (text ? "?" + text : ""));
+    }
+
+    function buildFacets(available) {
+      facetsBox.textContent = "";
+      FACETS.forEach(function (f) {
+        var values = Object.keys(available[f[0]] || {});
+        if (!values.length) return;
+        if (f[0] === "区县" || f[0] === "主题") values.sort(function (a, b) { return a.localeCompare(b, "zh-CN"); });
+        var group = el("details", "lv-facet");
+        group.setAttribute("data-facet", f[0]);
+        var chosen = state.filters[f[0]] || [];
+        if (chosen.length) group.open = true;
+        var summary = el("summary", null, f[1]);
+        group.appendChild(summary);
+        var box = el("div", "lv-facet-values");
+        values.forEach(function (v) {
+          var label = el("label", "lv-facet-value");
+          var check = el("input");
+          check.type = "checkbox";
+          check.name = f[0];
+          check.value = v;
+          check.checked = chosen.indexOf(v) >= 0;
+          check.addEventListener("change", onFacet);
+          label.appendChild(check);
+          label.appendChild(el("span", null, v));
+          label.appendChild(el("span", "lv-facet-count"));
+          box.appendChild(label);
+        });
+        group.appendChild(box);
+        facetsBox.appendChild(group);
+      });
+      var clear = el("button", "md-button lv-facet-clear", "清除筛选");
+      clear.type = "button";
+      clear.addEventListener("click", function () {
+        facetsBox.querySelectorAll("input:checked").forEach(function (c) { c.checked = false; });
+        onFacet();
+      });
+      facetsBox.appendChild(clear);
+    }
+
+    function onFacet() {
+      var filters = {};
+      facetsBox.querySelectorAll("input:checked").forEach(function (c) {
+        (filters[c.name] = filters[c.name] || []).push(c.value);
+      });
+      state.filters = filters;
+      writeUrl();
+      run();
+    }
+
+    function pagefindFilters(extra) {
+      var out = {};
+      Object.keys(state.filters).forEach(function (k) { out[k] = { any: state.filters[k] }; });
+      Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
+      return out;
+    }
+
+    function updateCounts(counts) {
+      facetsBox.querySelectorAll(".lv-facet-value").forEach(function (label) {
+        var check = label.querySelector("input");
+        var n = counts && counts[check.name] ? counts[check.name][check.value] || 0 : null;
+        label.querySelector(".lv-facet-count").textContent = n === null ? "" : "（" + n + "）";
+      });
+    }
+
+    // Ranking on top of Pagefind's relevance: an exact name match first, then names that
+    // contain the query (in characters or pinyin, meta "py"), and lectures
+    // still to come before past ones (past lectures move behind the upcoming ones into
+    // the lecture slots that relevance gave them).
+    function rank(results, pastIds, query) {
+      var slots = [], upcoming = [], past = [];
+      results.forEach(function (r, i) {
+        if (r.lvLecture) {
+          slots.push(i);
+          (pastIds[r.id] ? past : upcoming).push(r);
+        }
+      });
+      var out = results.slice();
+      upcoming.concat(past).forEach(function (r, k) { out[slots[k]] = r; });
+      var head = out.slice(0, RERANK);
+      return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
+        var exact = [], named = [], rest = [], q = normal(query);
+        head.forEach(function (r, i) {
+          var meta = datas[i].meta || {}, title = normal(meta.title);
+          r.lvData = datas[i];
+          if (q && title === q) exact.push(r);
+          else if (q && (title.indexOf(q) >= 0 || (meta.py || "").split(" ").some(function (p) { return p.indexOf(q) >= 0; }))) named.push(r);
+          else rest.push(r);
+        });
+        return exact.concat(named, rest, out.slice(RERANK));
+      });
+    }
+
+    function run() {
+      if (!pagefind) return;
+      var mine = ++sequence;
+      var query = state.q;
+      var hasFilters = Object.keys(state.filters).length > 0;
+      if (!query && !hasFilters) {
+        list.textContent = "";
+        more.hidden = true;
+        message.textContent = "输入关键词，或选择下面的筛选条件。";
+        updateCounts(null);
+        return;
+      }
+      message.textContent = "正在搜索…";
+      var q = query || null;
+      var searches = [pagefind.search(q, { filters: pagefindFilters() })];
+      if (!state.filters["时间"]) {
+        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "往期" }) }));
+        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "近期" }) }));
+      }
+      Promise.all(searches).then(function (found) {
+        if (mine !== sequence) return null;
+        var main = found[0];
+        var pastIds = {}, lectureIds = {};
+        if (found.length > 1) {
+          found[1].results.forEach(function (r) { pastIds[r.id] = 1; lectureIds[r.id] = 1; });
+          found[2].results.forEach(function (r) { lectureIds[r.id] = 1; });
+        }
+        main.results.forEach(function (r) { r.lvLecture = !!lectureIds[r.id]; });
+        updateCounts(main.filters);
+        return rank(main.results, pastIds, query).then(function (results) {
+          if (mine !== sequence) return;
+          ordered = results;
+          shown = 0;
+          list.textContent = "";
+          var where = query ? "“" + query + "”" : "所选条件";
+          message.textContent = results.length ? "找到 " + results.length + " 条与" + where + "相关的结果" : "没有找到与" + where + "相关的结果。试试更短的词、拼音，或减少筛选条件。";
+          return showMore();
+        });
+      }).catch(function () {
+        if (mine === sequence) message.textContent = "搜索出错了，请稍后再试。";
+      });
+    }
+
+    function showMore() {
+      var page = ordered.slice(shown, shown + PAGE);
+      shown += page.length;
+      more.hidden = shown >= ordered.length;
+      return Promise.all(page.map(function (r) { return r.lvData || r.data(); })).then(function (datas) {
+        datas.forEach(function (d) { list.appendChild(item(d)); });
+      });
+    }
+
+    function item(d) {
+      var m = d.meta || {};
+      var li = el("li", "lv-item lv-result" + (m.status === "已取消" ? " lv-status-cancelled" : ""));
+      var head = el("div", "lv-when");
+      var kind = m.kind || (d.filters && d.filters["类别"] ? d.filters["类别"][0] : "");
+      if (kind) head.appendChild(el("span", "lv-kind", kind));
+      if (m.when) head.appendChild(el("span", null, m.when));
+      if (m.status) head.appendChild(el("span", "lv-badge lv-badge-" + (m.status === "已取消" ? "cancelled" : "postponed"), m.status));
+      li.appendChild(head);
+      var a = el("a", "lv-title", m.title || d.url);
+      a.href = d.url;
+      li.appendChild(a);
+      var meta = el("div", "lv-meta");
+      [["lv-place", m.place], ["lv-district", m.district], ["lv-audience", m.audience ? "适合" + m.audience : ""],
+        ["lv-admission" + (m.admission === "免费开放" ? " lv-admission-free" : ""), m.admission], ["", m.hours ? "开放：" + m.hours : ""],
+        ["", m.org]].forEach(function (pair) {
+        if (pair[1]) meta.appendChild(el("span", pair[0], pair[1]));
+      });
+      if (meta.childNodes.length) li.appendChild(meta);
+      var p = el("p", "lv-excerpt");
+      p.innerHTML = cleanExcerpt(d, state.q); // Pagefind's excerpt is escaped text with <mark>
+      li.appendChild(p);
+      return li;
+    }
+
+    more.addEventListener("click", showMore);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      state.q = input.value.trim();
+      writeUrl();
+      run();
+      input.blur(); // closes the phone keyboard so the results show
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        state.q = input.value.trim();
+        writeUrl();
+        run();
+      }, 300);
     });
   }
 
