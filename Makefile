@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site serve test validate generate clean
+.PHONY: site serve test validate generate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ generate: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Scale benchmark (issue 6): synthetic catalogues of N lectures, every build stage measured.
+# make bench (N = 1,000, 10,000, 100,000) or make bench N="1000 10000"; results in benchmarks/results.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py $(foreach n,$(N),-n $(n))
 
 clean:
 	rm -rf site out .pytest_cache

@@ -205,7 +205,7 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
             message = f"“{shown(given)}”不是可选的值"
             labels = _labels(words)
             choices = "、".join(f"{w}（{labels[w]}）" if w in labels else w for w in words)
-            hint = (suggest(str(given), words) + " " if isinstance(given, str) else "") + f"可选值：{choices}"
+            hint = " ".join(filter(None, [suggest(str(given), words) if isinstance(given, str) else "", f"可选值：{choices}"]))
         elif kind in ("list_type",):
             message, hint = "这里应为列表", "每项单独一行、以“- ”开头，或写成 [甲, 乙]"
         elif kind in ("model_type", "model_attributes_type", "dict_type"):

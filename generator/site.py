@@ -17,6 +17,7 @@ from .build_date import build_date
 from .catalog import Catalog, load_catalog
 from .nearby import nearby_assets
 from .pages import Asset, SiteCollision, plan_pages
+from .guide import guide_files
 from .published import published_files
 from .render import render_page
 from .settings import SiteSettings, load_settings
@@ -40,6 +41,7 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
 ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets]
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
+ASSET_MAKERS.append(guide_files)  # /guide/fields/: every field of every catalogue file
 
 
 def outputs(site: Site) -> Iterator[tuple[str, str | bytes]]:
