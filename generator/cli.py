@@ -18,6 +18,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Iterator
 
+from .articles import articles_folder, load_articles
 from .build_date import SHANGHAI, build_date
 from .catalog import load_catalog
 from .pages import SiteCollision
@@ -88,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--out", help="HTML 写到这个文件（默认输出到屏幕）")
     printing.add_argument("--pdf", metavar="FILE", help="用无头 Chromium 生成 PDF 写到这个文件")
     printing.add_argument("--today", help="数据日期（年-月-日；默认同 build）")
-    for sub in (build, serve, generate):
+    stats = command("stats", "在终端列出数据统计（与网站“数据统计”页相同的表格）", _stats)
+    for sub in (build, serve, generate, stats):
         sub.add_argument("--today", help="以哪一天为“今天”区分近期和往期（年-月-日；默认取 SOURCE_DATE_EPOCH 或最近一次提交的日期）")
     for sub in (build, serve):
         sub.add_argument("--config", default=DEFAULT_CONFIG, help="MkDocs 配置文件（默认 mkdocs.yml）")
@@ -143,8 +145,10 @@ def _validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     if args.published:
         _check_published(catalog, args.published, args.catalog)
+    articles = load_articles(articles_folder(args.catalog), catalog.topics)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
-          f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个。")
+          f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个，"
+          f"家长课堂文章 {len(articles)} 篇。")
     return 0
 
 
@@ -169,6 +173,14 @@ def _new(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UserError(str(error)) from None
     print(f"已追加到 {args.append} 第 {line} 行起。请填写空着的字段，然后运行 lvyin validate 检查。")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .dashboard import print_tables
+    from .stats import compute
+
+    print_tables(compute(load_catalog(args.catalog), build_date(args.today, Path(args.catalog))))
     return 0
 
 
@@ -224,6 +236,7 @@ def _build(args: argparse.Namespace) -> int:
 
     _check_config(args)
     catalog = load_catalog(args.catalog)  # report catalogue errors in the editors' format before MkDocs starts
+    load_articles(articles_folder(args.catalog), catalog.topics)  # and the knowledge base's
     previous = Path(args.site_dir) / "ids.json"
     if previous.is_file():  # ids the last build published must not disappear
         _check_published(catalog, str(previous), args.catalog)

@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .articles import articles_folder
 from .pages import SiteCollision
 from .problems import CatalogInvalid
 from .settings import load_settings
@@ -66,6 +67,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.catalog_dir))
+        if articles_folder(self.catalog_dir).is_dir():
+            server.watch(str(articles_folder(self.catalog_dir)))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import vocab
+from markupsafe import Markup
+
+from . import campaigns, stats, vocab
+from .articles import Article
 from .catalog import Catalog
 from .model import Lecture
 from .settings import SiteSettings
@@ -20,6 +23,8 @@ from .settings import SiteSettings
 # How many past lectures an entry page lists before pointing at the calendar.
 PAST_LIMIT = 30
 HOME_UPCOMING = 8
+# How many upcoming lectures of its topics an article shows before pointing at the topic pages.
+ARTICLE_UPCOMING = 8
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class SiteCollision(Exception):
     pass
 
 
-def plan_pages(catalog: Catalog, today: date, settings: SiteSettings) -> list[Page]:
+def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = ()) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     c = catalog
     pages: list[Page] = []
@@ -117,6 +122,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings) -> list[Pa
             lectures=split(c.lectures_by_district.get(district.id, []), today))
     for topic in c.topics.values():
         add(entry_path("topics", topic.id), "topic.md.j2", topic.name, topic=topic,
+            articles=[a for a in articles if topic.id in a.topics],
             lecturers=c.lecturers_by_topic.get(topic.id, []), lectures=split(c.lectures_by_topic.get(topic.id, []), today))
     for series in c.series.values():
         add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
@@ -152,8 +158,29 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings) -> list[Pa
         counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
     add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
 
+    for article in articles:
+        # The body is the authors' Markdown (like content/), passed on as it is; see articles.py.
+        add(article.page_path, "article.md.j2", article.title, article=article, body=Markup(article.body),
+            upcoming=article_upcoming(c, article, today)[:ARTICLE_UPCOMING],
+            upcoming_total=len(article_upcoming(c, article, today)))
+    add("articles/index.md", "articles_index.md.j2", "家长课堂",
+        groups=[(t, [a for a in articles if a.topics[0] == t.id]) for t in c.topics.values()])
+    for campaign in campaigns.CAMPAIGNS:
+        add(f"campaigns/{campaign.id}.md", "campaign.md.j2", campaign.title, campaign=campaign,
+            lectures=split(campaigns.lectures(c, campaign), today, limit=10_000),
+            series=campaigns.series(c, campaign))
+    add("campaigns/index.md", "campaigns_index.md.j2", "主题活动", campaigns=campaigns.CAMPAIGNS,
+        counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
+    add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
+
     _refuse_collisions(pages)
     return pages
+
+
+def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:
+    """Lectures of the article's topics from the build date on that will take place (not cancelled or postponed), in date order."""
+    wanted = set(article.topics)
+    return [l for l in c.lectures_in_order if l.date >= today and l.status in ("scheduled", "done") and wanted & set(l.topics)]
 
 
 def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:

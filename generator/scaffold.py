@@ -28,7 +28,21 @@ NAME_FIELD = {"lecture": "title"}  # the field --name fills; "name" for the othe
 
 # Examples shown for fields (kind-specific first).  Ids of other entries come from the catalogue.
 EXAMPLES: dict[str, str] = {
+    "lecture.id": "2027-01-09-reading",
     "lecture.title": "亲子共读的三个方法",
+    "lecturer.id": "li-ming",
+    "venue.id": "city-library",
+    "base.id": "chencang-farm-base",
+    "station.id": "qingjiang",
+    "district.id": "weibin",
+    "district.name": "渭滨区",
+    "district.description": "宝鸡市中心城区之一，市级文化场馆集中。",
+    "topic.id": "reading",
+    "topic.name": "亲子阅读",
+    "topic.description": "和孩子一起读书、聊书的方法。",
+    "series.id": "family-reading",
+    "series.title": "亲子阅读系列课",
+    "series.description": "四次课，从绘本到整本书阅读。",
     "lecturer.title": "高级教师",
     "lecturer.name": "王芳",
     "venue.name": "宝鸡市图书馆",

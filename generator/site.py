@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .articles import Article, articles_folder, load_articles
 from .build_date import build_date
 from .catalog import Catalog, load_catalog
+from .dashboard import stats_assets
 from .nearby import nearby_assets
 from .pages import Asset, SiteCollision, plan_pages
 from .guide import guide_files
@@ -28,24 +30,27 @@ class Site:
     catalog: Catalog
     settings: SiteSettings
     today: date
+    articles: tuple[Article, ...] = ()  # the knowledge base, from articles/ beside the catalogue
 
 
 def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
     catalog_dir = Path(catalog_dir)
     settings = load_settings(catalog_dir)
     catalog = load_catalog(catalog_dir)
-    return Site(catalog, settings, build_date(today, catalog_dir))
+    articles = tuple(load_articles(articles_folder(catalog_dir), catalog.topics))
+    return Site(catalog, settings, build_date(today, catalog_dir), articles)
 
 
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
 ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets]
+ASSET_MAKERS.append(lambda site: stats_assets(site.catalog, site.today))  # /stats/ CSV and SVG
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
 ASSET_MAKERS.append(guide_files)  # /guide/fields/: every field of every catalogue file
 
 
 def outputs(site: Site) -> Iterator[tuple[str, str | bytes]]:
-    pages = plan_pages(site.catalog, site.today, site.settings)
+    pages = plan_pages(site.catalog, site.today, site.settings, site.articles)
     assets = [asset for make in ASSET_MAKERS for asset in make(site)]
     seen: dict[str, str] = {}
     for path, what in [(p.path, p.title) for p in pages] + [(a.path, a.path) for a in assets]:

@@ -1,0 +1,78 @@
+"""The outputs of `stats.py`: one CSV and one SVG chart per table for `/stats/`, and the terminal tables.
+
+CSVs are UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese
+Windows opens them without garbling.  Charts are plain SVG written by a Jinja
+template (escaped like every page), with no script and nothing from another
+host; the page shows each beside its table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .catalog import Catalog
+from .pages import Asset
+from .render import environment
+from .stats import Stats, Table, compute
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+SECTION = "stats"
+# Chart geometry (SVG user units).
+ROW = 26
+FONT = 13
+BAR_AREA = 360
+VALUE_AREA = 70
+
+
+def csv_bytes(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def chart_svg(table: Table) -> str:
+    chart = table.chart
+    assert chart is not None
+    labels = [str(row[chart.label]) for row in table.rows]
+    values = [row[chart.value] for row in table.rows]
+    scale = chart.maximum or max([*values, chart.target or 0, 1])
+    label_width = FONT * max([len(x) for x in labels] + [2]) + 12
+    bars = [(label, value, round(BAR_AREA * value / scale, 1), 20 + i * ROW) for i, (label, value) in enumerate(zip(labels, values))]
+    target_x = round(label_width + BAR_AREA * chart.target / scale, 1) if chart.target else None
+    return environment().get_template("chart.svg.j2").render(
+        table=table, chart=chart, bars=bars, label_width=label_width, width=label_width + BAR_AREA + VALUE_AREA,
+        height=30 + len(bars) * ROW, row=ROW, font=FONT, target_x=target_x)
+
+
+def stats_assets(catalog: Catalog, today: date) -> list[Asset]:
+    stats = compute(catalog, today)
+    assets = [Asset(f"{SECTION}/{t.key}.csv", csv_bytes(t)) for t in stats.tables]
+    assets += [Asset(f"{SECTION}/{t.key}.svg", chart_svg(t).encode("utf-8")) for t in stats.tables if t.chart]
+    return assets
+
+
+def print_tables(stats: Stats, console: "Console | None" = None) -> None:
+    """`lvyin stats`: the page's tables in the terminal."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    console = console or Console()
+    console.print(f"[bold]绿荫计划数据统计[/bold]　{stats.period.label}（{stats.period.start} 至 {stats.period.end}），统计日期 {stats.today}", highlight=False)
+    console.print(f"达标站点 {stats.stations_on_target} / {stats.stations} 个（每站每年至少 {stats.target} 次）；"
+                  f"站点活动已举办 {stats.held} 场，已安排 {stats.scheduled} 场", highlight=False)
+    for table in stats.tables:
+        out = RichTable(title=table.title, caption=table.note, title_justify="left", caption_justify="left", highlight=False)
+        for i, column in enumerate(table.columns):
+            numeric = bool(table.rows) and all(isinstance(row[i], int) for row in table.rows)
+            out.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        for row in table.rows:
+            out.add_row(*(str(v) for v in row))
+        console.print()
+        console.print(out)
