@@ -17,10 +17,13 @@ from .articles import Article, articles_folder, load_articles
 from .build_date import build_date
 from .catalog import Catalog, load_catalog
 from .dashboard import stats_assets
+from .feeds import make_feeds
 from .nearby import nearby_assets
+from .opendata import make_open_data
 from .pages import Asset, SiteCollision, plan_pages
 from .guide import guide_files
 from .published import published_files
+from .printing import make_print_sheets
 from .render import render_page
 from .settings import SiteSettings, load_settings
 
@@ -44,6 +47,7 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
 ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets]
 ASSET_MAKERS.append(lambda site: stats_assets(site.catalog, site.today))  # /stats/ CSV and SVG
+ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api/, /print/stations/
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
 ASSET_MAKERS.append(guide_files)  # /guide/fields/: every field of every catalogue file

@@ -1,0 +1,161 @@
+"""Printable course schedules of the community stations, for their notice boards.
+
+Standalone HTML files (not site pages: no navigation, header or search), one A4
+portrait sheet per month and per quarter of a station that has sessions then:
+
+    /print/stations/<id>/            the station's months and quarters
+    /print/stations/<id>/2026-12/    a month's sheet
+    /print/stations/<id>/2026-q4/    a quarter's sheet
+
+Each sheet has the station's name, address and hours, a table of its sessions,
+QR codes (segno, inline SVG) to the station's page and to each lecture's, and
+the organiser line.  `html_to_pdf` prints a sheet with headless Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date
+from pathlib import Path
+
+import segno
+from markupsafe import Markup
+
+from .model import Lecture, Station
+from .pages import Asset
+from .render import environment
+
+QUARTER_NAMES = "一二三四"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_QUARTER = re.compile(r"(\d{4})-q([1-4])", re.IGNORECASE)
+
+
+class PrintError(Exception):
+    """A problem the user can fix (unknown station, bad month, no browser); message in Chinese."""
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "2026-12" or "2026-q4": the sheet's folder
+    title: str  # "2026年12月" or "2026年第四季度"
+    months: tuple[int, ...]
+    year: int
+
+    def holds(self, day: date) -> bool:
+        return day.year == self.year and day.month in self.months
+
+
+def month_period(text: str) -> Period:
+    found = _MONTH.fullmatch(text.strip())
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise PrintError(f"月份“{text}”的写法不对，请写成 年-月，例如 2026-12")
+    year, month = int(found[1]), int(found[2])
+    return Period(f"{year:04d}-{month:02d}", f"{year}年{month}月", (month,), year)
+
+
+def quarter_period(text: str) -> Period:
+    found = _QUARTER.fullmatch(text.strip())
+    if not found:
+        raise PrintError(f"季度“{text}”的写法不对，请写成 年-q季度，例如 2026-q4")
+    year, quarter = int(found[1]), int(found[2])
+    return Period(f"{year:04d}-q{quarter}", f"{year}年第{QUARTER_NAMES[quarter - 1]}季度",
+                  tuple(range(3 * quarter - 2, 3 * quarter + 1)), year)
+
+
+def periods(lectures: list[Lecture]) -> tuple[list[Period], list[Period]]:
+    """The months and the quarters in which there are sessions, in order."""
+    months = sorted({(l.date.year, l.date.month) for l in lectures})
+    quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in months})
+    return ([month_period(f"{y:04d}-{m:02d}") for y, m in months],
+            [quarter_period(f"{y:04d}-q{q}") for y, q in quarters])
+
+
+def sheet_dir(station_id: str, key: str | None = None) -> str:
+    return f"print/stations/{station_id}/" + (f"{key}/" if key else "")
+
+
+@lru_cache(maxsize=4096)  # a lecture is on its month's and its quarter's sheet
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of `url`, sized by the stylesheet (no width/height of its own)."""
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=1, border=3, omitsize=True))
+
+
+def _station(site, station_id: str) -> Station:
+    station = site.catalog.stations.get(station_id)
+    if station is None:
+        from .catalog import suggest
+
+        raise PrintError(f"没有编号为“{station_id}”的指导站点。{suggest(station_id, site.catalog.stations)}")
+    return station
+
+
+def sheet_html(site, station_id: str, period: Period) -> str:
+    """The printable sheet of one station for one month or quarter."""
+    station = _station(site, station_id)
+    c, settings = site.catalog, site.settings
+    sessions = [l for l in c.lectures_by_place.get(station.id, []) if period.holds(l.date)]
+    rows = [{"lecture": l, "url": settings.absolute(f"lectures/{l.id}/"), "qr": qr_svg(settings.absolute(f"lectures/{l.id}/")),
+             "lecturers": [c.lecturers[i] for i in l.lecturers]} for l in sessions]
+    station_url = settings.absolute(f"stations/{station.id}/")
+    return environment().get_template("print_sheet.html.j2").render(
+        here=sheet_dir(station.id, period.key), station=station, district=c.districts[station.district],
+        period=period, rows=rows, station_url=station_url, station_qr=qr_svg(station_url), settings=settings,
+        today=site.today)
+
+
+def index_html(site, station_id: str) -> str:
+    station = _station(site, station_id)
+    months, quarters = periods(site.catalog.lectures_by_place.get(station.id, []))
+    return environment().get_template("print_index.html.j2").render(
+        here=sheet_dir(station.id), station=station, months=months, quarters=quarters, settings=site.settings,
+        current=site.today.strftime("%Y-%m"))
+
+
+def make_print_sheets(site) -> list[Asset]:
+    assets: list[Asset] = []
+    for station in site.catalog.stations.values():
+        assets.append(Asset(sheet_dir(station.id) + "index.html", index_html(site, station.id).encode("utf-8")))
+        months, quarters = periods(site.catalog.lectures_by_place.get(station.id, []))
+        for period in months + quarters:
+            html = sheet_html(site, station.id, period)
+            assets.append(Asset(sheet_dir(station.id, period.key) + "index.html", html.encode("utf-8")))
+    return assets
+
+
+def find_chromium() -> str | None:
+    """`LVYIN_CHROMIUM` when set (and only it), else Debian's chromium or one on PATH."""
+    chosen = os.environ.get("LVYIN_CHROMIUM")
+    candidates = [chosen] if chosen else ["/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"]
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(html: str, pdf: Path) -> None:
+    """Print `html` to `pdf` with headless Chromium, honouring the sheet's @page size (A4)."""
+    browser = find_chromium()
+    if browser is None:
+        raise PrintError("找不到 Chromium 浏览器，无法生成 PDF。请先安装（Debian/Ubuntu：apt-get install chromium fonts-noto-cjk），"
+                         "或去掉 --pdf，把 HTML 在浏览器中打开后打印")
+    pdf = Path(pdf).resolve()
+    with tempfile.TemporaryDirectory(prefix="lvyin-print-") as work:
+        source = Path(work) / "sheet.html"
+        source.write_text(html, encoding="utf-8")
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", f"--user-data-dir={work}/profile",
+                   "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri()]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise PrintError(f"Chromium 生成 PDF 失败：{error}") from None
+        if result.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+            raise PrintError(f"Chromium 生成 PDF 失败（退出码 {result.returncode}）：\n{result.stderr.strip()[-2000:]}")

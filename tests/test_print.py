@@ -1,0 +1,223 @@
+"""Printable station schedules: standalone A4 sheets, printed to PDF by Chromium and read back."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+from browser import require_browser
+from conftest import BASE_FILES, ROOT, build_site, write_catalog
+from generator.cli import main as lvyin
+
+SITE_URL = "https://jtjy.example.cn/"
+A4 = (595.28, 841.89)  # points
+HEADER = ["日期", "星期", "时间", "课程", "主讲", "适合", "地点", "扫码"]
+
+# Long titles, to see them wrap inside their cell instead of widening the table or the page.
+LONG = "：从睡前故事到亲子共读，祖辈家长和父母一起陪伴孩子养成阅读习惯的十个小方法"
+
+
+def december_title(day: int) -> str:
+    return f"十二月第{day}课" + (LONG if day % 3 == 0 else "：家庭教育微讲堂")
+
+
+def january_title(day: int) -> str:
+    return f"一月第{day}课" + (LONG if day % 4 == 0 else "：家长课堂")
+
+
+def _lecture(lecture_id: str, title: str, day: str, start: str = "19:00", end: str = "20:30", **extra: str) -> str:
+    lines = [f"- id: {lecture_id}", f"  title: {title}", f"  date: {day}", f"  start: {start}", f"  end: {end}",
+             "  lecturers: [wang-fang]", "  venue: qingjiang", "  audiences: [primary, grandparents]",
+             "  topics: [reading]", "  organizer: 清姜路社区居委会"]
+    lines += [f"  {key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n"
+
+
+DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}",
+                            **({"status": "cancelled", "status_note": "场地维修"} if d == 7 else {}))
+                   for d in range(1, 13))
+JANUARY = "".join(_lecture(f"jan-{d:02d}", january_title(d), f"2027-01-{d:02d}") for d in range(1, 31))
+PRINT_FILES = {
+    "stations/weibin.yaml": BASE_FILES["stations/weibin.yaml"] + """
+          phone: "0917-3223456"
+          hours: 周一至周五 8:30—12:00，14:30—18:00
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Path:
+    root = write_catalog(tmp_path_factory.mktemp("print") / "catalog", BASE_FILES)
+    write_catalog(root, PRINT_FILES)
+    (root / "lectures" / "station-2026-12.yaml").write_text(DECEMBER, encoding="utf-8")
+    (root / "lectures" / "station-2027-01.yaml").write_text(JANUARY, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(catalog) -> Path:
+    site = catalog.parent / "site"
+    assert build_site(catalog, site) == 0
+    return site
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# The PDF's font maps some ideographs to their radical twins: Kangxi radicals (⼤ for 大), which
+# NFKC folds back, and CJK radicals supplement (⻓ for 长), which it does not.
+RADICALS = str.maketrans("⻓⻔⻢⻛⻜⻅⻋⻚⻝⻩⻬⻉⻰⻘⻤⻥⻦⻨⻮⻣⻌⻍⻎", "长门马风飞见车页饣黄齐贝龙青鬼鱼鸟麦齿骨辶辶辶")
+
+
+def squash(text: str) -> str:
+    """Text as a reader sees it, without white space, for comparing PDF text with the input."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(RADICALS))
+
+
+def print_pdf(catalog: Path, tmp_path: Path, **period: str) -> Path:
+    require_browser()
+    pdf = tmp_path / "sheet.pdf"
+    (option, value), = period.items()
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", f"--{option}", value,
+                  "--today", "2026-11-28", "--pdf", str(pdf)]) == 0
+    return pdf
+
+
+def pdf_pages(pdf: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(str(pdf)).pages
+
+
+def qr_codes(pdf: Path, tmp_path: Path) -> list[str]:
+    """Every QR code on the sheet's pages, read by zxing-cpp from a 300 dpi rendering."""
+    import zxingcpp
+    from PIL import Image
+
+    if not shutil.which("pdftoppm"):
+        message = "找不到 pdftoppm：apt-get install poppler-utils"
+        if os.environ.get("LVYIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    texts: list[str] = []
+    for png in sorted(tmp_path.glob("page-*.png")):
+        for code in zxingcpp.read_barcodes(Image.open(png)):
+            assert code.format == zxingcpp.BarcodeFormat.QRCode
+            texts.append(code.text)
+    return texts
+
+
+def test_station_page_links_to_its_printable_schedules(site):
+    page = site / "stations" / "qingjiang" / "index.html"
+    button = [a for a in soup(page).find_all("a") if a.get_text() == "打印课程表"]
+    assert len(button) == 1
+    index = (page.parent / button[0]["href"]).resolve() / "index.html"
+    assert index == (site / "print" / "stations" / "qingjiang" / "index.html").resolve()
+    links = {a.get_text(): a["href"] for a in soup(index).find_all("a")}
+    for title, key in [("2026年12月", "2026-12"), ("2027年1月", "2027-01"), ("2026年第四季度", "2026-q4"),
+                       ("2027年第一季度", "2027-q1")]:
+        assert links[title] == f"{key}/"
+        assert (index.parent / key / "index.html").is_file()
+    assert "2027年2月" not in links  # no sessions then, no sheet
+    # The city library is a venue, not a station: no printed schedule.
+    assert not (site / "print" / "stations" / "city-library").exists()
+
+
+def test_sheet_is_standalone_without_the_site_chrome(site):
+    path = site / "print" / "stations" / "qingjiang" / "2026-12" / "index.html"
+    doc = soup(path)
+    assert doc.h1.get_text() == "清姜路社区家庭教育指导服务站"
+    assert "2026年12月课程表" in doc.get_text()
+    text = doc.get_text()
+    assert "清姜路 12 号" in text and "周一至周五 8:30—12:00，14:30—18:00" in text and "0917-3223456" in text
+    assert doc.footer.get_text().startswith("主办：宝鸡市妇女联合会　宝鸡市教育局")
+    # Nothing of the site around it: no theme header, navigation, search, scripts or stylesheets.
+    assert doc.select(".md-header, .md-nav, .md-search, .md-sidebar, [data-md-component]") == []
+    assert doc.find("script") is None and doc.find("link", rel="stylesheet") is None
+    assert "pagefind" not in path.read_text(encoding="utf-8")
+    style = doc.style.get_text()
+    assert "size: A4 portrait" in style and "display: table-header-group" in style
+    assert [th.get_text() for th in doc.select("thead th")] == HEADER
+    rows = doc.select("tbody tr")
+    assert [r.select("td")[3].get_text() for r in rows][:2] == [december_title(1), december_title(2)]
+    first = [td.get_text() for td in rows[0].select("td")]
+    assert first[:3] == ["12月1日", "周二", "19:00–20:30"]
+    assert first[4] == "王芳高级教师" and first[5] == "小学、祖辈家长" and first[6] == "本站点"
+    assert "【已取消】场地维修" in rows[6].get_text()
+    assert len(rows) == 12 and len(doc.select("tbody svg")) == 12 and len(doc.select("svg")) == 13
+
+
+def test_cli_writes_the_same_sheet_as_the_site(catalog, site, tmp_path):
+    out = tmp_path / "sheet.html"
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-12",
+                  "--today", "2026-11-28", "--out", str(out)]) == 0
+    assert out.read_bytes() == (site / "print" / "stations" / "qingjiang" / "2026-12" / "index.html").read_bytes()
+
+
+def test_cli_explains_bad_input_in_chinese(catalog, capsys):
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjian", "--month", "2026-12"]) == 1
+    assert "没有编号为“qingjian”的指导站点。您是不是想写“qingjiang”？" in capsys.readouterr().err
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-13"]) == 1
+    err = capsys.readouterr().err
+    assert "月份“2026-13”的写法不对，请写成 年-月，例如 2026-12" in err and "Traceback" not in err
+
+
+def test_cli_without_chromium_says_how_to_install_it(catalog, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LVYIN_CHROMIUM", str(tmp_path / "no-such-browser"))
+    pdf = tmp_path / "sheet.pdf"
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-12",
+                  "--pdf", str(pdf)]) == 1
+    assert "找不到 Chromium 浏览器，无法生成 PDF。请先安装（Debian/Ubuntu：apt-get install chromium" in capsys.readouterr().err
+    assert not pdf.exists()
+
+
+@pytest.mark.browser
+def test_a_month_of_twelve_sessions_is_one_a4_page_with_readable_qr_codes(catalog, tmp_path):
+    pdf = print_pdf(catalog, tmp_path, month="2026-12")
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert abs(width - A4[0]) < 1.5 and abs(height - A4[1]) < 1.5
+    text = squash(pages[0].extract_text())
+    for day in range(1, 13):
+        assert squash(december_title(day)) in text, day
+    assert squash("清姜路社区家庭教育指导服务站") in text and squash("主办：宝鸡市妇女联合会") in text
+    expected = [SITE_URL + "stations/qingjiang/"] + [SITE_URL + f"lectures/dec-{d:02d}/" for d in range(1, 13)]
+    assert sorted(qr_codes(pdf, tmp_path)) == sorted(expected)
+
+
+@pytest.mark.browser
+def test_a_month_of_thirty_sessions_flows_on_with_the_header_repeated(catalog, tmp_path):
+    pdf = print_pdf(catalog, tmp_path, month="2027-01")
+    pages = pdf_pages(pdf)
+    assert 2 <= len(pages) <= 3
+    texts = [squash(page.extract_text()) for page in pages]
+    for text in texts:
+        assert squash("".join(HEADER)) in text  # the table header, on every page
+    everything = "".join(texts)
+    for day in range(1, 31):
+        assert everything.count(squash(january_title(day))) == 1, day
+    # Rows are not cut in two: each row's title and time sit on the same page.
+    for text in texts:
+        for day in range(1, 31):
+            if squash(january_title(day)) in text:
+                assert squash(f"1月{day}日") in text
+
+
+@pytest.mark.browser
+def test_a_quarter_sheet_holds_the_quarters_sessions(catalog, tmp_path):
+    pdf = print_pdf(catalog, tmp_path, quarter="2026-q4")
+    text = squash("".join(page.extract_text() for page in pdf_pages(pdf)))
+    assert squash("2026年第四季度课程表") in text
+    assert all(squash(december_title(d)) in text for d in range(1, 13))
+    assert squash("亲子共读的三个方法") not in text  # at the city library, not at this station
