@@ -139,6 +139,11 @@ CLOSINGS = [
     "本场讲座免费参加，名额有限，报满为止。讲座中不推销任何课程和商品，如遇有人借讲座名义收费，请向主办单位反映。",
     "参加讲座的家长可领取《家庭教育促进法》宣传手册和本期家庭教育指导卡片，也可以扫码加入站点家长群，了解后续活动安排。",
 ]
+SPEAKERS = [
+    "主讲人{speaker}来自{org}，从事家庭教育和青少年工作 {years} 年，是宝鸡市家庭教育讲师团成员。讲课通俗、接地气，常被家长称为“身边的育儿顾问”。",
+    "{speaker}现任职于{org}，{years} 年来走进城乡社区、学校和村组开展家长课堂，熟悉{district}家庭的实际情况，讲座中的案例都来自一线。",
+    "本场主讲{speaker}（{org}）长期参与“万名教师访万家”和社区家长学校工作，近 {years} 年累计接待家长咨询上千人次，擅长把政策和道理讲成家常话。",
+]
 LOGISTICS = [
     "请家长自带笔记本，现场会发放练习用的记录表。",
     "讲座期间站点设有儿童看护角，由志愿者照看 3 岁以上的孩子。",
@@ -357,6 +362,7 @@ class _Person:
     name: str
     district: int | None  # None: city level
     topics: list[int]
+    org: str
 
 
 def _lecturers(rng: random.Random, files: _Out, count: int) -> list[_Person]:
@@ -375,7 +381,7 @@ def _lecturers(rng: random.Random, files: _Out, count: int) -> list[_Person]:
         topics = sorted(rng.sample(range(len(TOPICS)), rng.randint(2, 4)))
         role, org = rng.choice(LECTURER_ROLES)
         org = org.format(district="宝鸡市" if city else DISTRICTS[di][1], word=rng.choice(PLACE_WORDS))
-        people.append(_Person(pid, name, di, topics))
+        people.append(_Person(pid, name, di, topics, org))
         names = "、".join(TOPICS[t][1] for t in topics)
         bio = (f"{org}{role}，{'市级' if city else DISTRICTS[di][1]}家庭教育讲师团成员，擅长{names}等主题。\n\n"
                f"近年来在城乡社区、学校和场馆开展家长课堂 {rng.randint(10, 200)} 余场，讲课**通俗、接地气**，善于用身边的案例回答家长的问题。")
@@ -474,7 +480,8 @@ def _lectures(rng: random.Random, files: _Out, count: int, places: list[_Place],
             rng.choice(OPENINGS).format(**fill),
             f"{topic[2]}本场讲座主要讲三点：",
             "\n".join(f"- {p}" for p in points),
-            rng.choice(MIDDLES).format(**fill),
+            *[m.format(**fill) for m in rng.sample(MIDDLES, 2)],
+            rng.choice(SPEAKERS).format(**fill, org=person.org, years=rng.randint(5, 25)),
             rng.choice(LOGISTICS) + rng.choice(CLOSINGS),
         ])
         org = rng.choice([f"{d[1]}妇联", f"{d[1]}教育局", "市妇联", "市教育局", f"{d[1]}关工委"])
