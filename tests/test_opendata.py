@@ -148,6 +148,19 @@ def test_atom_feed_has_every_lecture_by_date(demo_site):
         assert f"时间：{lecture['date']} {lecture['start']}–{lecture['end']}" in entry.findtext(ATOM + "summary")
 
 
+def test_feed_readers_read_the_atom_feed(demo_site):
+    """feedparser, what many feed readers and aggregators use, reads it as well-formed Atom 1.0."""
+    import feedparser
+
+    feed = feedparser.parse((demo_site / "feeds" / "lectures.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    lectures = load(demo_site, "lectures.json")["lectures"]
+    assert [e.link for e in feed.entries] == [l["url"] for l in lectures]
+    assert feed.feed.title == "宝鸡市家庭教育公益大讲堂·讲座" and feed.feed.author == "宝鸡市妇女联合会　宝鸡市教育局"
+    assert all(e.updated_parsed and e.id and e.title and e.summary for e in feed.entries)
+
+
 def test_text_with_markup_characters_survives_every_format(make_catalog):
     title = '<b>家长</b> & “孩子” \'一起\' ]]> `读书`'
     catalog = make_catalog({"lectures/2026-12.yaml": f"""
