@@ -33,19 +33,30 @@ def january_title(day: int) -> str:
     return f"一月第{day}课" + (LONG if day % 4 == 0 else "：家长课堂")
 
 
-def _lecture(lecture_id: str, title: str, day: str, start: str = "19:00", end: str = "20:30", **extra: str) -> str:
+def _lecture(lecture_id: str, title: str, day: str, start: str = "19:00", end: str = "20:30",
+             crowded: bool = False, **extra: str) -> str:
+    """A session at the station; a crowded one has two lecturers and three audiences (a taller row)."""
     lines = [f"- id: {lecture_id}", f"  title: {title}", f"  date: {day}", f"  start: {start}", f"  end: {end}",
-             "  lecturers: [wang-fang]", "  venue: qingjiang", "  audiences: [primary, grandparents]",
+             "  lecturers: [wang-fang, li-ming]" if crowded else "  lecturers: [wang-fang]", "  venue: qingjiang",
+             "  audiences: [primary, junior, grandparents]" if crowded else "  audiences: [primary, grandparents]",
              "  topics: [reading]", "  organizer: 清姜路社区居委会"]
     lines += [f"  {key}: {value}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
 
 
-DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}",
+DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}", crowded=d % 4 == 0,
                             **({"status": "cancelled", "status_note": "场地维修"} if d == 7 else {}))
                    for d in range(1, 13))
 JANUARY = "".join(_lecture(f"jan-{d:02d}", january_title(d), f"2027-01-{d:02d}") for d in range(1, 31))
 PRINT_FILES = {
+    "lecturers/county.yaml": """
+        - id: li-ming
+          name: 李明
+          title: 心理咨询师
+          organization: 渭滨区家庭教育指导中心
+          level: county
+          district: weibin
+        """,
     "stations/weibin.yaml": BASE_FILES["stations/weibin.yaml"] + """
           phone: "0917-3223456"
           hours: 周一至周五 8:30—12:00，14:30—18:00
@@ -154,6 +165,8 @@ def test_sheet_is_standalone_without_the_site_chrome(site):
     assert first[:3] == ["12月1日", "周二", "19:00–20:30"]
     assert first[4] == "王芳高级教师" and first[5] == "小学、祖辈家长" and first[6] == "本站点"
     assert "【已取消】场地维修" in rows[6].get_text()
+    crowded = [td.get_text() for td in rows[3].select("td")]
+    assert crowded[4] == "王芳、李明" and crowded[5] == "小学、初中、祖辈家长"
     assert len(rows) == 12 and len(doc.select("tbody svg")) == 12 and len(doc.select("svg")) == 13
 
 
