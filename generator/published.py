@@ -101,6 +101,10 @@ def read_redirects(root: Path, catalog, problems: list[Problem]) -> list[Redirec
                 bad = True
         if bad or not check_targets:
             continue
+        seen = {old}
+        while isinstance(new, str) and new not in set().union(*ids.values()) and new in doc.data and new not in seen:
+            seen.add(new)  # renamed twice: a → b, then b → c sends a straight to c
+            new = doc.data[new]
         targets = [s for s in SECTIONS if new in ids[s]]
         if not targets:
             everything = set().union(*ids.values())

@@ -159,3 +159,14 @@ def test_a_renamed_place_keeps_its_old_address_in_every_place_section(make_catal
         assert f'url={expected}"' in page and f'href="{expected}"' in page
     ids = json.loads(files["ids.json"])
     assert "old-library" in ids["stations"] and "old-library" in ids["venues"]
+
+
+def test_a_twice_renamed_id_leads_straight_to_the_current_page(make_catalog, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from generator.site import load_site, outputs
+
+    catalog = make_catalog({**RENAMED, "redirects.yaml": "reading-first: reading-1205\nreading-1205: reading-1205-new\n"})
+    files = dict(outputs(load_site(catalog, "2026-11-28")))
+    for old in ("reading-first", "reading-1205"):
+        assert 'url=../reading-1205-new/"' in files[f"lectures/{old}/index.html"].decode("utf-8")
+    assert json.loads(files["ids.json"])["lectures"] == ["reading-1205", "reading-1205-new", "reading-first"]
