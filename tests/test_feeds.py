@@ -210,6 +210,10 @@ def page(site: Path, url: str) -> tuple[Path, BeautifulSoup]:
     ("topics/safety", "topics/safety.ics"),
     ("calendar", "all.ics"),
     ("calendar/2026-12", "all.ics"),
+    ("districts", "all.ics"),
+    ("stations", "all.ics"),
+    ("lecturers", "all.ics"),
+    ("topics", "all.ics"),
 ])
 def test_pages_offer_subscribe_and_download_links(site, url, feed):
     path, doc = page(site, url)
