@@ -54,12 +54,26 @@
     return String(text || "").replace(/\s+/g, "").toLowerCase();
   }
 
+  // A big site's index comes in parts (generator/search_index.py): parts.json beside the
+  // main bundle lists the others; merged, they are searched as one.  No file: one part.
+  function mergeParts(pagefind, bundle, baseUrl) {
+    return fetch(bundle + "parts.json").then(function (response) {
+      return response.ok ? response.json() : [];
+    }, function () { return []; }).then(function (parts) {
+      return Promise.all(parts.map(function (part) {
+        return pagefind.mergeIndex(new URL(part, bundle).href, { baseUrl: baseUrl });
+      }));
+    });
+  }
+
   var loading = null;
   function loadPagefind(bundle, baseUrl) {
     if (!loading) {
       // Through Function so that browsers without dynamic import() still parse this file.
       loading = new Function("u", "return import(u)")(bundle + "pagefind.js").then(function (pagefind) {
         return pagefind.options({ baseUrl: baseUrl, excerptLength: 24 }).then(function () {
+          return mergeParts(pagefind, bundle, baseUrl);
+        }).then(function () {
           pagefind.init();
           return pagefind;
         });
