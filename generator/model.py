@@ -233,7 +233,7 @@ class Private(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    phone: Text | None = Field(None, title="手机", description="请加引号，例如 \"13800000000\"；不公开")
+    phone: Text | None = Field(None, title="手机", description="请加引号，例如 \"13912345678\"；不公开")
     email: Text | None = Field(None, title="邮箱", description="不公开")
     id_number: Text | None = Field(None, title="身份证号", description="请加引号；不公开")
     notes: Text | None = Field(None, title="备注", description="管理员的内部备注，例如 可安排的时间；不公开")

@@ -75,7 +75,7 @@ EXAMPLES: dict[str, str] = {
     "street": "清姜街道",
     "host": "清姜路社区居委会",
     "audiences": "[primary, junior]",
-    "private": '\n  phone: "13800000000"\n  email: wangfang@example.cn\n  id_number: "610302198001010000"\n  notes: 周末可安排县区巡讲',
+    "private": '\n  phone: "13912345678"\n  email: liming@example.cn\n  id_number: "610302198001011234"\n  notes: 周末可安排县区巡讲',
 }
 # Reference fields: which catalogue table an example id comes from, and whether it is a list.
 REFERENCES = {"district": ("district", False), "topics": ("topic", True), "lecturers": ("lecturer", True),
