@@ -109,6 +109,7 @@ def test_the_guide_is_in_the_built_site_and_its_navigation(demo_site):
     for path, heading in pages.items():
         soup = BeautifulSoup((demo_site / path).read_text(encoding="utf-8"), "html.parser")
         assert soup.find("h1").get_text(strip=True) == heading
+        assert not soup.select("[data-pagefind-body]"), "editors' pages stay out of the parents' search"
     assert "编辑指南" in nav and "字段说明" in nav and "常见错误" in nav
     errors = BeautifulSoup((demo_site / "guide/errors/index.html").read_text(encoding="utf-8"), "html.parser")
     assert any("不是真实存在的日期" in pre.get_text() for pre in errors.find_all("pre"))
