@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site serve test validate generate clean bench
+.PHONY: site serve test validate generate clean search-quality bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,17 @@ validate: $(VENV)/.installed
 generate: $(VENV)/.installed
 	$(BIN)/lvyin generate --out out/docs
 
-test: $(VENV)/.installed-test
+# axe-core, injected into pages by the accessibility tests (pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Recall@5 and MRR of tests/search_queries.yaml: our search against Pagefind out of the box.
+search-quality: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/search_quality.py
 
 # Scale benchmark (issue 6): synthetic catalogues of N lectures, every build stage measured.
 # make bench (N = 1,000, 10,000, 100,000) or make bench N="1000 10000"; results in benchmarks/results.md.

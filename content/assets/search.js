@@ -248,6 +248,11 @@
       }
       Promise.all(searches).then(function (found) {
         if (mine !== sequence) return null;
+        if (found[0].results.length || !query) return found;
+        // Nothing has every word: forgive, and rank pages by the words they do have.
+        return anyWord(query, searches.length > 1).then(function (loose) { return loose || found; });
+      }).then(function (found) {
+        if (!found || mine !== sequence) return null;
         var main = found[0];
         var pastIds = {}, lectureIds = {};
         if (found.length > 1) {
@@ -268,6 +273,45 @@
       }).catch(function () {
         if (mine === sequence) message.textContent = "搜索出错了，请稍后再试。";
       });
+    }
+
+    // The query's words (Intl.Segmenter, as Pagefind cuts them), without one-character
+    // words when there are longer ones; each searched alone, scores added up.
+    function anyWord(query, withTime) {
+      var words = [];
+      var segments = new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(query);
+      for (var it = segments[Symbol.iterator](), step = it.next(); !step.done; step = it.next()) {
+        if (step.value.isWordLike && words.indexOf(step.value.segment) < 0) words.push(step.value.segment);
+      }
+      var long = words.filter(function (w) { return w.length > 1; });
+      if (long.length) words = long;
+      if (words.length < 2) return Promise.resolve(null);
+      var sets = [pagefindFilters()];
+      if (withTime) sets.push(pagefindFilters({ "时间": "往期" }), pagefindFilters({ "时间": "近期" }));
+      return Promise.all(sets.map(function (filters) {
+        return Promise.all(words.map(function (w) { return pagefind.search(w, { filters: filters }); })).then(merge);
+      }));
+    }
+
+    // A word found on many pages (孩子) counts less than a rare one (手机).
+    function merge(searches) {
+      var byId = {}, list = [], counts = {};
+      var most = Math.max.apply(null, searches.map(function (f) { return f.results.length; }));
+      searches.forEach(function (found) {
+        var weight = Math.log(1 + most / Math.max(1, found.results.length));
+        found.results.forEach(function (r) {
+          if (byId[r.id]) { byId[r.id].lvScore += r.score * weight; return; }
+          r.lvScore = r.score * weight;
+          byId[r.id] = r;
+          list.push(r);
+        });
+        Object.keys(found.filters || {}).forEach(function (k) {
+          counts[k] = counts[k] || {};
+          Object.keys(found.filters[k]).forEach(function (v) { counts[k][v] = Math.max(counts[k][v] || 0, found.filters[k][v]); });
+        });
+      });
+      list.sort(function (a, b) { return b.lvScore - a.lvScore; });
+      return { results: list, filters: counts };
     }
 
     function showMore() {

@@ -1,0 +1,56 @@
+"""The query set (tests/search_queries.yaml) on our search page: recall@5 and MRR may not drop.
+
+Measured on the demo catalogue (make search-quality): recall@5 0.989, MRR 0.915 for ours,
+0.737 and 0.664 for Pagefind out of the box. The floors below leave room for one or two
+reorderings, not for a regression.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from browser import Browser, require_browser, serve
+from conftest import DEMO_CATALOG, ROOT
+from generator.catalog import load_catalog
+
+pytestmark = pytest.mark.browser
+
+RECALL_FLOOR = 0.95
+MRR_FLOOR = 0.85
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("search_quality", ROOT / "benchmarks" / "search_quality.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("search_quality", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_query_set_is_big_and_every_expected_page_exists(demo_site):
+    bench = _benchmark()
+    queries = bench.load_queries(load_catalog(DEMO_CATALOG))
+    assert len(queries) >= 80
+    for query in queries:
+        assert query.expect, query.q
+        for path in query.expect:
+            assert (demo_site / path / "index.html").is_file(), (query.q, path)
+
+
+def test_recall_and_mrr_stay_above_the_floor(demo_site):
+    require_browser()
+    bench = _benchmark()
+    queries = bench.load_queries(load_catalog(DEMO_CATALOG))
+    chromium = Browser()
+    try:
+        with serve(demo_site) as url:
+            results = bench.run_ours(chromium.page(), url, queries)
+    finally:
+        chromium.close()
+    assert chromium.foreign_requests == []
+    figures = bench.score(queries, results)
+    assert figures["recall@5"] >= RECALL_FLOOR, (figures, bench.misses(queries, results))
+    assert figures["mrr"] >= MRR_FLOOR, figures
