@@ -20,6 +20,7 @@ from typing import Iterator
 
 from .articles import articles_folder, load_articles
 from .build_date import SHANGHAI, build_date
+from . import progress
 from .catalog import load_catalog
 from .pages import SiteCollision
 from .problems import CatalogInvalid, Problem
@@ -246,7 +247,8 @@ def _build(args: argparse.Namespace) -> int:
         try:
             with _swap_in(site_dir) as fresh:
                 config = load_config(args.config, site_dir=str(fresh), strict=True)
-                mkdocs_build(config)
+                with progress.display("正在生成网站（页面、链接检查、搜索索引）"):
+                    mkdocs_build(config)
         except MkDocsException as error:
             raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")

@@ -20,6 +20,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from . import progress
+
 # Pages per Pagefind run: about 2.5 GB of Pagefind memory at 0.25 MB a page.
 PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "10000"))
 BUNDLE = "pagefind"
@@ -68,6 +70,7 @@ def index_site(site_dir: Path, part_size: int | None = None) -> str:
     part_size = part_size or PART_SIZE
     pages = _pages(site_dir)
     if len(pages) <= part_size:
+        progress.stage(f"正在建立搜索索引（{len(pages)} 个页面）")
         summary = _run(site_dir, site_dir / BUNDLE)
         (site_dir / BUNDLE / PARTS_FILE).write_text("[]", encoding="utf-8")  # one part: nothing to merge
         return summary
@@ -81,6 +84,7 @@ def index_site(site_dir: Path, part_size: int | None = None) -> str:
             for rel in chunk:
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.link(site_dir / rel, tree / rel)
+            progress.stage(f"正在建立搜索索引：第 {number + 1}/{len(chunks)} 部分（共 {len(pages)} 个页面）")
             output = site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number)
             summaries.append(_run(tree, output))
             if number:
