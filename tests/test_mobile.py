@@ -132,7 +132,7 @@ def test_first_visit_to_a_lecture_page_is_light(browser, site_url, paths):
     page.on("response", record)
     page.goto(site_url + paths["lecture"], wait_until="networkidle")
     urls = list(sizes)
-    assert not [u for u in urls if "pagefind" in u or u.endswith(".json")], urls
+    assert not [u for u in urls if "pagefind" in u or u.endswith((".json", "search.js", "nearby.js"))], urls
     total = sum(sizes.values())
     compressed = sum(len(gzip.compress(b, 9)) for b in bodies.values())
     print(f"\nfirst visit to a lecture page: {len(urls)} files, {total} bytes, {compressed} bytes gzip")

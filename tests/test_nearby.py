@@ -136,3 +136,13 @@ def test_map_link_names_are_encoded(tmp_path):
     # A WGS-84 point is shifted into GCJ-02 for 高德.
     lng, lat = map(float, parse_qs(urlsplit(links["高德地图"]).query)["position"][0].split(","))
     assert geo.distance_km((lat, lng), geo.wgs84_to_gcj02(34.35, 107.2)) * 1000 < 1
+
+
+def test_nearby_works_after_instant_navigation(browser, site_url):
+    page = browser.page(width=1280, height=900)
+    page.goto(site_url + "about/")
+    page.click("a.md-tabs__link:has-text('去哪儿')")
+    page.wait_for_url("**/nearby/")
+    page.select_option("#lv-nearby-district", "weibin")
+    page.wait_for_selector("#lv-nearby-list .lv-distance")
+    assert not page.is_visible("#lv-nearby-static")
