@@ -243,3 +243,27 @@ def test_a_good_article_in_a_small_site(make_catalog):
     assert "## 小标题" in text
     topic = BeautifulSoup(generated["topics/reading.md"].split("---", 2)[2], "html.parser")
     assert [a["href"] for a in topic.find("h2", id="articles").find_next("ul").select("a")] == ["../../articles/good-one/"]
+
+
+@pytest.mark.browser
+def test_search_finds_articles_under_the_article_category(demo_site, articles):
+    """A parent searches 留守 and keeps only 类别=文章: the article on left-behind families, no lectures."""
+    from urllib.parse import quote
+
+    from browser import Browser, require_browser, serve
+    from test_search_browser import all_results, wait_for_results
+
+    require_browser()
+    chromium = Browser()
+    try:
+        with serve(demo_site) as url:
+            page = chromium.page(width=390, height=844)
+            page.goto(f"{url}search/?q={quote('留守')}&{quote('类别')}={quote('文章')}")
+            page.wait_for_selector("#lv-search[data-loaded]")
+            wait_for_results(page, "留守")
+            found = all_results(page)
+    finally:
+        chromium.close()
+    assert chromium.foreign_requests == []
+    assert "/articles/left-behind-families/" in found, found
+    assert not [p for p in found if p.startswith(("/lectures/", "/stations/", "/topics/"))], found
