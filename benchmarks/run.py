@@ -224,32 +224,33 @@ def report(results: list[dict], info: dict) -> str:
              f"MkDocs {info['mkdocs']}, Material {info['material']}, Pagefind {info['pagefind']}; commit {info['commit']}, {info['date']}.",
              f"Rerun: `make bench` (or `.venv/bin/python benchmarks/run.py -n 1000 -n 10000`).", "",
              "## Stages", "",
-             "| N lectures | stage | wall s | CPU s | peak RSS MB | wall ms per lecture |", "|---:|---|---:|---:|---:|---:|"]
+             "| N lectures | stage | wall s | CPU s | peak RSS MB | CPU ms per lecture |", "|---:|---|---:|---:|---:|---:|"]
     for r in results:
         for name, m in stage_rows(r):
             if m is None:
                 continue
-            lines.append(f"| {r['n']:,} | {name} | {_s(m['wall'])} | {_s(m['cpu'])} | {_mb(m.get('rss_mb'))} | {m['wall'] * 1000 / r['n']:.2f} |")
+            lines.append(f"| {r['n']:,} | {name} | {_s(m['wall'])} | {_s(m['cpu'])} | {_mb(m.get('rss_mb'))} | {m['cpu'] * 1000 / r['n']:.1f} |")
     lines += ["", "## Output and downloads", "",
-              "| N lectures | files | output size | one lecture page (median HTML) | phone: open /search/ (of it sitemap.xml) | phone: first query “" + QUERY + "” | largest Pagefind file | build ÷ bare (mkdocs+Pagefind) |",
+              "| N lectures | files | output size | one lecture page (median HTML) | phone: open /search/ (of it sitemap.xml) | phone: first query “" + QUERY + "” | largest Pagefind file | build ÷ bare (mkdocs+Pagefind), wall / CPU |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         s = r.get("search", {})
         ratio = "—"
         if "bare_mkdocs" in r:
-            ratio = f"{r['build_process']['wall'] / (r['bare_mkdocs']['wall'] + r['bare_pagefind']['wall']):.2f}×"
+            ratio = (f"{r['build_process']['wall'] / (r['bare_mkdocs']['wall'] + r['bare_pagefind']['wall']):.2f}× / "
+                     f"{r['build_process']['cpu'] / (r['bare_mkdocs']['cpu'] + r['bare_pagefind']['cpu']):.2f}×")
         lines.append(f"| {r['n']:,} | {r['output_files']:,} | {r['output_bytes'] / 2**20:,.0f} MB | {r['lecture_page_bytes']:,} B | "
                      f"{_kb(s.get('page_bytes'))} ({_kb(s.get('sitemap_bytes'))}) | {_kb(s.get('query_bytes'))} | {_kb(s.get('largest_pagefind_file'))} | {ratio} |")
     if len(results) >= 2 and results[-1]["n"] < 100_000:
         a, b = results[-2], results[-1]
         lines += ["", f"## Extrapolation to 100,000 lectures (straight line through N = {a['n']:,} and {b['n']:,})", "",
-                  "| stage | wall s | peak RSS MB |", "|---|---:|---:|"]
+                  "| stage | CPU s | peak RSS MB |", "|---|---:|---:|"]
         for (name, ma), (_, mb) in zip(stage_rows(a), stage_rows(b)):
             if not ma or not mb:
                 continue
-            slope = (mb["wall"] - ma["wall"]) / (b["n"] - a["n"])
+            slope = (mb["cpu"] - ma["cpu"]) / (b["n"] - a["n"])
             rslope = (mb.get("rss_mb", 0) - ma.get("rss_mb", 0)) / (b["n"] - a["n"])
-            lines.append(f"| {name} | {mb['wall'] + slope * (100_000 - b['n']):,.0f} | {mb.get('rss_mb', 0) + rslope * (100_000 - b['n']):,.0f} |")
+            lines.append(f"| {name} | {mb['cpu'] + slope * (100_000 - b['n']):,.0f} | {mb.get('rss_mb', 0) + rslope * (100_000 - b['n']):,.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -262,7 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium download measurement")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare mkdocs build + Pagefind comparison")
     parser.add_argument("--out", default=str(HERE / "results.md"))
+    parser.add_argument("--report", metavar="JSON", help="only rewrite the Markdown table from an earlier results.json")
     args = parser.parse_args(argv)
+    if args.report:
+        saved = json.loads(Path(args.report).read_text(encoding="utf-8"))
+        text = report(saved["results"], saved["machine"])
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     sizes = args.lectures or [int(x) for x in os.environ.get("N", "").split()] or DEFAULT_SIZES
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="lvyin-bench-"))
     info = machine()
