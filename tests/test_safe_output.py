@@ -97,7 +97,7 @@ def test_markdown_and_engine_syntax_in_values_stay_text(hostile_site):
 def test_private_fields_never_reach_any_output(tmp_path):
     from conftest import BASE_FILES, write_catalog
 
-    canaries = ["13912345678", "canary-mail@example.cn", "610302199001011234", "CANARY-NOTE-机密"]
+    canaries = ["15809173462", "canary-mail-7f3e@example.cn", "610302199001017364", "CANARY-NOTE-机密-7f3e"]
     catalog = write_catalog(tmp_path / "catalog", BASE_FILES)
     (catalog / "lecturers" / "city.yaml").write_text(f"""- id: wang-fang
   name: 王芳
