@@ -100,20 +100,21 @@
 
     var state = readUrl();
     input.value = state.q;
+    fallback.hidden = true;
+    app.hidden = false;
+    message.textContent = "正在加载搜索…";
     var ordered = [], shown = 0, sequence = 0, timer = null, pagefind = null;
 
     loadPagefind(bundle, baseUrl).then(function (pf) {
       pagefind = pf;
       return pf.filters();
     }).then(function (available) {
-      fallback.hidden = true;
-      app.hidden = false;
       buildFacets(available);
       root.setAttribute("data-loaded", "1");
       run();
     }).catch(function () {
       message.textContent = "搜索暂时不可用，请稍后再试，或按下面的分类浏览。";
-      app.hidden = false;
+      fallback.hidden = false;
     });
 
     function readUrl() {
