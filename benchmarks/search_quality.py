@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from generator.catalog import Catalog, load_catalog  # noqa: E402
+from generator.catalog import Catalog  # noqa: E402
+from generator.pages import page_url  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search_queries.yaml"
 TODAY = "2026-11-28"  # the demo catalogue's "today", as in tests/conftest.py
@@ -43,20 +44,29 @@ class Query:
     expect: frozenset[str]
 
 
-def load_queries(catalog: Catalog, path: Path = QUERIES) -> list[Query]:
+def load_queries(catalog: Catalog, path: Path = QUERIES, articles: tuple = ()) -> list[Query]:
+    """The query set; `articles` (the knowledge base, see generator/articles.py) answer topic queries too."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Query(str(item["q"]), item["kind"], frozenset(p for e in item["expect"] for p in _expand(catalog, e)))
+    return [Query(str(item["q"]), item["kind"], frozenset(p for e in item["expect"] for p in _expand(catalog, e, articles)))
             for item in items]
 
 
-def _expand(c: Catalog, item: str) -> frozenset[str]:
+def load_site_queries(path: Path = QUERIES) -> list[Query]:
+    from generator.site import load_site
+
+    site = load_site(ROOT / "catalog", TODAY)
+    return load_queries(site.catalog, path, getattr(site, "articles", ()))
+
+
+def _expand(c: Catalog, item: str, articles: tuple = ()) -> frozenset[str]:
     """The site paths an `expect` item stands for (see tests/search_queries.yaml)."""
     kind, _, value = item.partition(":")
     if not value:
         return frozenset([item])
     if kind == "topic":
         return frozenset([f"topics/{value}/"] + [f"lectures/{l.id}/" for l in c.lectures_by_topic.get(value, [])]
-                         + [f"lecturers/{p.id}/" for p in c.lecturers_by_topic.get(value, [])])
+                         + [f"lecturers/{p.id}/" for p in c.lecturers_by_topic.get(value, [])]
+                         + [page_url(a.page_path) for a in articles if value in a.topics])
     if kind == "audience":
         return frozenset([f"audiences/{value}/"] + [f"lectures/{l.id}/" for l in c.lectures_by_audience.get(value, [])]
                          + [f"venues/{v.id}/" for v in c.venues.values() if value in v.audiences])
@@ -137,8 +147,7 @@ def build(site_dir: Path, extra_terms: bool) -> None:
 def measure(ours_site: Path, plain_site: Path | None = None) -> dict:
     from browser import Browser, serve
 
-    catalog = load_catalog(ROOT / "catalog")
-    queries = load_queries(catalog)
+    queries = load_site_queries()
     report: dict = {}
     chromium = Browser()
     try:

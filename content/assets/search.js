@@ -217,11 +217,14 @@
       var head = out.slice(0, RERANK);
       return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
         var exact = [], named = [], rest = [], q = normal(query);
+        var words = query.split(/\s+/).map(normal).filter(Boolean);
         head.forEach(function (r, i) {
           var meta = datas[i].meta || {}, title = normal(meta.title);
+          var where = title + " " + normal(meta.district) + " " + (meta.py || "");
           r.lvData = datas[i];
           if (q && title === q) exact.push(r);
-          else if (q && (title.indexOf(q) >= 0 || (meta.py || "").split(" ").some(function (p) { return p.indexOf(q) >= 0; }))) named.push(r);
+          // Every word in the name, its pinyin, or (金台区 图书馆) the district.
+          else if (words.length && words.every(function (w) { return where.indexOf(w) >= 0; })) named.push(r);
           else rest.push(r);
         });
         return exact.concat(named, rest, out.slice(RERANK));
