@@ -146,8 +146,10 @@
         var group = el("details", "lv-facet");
         group.setAttribute("data-facet", f[0]);
         var chosen = state.filters[f[0]] || [];
-        if (chosen.length) group.open = true;
+        // Closed, so that the results stay in view on a phone; the summary names what is ticked.
         var summary = el("summary", null, f[1]);
+        summary.setAttribute("data-label", f[1]);
+        if (chosen.length) summary.textContent = f[1] + "：" + chosen.join("、");
         group.appendChild(summary);
         var box = el("div", "lv-facet-values");
         values.forEach(function (v) {
@@ -181,6 +183,10 @@
         (filters[c.name] = filters[c.name] || []).push(c.value);
       });
       state.filters = filters;
+      facetsBox.querySelectorAll("summary[data-label]").forEach(function (summary) {
+        var label = summary.getAttribute("data-label"), chosen = filters[summary.parentNode.getAttribute("data-facet")];
+        summary.textContent = chosen ? label + "：" + chosen.join("、") : label;
+      });
       writeUrl();
       run();
     }
