@@ -118,7 +118,7 @@ def test_each_filter_keeps_only_matching_entries(browser, site_url, catalog, nam
         elif name == "门票":
             assert path in venues and entry.admission == "free", path
         elif name == "主题":
-            assert path.startswith(("/lectures/", "/lecturers/", "/topics/")), path
+            assert path.startswith(("/lectures/", "/lecturers/", "/topics/", "/articles/")), path
             if path in lectures:
                 assert topic in entry.topics, path
         else:
