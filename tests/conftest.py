@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -112,6 +114,35 @@ def demo_site(tmp_path_factory) -> Path:
     finally:
         os.chdir(cwd)
     return site
+
+
+@pytest.fixture(scope="session")
+def instant_site_url(tmp_path_factory) -> Iterator[str]:
+    """The demo site with Material's instant navigation on (tests/mkdocs-instant.yml), served.
+
+    Material navigates instantly only to pages under `site_url`, so the site is built for
+    the very address it is served at."""
+    from browser import serve
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = tmp_path_factory.mktemp("instant")
+    config = root / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'tests' / 'mkdocs-instant.yml'}\nsite_url: http://127.0.0.1:{port}/\n"
+                      f"docs_dir: {ROOT / 'content'}\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n", encoding="utf-8")
+    assert build_site(DEMO_CATALOG, root / "site", "--config", str(config)) == 0
+    with serve(root / "site", port) as url:
+        yield url
+
+
+def follow_instantly(page, click: str, url: str) -> None:
+    """Click `click`, wait for `url`, and check Material swapped the page in place (no reload)."""
+    page.evaluate("window.__lvyinSamePage = true")
+    page.click(click)
+    page.wait_for_url(url)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__lvyinSamePage === true"), "the page reloaded: instant navigation is off"
 
 
 def build_site(catalog: Path, site: Path, *extra: str) -> int:

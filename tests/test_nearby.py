@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG
+from conftest import DEMO_CATALOG, follow_instantly
 from generator import geo
 from generator.catalog import load_catalog
 
@@ -138,11 +138,10 @@ def test_map_link_names_are_encoded(tmp_path):
     assert geo.distance_km((lat, lng), geo.wgs84_to_gcj02(34.35, 107.2)) * 1000 < 1
 
 
-def test_nearby_works_after_instant_navigation(browser, site_url):
+def test_nearby_works_after_instant_navigation(browser, instant_site_url):
     page = browser.page(width=1280, height=900)
-    page.goto(site_url + "about/")
-    page.click("a.md-tabs__link:has-text('去哪儿')")
-    page.wait_for_url("**/nearby/")
+    page.goto(instant_site_url + "about/")
+    follow_instantly(page, "a.md-tabs__link:has-text('去哪儿')", "**/nearby/")
     page.select_option("#lv-nearby-district", "weibin")
     page.wait_for_selector("#lv-nearby-list .lv-distance")
     assert not page.is_visible("#lv-nearby-static")

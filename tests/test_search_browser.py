@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG
+from conftest import DEMO_CATALOG, follow_instantly
 from generator.catalog import load_catalog
 from generator.vocab import PLACE_SECTIONS
 
@@ -117,11 +117,10 @@ def test_home_search_box_leads_to_results(browser, site_url):
     assert page.input_value("#lv-q") == "图书馆"
 
 
-def test_search_works_after_instant_navigation(browser, site_url):
+def test_search_works_after_instant_navigation(browser, instant_site_url):
     page = browser.page(width=1280, height=900)
-    page.goto(site_url + "about/")
-    page.click("a.md-tabs__link:has-text('搜索')")
-    page.wait_for_url("**/search/")
+    page.goto(instant_site_url + "about/")
+    follow_instantly(page, "a.md-tabs__link:has-text('搜索')", "**/search/")
     found = search(page, "图书馆")
     assert any(path.startswith("/venues/") for path in found)
 
