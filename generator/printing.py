@@ -83,7 +83,9 @@ def sheet_dir(station_id: str, key: str | None = None) -> str:
 @lru_cache(maxsize=4096)  # a lecture is on its month's and its quarter's sheet
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url`, sized by the stylesheet (no width/height of its own)."""
-    code = segno.make(url, error="m", micro=False)
+    # A fixed mask pattern: choosing the "best" of eight costs 8× the time for no gain a phone
+    # camera notices (the print test decodes every code).
+    code = segno.make(url, error="m", micro=False, mask=0)
     return Markup(code.svg_inline(scale=1, border=3, omitsize=True))
 
 

@@ -30,6 +30,12 @@ def _jieba():
     return jieba
 
 
+@lru_cache(maxsize=65536)
+def _name_terms(run: str) -> tuple[str, ...]:
+    """Tails and pinyin of one run of Han characters; the same names recur on thousands of pages."""
+    return (*_tails(run), *_pinyin(run))
+
+
 def _tails(run: str) -> list[str]:
     return [run[i:] for i in range(len(run))] if len(run) <= MAX_NAME_RUN else [run]
 
@@ -53,7 +59,7 @@ def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> 
     out: dict[str, None] = {}
     for name in filter(None, names):
         for run in _HAN_RUN.findall(name):
-            for term in [*_tails(run), *_pinyin(run)]:
+            for term in _name_terms(run):
                 out.setdefault(term)
     jieba = _jieba()
     for text in filter(None, texts):
