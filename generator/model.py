@@ -28,12 +28,6 @@ def _fail(message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError("lvyin", "{message}", {"message": message, "hint": hint})
 
 
-def shown(value: str, limit: int = 40) -> str:
-    """A value as quoted in a message: on one line, and cut when long (as `reader` does)."""
-    value = value.replace("\r", "").replace("\n", " ")
-    return value if len(value) <= limit else value[:limit] + "…"
-
-
 # Full-width digits and signs typed with a Chinese input method mean the same numbers.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９：－．", "0123456789:-.")
 

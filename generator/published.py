@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from markupsafe import escape
 from pydantic import TypeAdapter, ValidationError

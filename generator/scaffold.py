@@ -13,7 +13,6 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic.fields import FieldInfo
 from pypinyin import Style, lazy_pinyin

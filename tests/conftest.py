@@ -104,6 +104,35 @@ def make_catalog(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def catalog():
+    """The shipped demo catalogue, loaded."""
+    from generator.catalog import load_catalog
+
+    return load_catalog(DEMO_CATALOG)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; fails the run if any page asked another host."""
+    from browser import Browser, require_browser
+
+    require_browser()
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+    assert chromium.foreign_requests == [], "the site asked another host"
+
+
+@pytest.fixture(scope="session")
+def site_url(demo_site):
+    """The demo site served on loopback."""
+    from browser import serve
+
+    with serve(demo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The shipped catalogue built into a real site, once per test run."""
     site = tmp_path_factory.mktemp("demo") / "site"

@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 
 from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT
 from generator.articles import articles_folder, load_articles
-from generator.catalog import load_catalog
 from generator.cli import main as lvyin
 from generator.problems import CatalogInvalid
 from generator.site import load_site, outputs
@@ -26,11 +25,6 @@ THEMES = ["reading", "physical-exercise", "eyesight", "housework", "internet-add
           "anti-bullying", "children-in-need", "left-behind", "grandparenting", "family-tradition", "home-school",
           "social-practice", "law-education"]
 OFFICIAL_HOSTS = ("npc.gov.cn", "moe.gov.cn", "gov.cn", "baoji.gov.cn", "nhc.gov.cn", "mca.gov.cn", "women.org.cn", "nppa.gov.cn")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DEMO_CATALOG
-from generator.catalog import load_catalog
 from generator.site_check import check_site
 from generator.vocab import PLACE_SECTIONS
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
 
 
 def html(site, url: str) -> BeautifulSoup:

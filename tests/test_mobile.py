@@ -4,13 +4,10 @@ text), axe-core's serious and critical rules, the plain lists without JavaScript
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
-from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG, ROOT
-from generator.catalog import load_catalog
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -46,30 +43,10 @@ TAP_TARGETS = ("main .md-button, main button, main input:not([type=checkbox]), m
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
-
-
-@pytest.fixture(scope="module")
 def paths(catalog):
     lecture = next(l for l in catalog.lectures_in_order if l.status == "scheduled" and l.venue and l.description)
     cancelled = next(l for l in catalog.lectures_in_order if l.status == "cancelled")
     return {kind: path.format(lecture=lecture.id, cancelled=cancelled.id) for kind, path in PAGE_KINDS.items()}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-    assert chromium.foreign_requests == [], "the site asked another host"
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    with serve(demo_site) as url:
-        yield url
 
 
 def settle(page, kind: str) -> None:

@@ -5,33 +5,10 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 
-from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG, follow_instantly
+from conftest import follow_instantly
 from generator import geo
-from generator.catalog import load_catalog
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-    assert chromium.foreign_requests == [], "the site asked another host"
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    with serve(demo_site) as url:
-        yield url
 
 
 def listed(page) -> list[tuple[str, str]]:

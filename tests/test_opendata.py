@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 

@@ -8,13 +8,12 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 
 from browser import require_browser
-from conftest import BASE_FILES, ROOT, build_site, write_catalog
+from conftest import BASE_FILES, build_site, write_catalog
 from generator.cli import main as lvyin
 
 SITE_URL = "https://jtjy.example.cn/"

@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 from urllib.parse import quote
 
 import pytest
 
-from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG, follow_instantly
-from generator.catalog import load_catalog
+from browser import serve
+from conftest import follow_instantly
 from generator.vocab import PLACE_SECTIONS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-    assert chromium.foreign_requests == [], "the site asked another host"
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    with serve(demo_site) as url:
-        yield url
 
 
 def search(page, query: str) -> list[str]:

@@ -6,32 +6,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from browser import Browser, require_browser, serve
-from conftest import DEMO_CATALOG, DEMO_TODAY
-from generator.catalog import load_catalog
+from conftest import DEMO_TODAY
 from test_search_browser import all_results, search, wait_for_results
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-    assert chromium.foreign_requests == [], "the site asked another host"
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    with serve(demo_site) as url:
-        yield url
 
 
 def open_search(browser, site_url, **params):

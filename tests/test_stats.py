@@ -7,10 +7,8 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
 from datetime import date
 
-import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DEMO_CATALOG, DEMO_TODAY
@@ -23,11 +21,6 @@ TODAY = date.fromisoformat(DEMO_TODAY)
 # The school year that contains 2026-11-28.
 YEAR_START, YEAR_END = date(2026, 9, 1), date(2027, 8, 31)
 KEYS = ["districts", "stations", "months", "topics", "audiences", "lecturers", "admission", "formats"]
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(DEMO_CATALOG)
 
 
 def expected_tables(c) -> dict[str, list[list[str]]]:
