@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from . import progress
+from .search_bundle import canonicalize
 
 # Pages per Pagefind run: about 2.5 GB of Pagefind memory at 0.25 MB a page.
 PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "10000"))
@@ -50,6 +51,7 @@ def _run(site: Path, output: Path) -> str:
     )
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind 建立搜索索引失败：\n{result.stdout}\n{result.stderr}")
+    canonicalize(output)  # the same pages give the same bundle, byte for byte
     return result.stdout.strip()
 
 

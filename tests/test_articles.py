@@ -240,24 +240,17 @@ def test_a_good_article_in_a_small_site(make_catalog):
 
 
 @pytest.mark.browser
-def test_search_finds_articles_under_the_article_category(demo_site, articles):
+def test_search_finds_articles_under_the_article_category(site_url, articles, browser):
     """A parent searches 留守 and keeps only 类别=文章: the article on left-behind families, no lectures."""
     from urllib.parse import quote
 
-    from browser import Browser, require_browser, serve
     from test_search_browser import all_results, wait_for_results
 
-    require_browser()
-    chromium = Browser()
-    try:
-        with serve(demo_site) as url:
-            page = chromium.page(width=390, height=844)
-            page.goto(f"{url}search/?q={quote('留守')}&{quote('类别')}={quote('文章')}")
-            page.wait_for_selector("#lv-search[data-loaded]")
-            wait_for_results(page, "留守")
-            found = all_results(page)
-    finally:
-        chromium.close()
-    assert chromium.foreign_requests == []
+    page = browser.page(width=390, height=844)
+    page.goto(f"{site_url}search/?q={quote('留守')}&{quote('类别')}={quote('文章')}")
+    page.wait_for_selector("#lv-search[data-loaded]")
+    wait_for_results(page, "留守")
+    found = all_results(page)
+    assert browser.foreign_requests == []
     assert "/articles/left-behind-families/" in found, found
     assert not [p for p in found if p.startswith(("/lectures/", "/stations/", "/topics/"))], found

@@ -58,12 +58,9 @@ def test_two_builds_of_the_same_input_are_byte_identical(make_catalog, tmp_path)
     assert build_site(catalog, tmp_path / "a") == 0
     assert build_site(catalog, tmp_path / "b") == 0
     a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
-    # Pagefind 1.5 writes its filter index in hash-map order (upstream issue #638); its
-    # fragments, and every page, feed and asset of ours, must not change.
-    def stable(files):
-        return {k: v for k, v in files.items() if not k.startswith("pagefind/") or "/fragment/" in k}
-    assert stable(a) == stable(b)
-    assert sum(1 for k in stable(a) if "/fragment/" in k) > 5 and len(stable(a)) > 50
+    assert a == b
+    # The search index is part of it (Pagefind's filter index, put in a stable order).
+    assert sum(1 for k in a if k.startswith("pagefind/filter/")) >= 3 and len(a) > 50
 
 
 def test_generate_writes_the_same_markdown_for_another_engine(make_catalog, tmp_path, capsys):

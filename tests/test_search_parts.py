@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import generator.search_index as search_index
-from browser import Browser, require_browser, serve
+from browser import require_browser, serve
 from conftest import build_site
 from generator.synth import TODAY, synthesize
 
@@ -45,29 +45,25 @@ def test_the_index_is_split_and_listed(split_site):
         assert (split_site / "pagefind" / part / "pagefind-entry.json").is_file()
 
 
-def test_search_finds_pages_of_every_part(split_site):
+def test_search_finds_pages_of_every_part(split_site, browser):
     pages = search_index._pages(split_site)
     chunks = [pages[i : i + PART_SIZE] for i in range(0, len(pages), PART_SIZE)]
     titles = Counter(title(split_site / p) for p in pages)
-    chromium = Browser()
-    try:
-        with serve(split_site) as url:
-            for number, chunk in enumerate(chunks):
-                # A page of this part whose title no other page has: searching it must find that page.
-                unique = [p for p in chunk if titles[title(split_site / p)] == 1 and len(title(split_site / p)) >= 4]
-                assert unique, f"part {number} has no page with a title of its own"
-                page_path = unique[len(unique) // 2]
-                query = title(split_site / page_path)
-                page = chromium.page()
-                page.goto(url + "search/")
-                page.wait_for_selector("#lv-search[data-loaded]")
-                page.fill("#lv-q", query)
-                page.press("#lv-q", "Enter")
-                page.wait_for_function("q => { const m = document.getElementById('lv-search-message').textContent;"
-                                       " return m.includes(q) && !m.startsWith('正在'); }", arg=query)
-                found = page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => new URL(e.href).pathname)")
-                assert "/" + page_path.parent.as_posix() + "/" in found, f"part {number}: {query} not found in {found}"
-                page.context.close()
-    finally:
-        chromium.close()
-    assert chromium.foreign_requests == []
+    with serve(split_site) as url:
+        for number, chunk in enumerate(chunks):
+            # A page of this part whose title no other page has: searching it must find that page.
+            unique = [p for p in chunk if titles[title(split_site / p)] == 1 and len(title(split_site / p)) >= 4]
+            assert unique, f"part {number} has no page with a title of its own"
+            page_path = unique[len(unique) // 2]
+            query = title(split_site / page_path)
+            page = browser.page()
+            page.goto(url + "search/")
+            page.wait_for_selector("#lv-search[data-loaded]")
+            page.fill("#lv-q", query)
+            page.press("#lv-q", "Enter")
+            page.wait_for_function("q => { const m = document.getElementById('lv-search-message').textContent;"
+                                   " return m.includes(q) && !m.startsWith('正在'); }", arg=query)
+            found = page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => new URL(e.href).pathname)")
+            assert "/" + page_path.parent.as_posix() + "/" in found, f"part {number}: {query} not found in {found}"
+            page.context.close()
+    assert browser.foreign_requests == []

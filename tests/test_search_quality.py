@@ -12,7 +12,6 @@ import sys
 
 import pytest
 
-from browser import Browser, require_browser, serve
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -39,17 +38,11 @@ def test_query_set_is_big_and_every_expected_page_exists(demo_site):
             assert (demo_site / path / "index.html").is_file(), (query.q, path)
 
 
-def test_recall_and_mrr_stay_above_the_floor(demo_site):
-    require_browser()
+def test_recall_and_mrr_stay_above_the_floor(site_url, browser):
     bench = _benchmark()
     queries = bench.load_site_queries()
-    chromium = Browser()
-    try:
-        with serve(demo_site) as url:
-            results = bench.run_ours(chromium.page(), url, queries)
-    finally:
-        chromium.close()
-    assert chromium.foreign_requests == []
+    results = bench.run_ours(browser.page(), site_url, queries)
+    assert browser.foreign_requests == []
     figures = bench.score(queries, results)
     assert figures["recall@5"] >= RECALL_FLOOR, (figures, bench.misses(queries, results))
     assert figures["mrr"] >= MRR_FLOOR, figures
