@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,25 +17,26 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "webcal:", "javascript:", "data:")
 
 
 def check_site(site_dir: Path) -> list[str]:
+    site_dir = Path(site_dir)
+    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
     problems: list[str] = []
-    for page in sorted(site_dir.rglob("*.html")):
-        if "pagefind" in page.relative_to(site_dir).parts:
-            continue
-        html = page.read_text(encoding="utf-8")
+    for name in sorted(f for f in files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")):
+        html = (site_dir / name).read_text(encoding="utf-8")
         for tag, attributes in _TAG.findall(html):
-            attrs = {name.lower(): value for name, value in _ATTR.findall(attributes)}
+            attrs = {key.lower(): value for key, value in _ATTR.findall(attributes)}
             value = attrs.get("href", attrs.get("src"))
             if value is None:
                 continue
             tag = tag.lower()
             loaded = tag in _LOADED or (tag == "link" and bool(_LOADED_LINKS & set(attrs.get("rel", "").lower().split())))
-            problem = _check_reference(site_dir, page, loaded, tag, value)
+            problem = _check_reference(files, name, loaded, tag, value)
             if problem:
-                problems.append(f"{page.relative_to(site_dir)}: {problem}")
+                problems.append(f"{name}: {problem}")
     return problems
 
 
-def _check_reference(site_dir: Path, page: Path, loaded: bool, tag: str, value: str) -> str | None:
+def _check_reference(files: set[str], page: str, loaded: bool, tag: str, value: str) -> str | None:
+    """`files`: every file of the site by its path from the root; `page`: the linking page's."""
     value = value.strip().replace("&amp;", "&")
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") or value.startswith("//"):
@@ -43,12 +45,11 @@ def _check_reference(site_dir: Path, page: Path, loaded: bool, tag: str, value: 
         return None
     if value.lower().startswith(_SKIP_SCHEMES) or not parts.path:
         return None
-    base = site_dir if parts.path.startswith("/") else page.parent  # the 404 page links from the root
-    target = (base / unquote(parts.path).lstrip("/")).resolve()
-    if not str(target).startswith(str(site_dir.resolve())):
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(page)  # the 404 page links from the root
+    target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    if target == ".." or target.startswith("../"):
         return f"链接指向站点之外：{value}"
-    if target.is_dir():
-        target = target / "index.html"
-    if not target.exists():
-        return f"链接指向不存在的页面：{value}"
-    return None
+    if target in files or posixpath.join(target, "index.html") in files or (target == "." and "index.html" in files):
+        return None
+    return f"链接指向不存在的页面：{value}"
