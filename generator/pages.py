@@ -2,7 +2,7 @@
 
 Pure: no I/O.  A `Page` names its source path (as a Markdown file of the docs
 tree), its template and the values the template gets.  `plan_pages` knows the
-whole site before anything is rendered, and refuses two pages at one path.
+whole site before anything is rendered (`site.outputs` refuses two files at one path).
 """
 
 from __future__ import annotations
@@ -173,7 +173,6 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
 
-    _refuse_collisions(pages)
     return pages
 
 
@@ -211,11 +210,3 @@ def _group_by_district(c: Catalog, entries: list[Any]) -> list[tuple[Any, list[A
     for entry in sorted(entries, key=lambda e: e.id):
         groups[entry.district].append(entry)
     return [(district, groups[district.id]) for district in c.districts.values() if district.id in groups]
-
-
-def _refuse_collisions(pages: list[Page]) -> None:
-    seen: dict[str, Page] = {}
-    for page in pages:
-        if page.path in seen:
-            raise SiteCollision(f"两个页面要写到同一路径 {page.path}：{seen[page.path].title} 与 {page.title}")
-        seen[page.path] = page
