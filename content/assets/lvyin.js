@@ -17,11 +17,18 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(boot);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", boot);
-  } else {
-    boot();
+  // Run `fn` on every page view: on load, and after each instant navigation (Material's
+  // document$ replays the current page to a late subscriber). search.js and nearby.js use it too.
+  function onEveryPage(fn) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(fn);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
   }
+
+  window.lvyinOnEveryPage = onEveryPage;
+  onEveryPage(boot);
 })();

@@ -145,11 +145,5 @@
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.lvyinOnEveryPage(init);  // defined by lvyin.js, which loads this script
 })();
