@@ -135,7 +135,11 @@ def _vtimezone() -> Timezone:
     return Timezone.from_tzid(TZID)
 
 
-def calendar(site, name: str, lectures: Iterable[Lecture], events: dict[str, Event] | None = None) -> Calendar:
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def calendar_header(name: str) -> Calendar:
+    """A feed's calendar with its properties and no components."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -146,11 +150,21 @@ def calendar(site, name: str, lectures: Iterable[Lecture], events: dict[str, Eve
     cal.add("x-wr-timezone", TZID)
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")
-    # Always present, so an entry without lectures still gives a valid calendar (RFC 5545: ≥ 1 component).
-    cal.add_component(_vtimezone())
-    for lecture in lectures:
-        cal.add_component(events[lecture.id] if events else lecture_event(site, lecture))
     return cal
+
+
+@lru_cache(maxsize=1)
+def _vtimezone_ical() -> bytes:
+    return _vtimezone().to_ical()
+
+
+def feed_ical(name: str, events: Iterable[bytes]) -> bytes:
+    """The feed as iCalendar bytes: its properties, the VTIMEZONE (always present, so a feed
+    without lectures is still a valid calendar: RFC 5545 wants at least one component) and
+    the lectures' events, each serialised once for all the feeds it is in."""
+    header = calendar_header(name).to_ical()
+    assert header.endswith(END_CALENDAR)
+    return header[: -len(END_CALENDAR)] + _vtimezone_ical() + b"".join(events) + END_CALENDAR
 
 
 def make_feeds(site) -> list[Asset]:
@@ -166,5 +180,5 @@ def make_feeds(site) -> list[Asset]:
         feeds.append((feed_path("topics", t.id), f"{t.name}·家庭教育讲座", c.lectures_by_topic.get(t.id, [])))
     for lecture in c.lectures_in_order:
         feeds.append((feed_path("lectures", lecture.id), lecture.title, [lecture]))
-    events = {lecture.id: lecture_event(site, lecture) for lecture in c.lectures_in_order}  # each is in several feeds
-    return [Asset(path, calendar(site, title, lectures, events).to_ical()) for path, title, lectures in feeds]
+    events = {lecture.id: lecture_event(site, lecture).to_ical() for lecture in c.lectures_in_order}
+    return [Asset(path, feed_ical(title, (events[l.id] for l in lectures))) for path, title, lectures in feeds]
