@@ -11,7 +11,7 @@ from datetime import date
 
 from bs4 import BeautifulSoup
 
-from conftest import DEMO_CATALOG, DEMO_TODAY
+from conftest import BASE_FILES, DEMO_CATALOG, DEMO_TODAY
 from generator.catalog import load_catalog
 from generator.cli import main as lvyin
 from generator.site import load_site, outputs
@@ -150,14 +150,7 @@ def lecture(lid: str, day: str, venue: str | None, status: str = "scheduled", fm
 
 
 SMALL = {
-    "stations/weibin.yaml": """
-        - id: qingjiang
-          name: 清姜路社区家庭教育指导服务站
-          kind: community
-          district: weibin
-          street: 清姜街道
-          address: 清姜路 12 号
-          host: 清姜路社区居委会
+    "stations/weibin.yaml": BASE_FILES["stations/weibin.yaml"] + """
         - id: qiaonan
           name: 桥南家长学校
           kind: school
