@@ -1,17 +1,16 @@
 """Extra index terms so that Chinese search forgives: parts of words, pinyin, initials.
 
-Pagefind segments Chinese at build time (jieba) and queries in the browser
+Pagefind segments Chinese at build time (jieba-rs) and queries in the browser
 (Intl.Segmenter); the two disagree on names ("白建军" is 白建+军 on one side and
 白+建军 on the other), and a query only matches the start of an indexed word,
 so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
 list of terms: every tail of each name (书馆, 铜器博物院), jieba's search-mode
-words of longer text, and the pinyin (tushuguan, tsg) of names.  The search
+words of longer text (rjieba: the same jieba-rs and dictionary Pagefind uses), and the pinyin (tushuguan, tsg) of names.  The search
 page cuts this list off before it shows an excerpt (see `TERMS_MARK`).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -19,15 +18,6 @@ from typing import Iterable
 TERMS_MARK = "〔检索词〕"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_NAME_RUN = 16
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
 
 
 @lru_cache(maxsize=65536)
@@ -40,13 +30,19 @@ def _tails(run: str) -> list[str]:
     return [run[i:] for i in range(len(run))] if len(run) <= MAX_NAME_RUN else [run]
 
 
-def _pinyin(run: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
+@lru_cache(maxsize=65536)
+def _syllables(run: str) -> tuple[str, ...]:
+    """The pinyin of a run of Han characters, one syllable per character (pypinyin reads it by phrases)."""
+    from pypinyin import lazy_pinyin
 
-    syllables = lazy_pinyin(run)
-    initials = lazy_pinyin(run, style=Style.FIRST_LETTER)
+    return tuple(lazy_pinyin(run))
+
+
+def _pinyin(run: str) -> list[str]:
+    syllables = _syllables(run)
     if len(syllables) > MAX_NAME_RUN:
         return []
+    initials = [s[0] for s in syllables]
     full = ["".join(syllables[i:]) for i in range(len(syllables))]
     short = ["".join(initials[i:]) for i in range(len(initials) - 1)]
     return full + short
@@ -61,9 +57,10 @@ def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> 
         for run in _HAN_RUN.findall(name):
             for term in _name_terms(run):
                 out.setdefault(term)
-    jieba = _jieba()
+    import rjieba
+
     for text in filter(None, texts):
-        for word in jieba.cut_for_search(text):
+        for word in rjieba.cut_for_search(text):
             if _HAN_RUN.fullmatch(word) and len(word) > 1:
                 out.setdefault(word)
     return " ".join(out)
@@ -80,7 +77,5 @@ def title_pinyin(title: str) -> str:
     """Full pinyin and initials of a title's Chinese, for the search page's name-match ranking."""
     if not enabled():
         return ""
-    from pypinyin import Style, lazy_pinyin
-
-    runs = "".join(_HAN_RUN.findall(title))
-    return f"{''.join(lazy_pinyin(runs))} {''.join(lazy_pinyin(runs, style=Style.FIRST_LETTER))}" if runs else ""
+    syllables = [s for run in _HAN_RUN.findall(title) for s in _syllables(run)]
+    return f"{''.join(syllables)} {''.join(s[0] for s in syllables)}" if syllables else ""
