@@ -231,25 +231,29 @@ def _check_config(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .parallel_build import PartFailed, build_in_parts
+    from .search_index import SearchIndexError, index_site
+    from .site_check import check_site
+
     _check_config(args)
-    catalog = load_catalog(args.catalog)  # report catalogue errors in the editors' format before MkDocs starts
-    load_articles(articles_folder(args.catalog), catalog.topics)  # and the knowledge base's
+    site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
     previous = Path(args.site_dir) / "ids.json"
     if previous.is_file():  # ids the last build published must not disappear
-        _check_published(catalog, str(previous), args.catalog)
+        _check_published(site.catalog, str(previous), args.catalog)
     _quiet_mkdocs()
     site_dir = Path(args.site_dir)
     with _plugin_settings(args):
         try:
-            with _swap_in(site_dir) as fresh:
-                config = load_config(args.config, site_dir=str(fresh), strict=True)
-                with progress.display("正在生成网站（页面、链接检查、搜索索引）"):
-                    mkdocs_build(config)
-        except MkDocsException as error:
+            with _swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"):
+                build_in_parts(args.config, site, fresh)
+                progress.stage("正在检查链接")
+                problems = check_site(fresh)
+                if problems:
+                    raise UserError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
+                index_site(fresh)
+        except (MkDocsException, PartFailed, SearchIndexError, SiteCollision) as error:
             raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
     return 0

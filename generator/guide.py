@@ -16,8 +16,7 @@ from pydantic import BaseModel
 
 from .catalog import FOLDERS, KIND_LABELS, SINGLE_FILES
 from .model import KINDS, Location, Private
-from .pages import Asset, Page
-from .render import render_page
+from .pages import Page
 from .scaffold import EXPECTED, Existing, _example
 from .schema import KIND_NOTES, choice_labels
 from .settings import SiteSettings
@@ -87,6 +86,5 @@ def sections() -> list[Section]:
     return out
 
 
-def guide_files(site) -> list[Asset]:
-    page = Page(FIELDS_PAGE, "guide_fields.md.j2", "字段说明", {"sections": sections()})
-    return [Asset(FIELDS_PAGE, render_page(page).encode("utf-8"))]
+def guide_page() -> Page:
+    return Page(FIELDS_PAGE, "guide_fields.md.j2", "字段说明", {"sections": sections()})

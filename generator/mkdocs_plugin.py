@@ -1,14 +1,18 @@
 """The MkDocs adapter: catalogue pages as generated files, search index after the build.
 
 Only glue lives here; reading, checking, planning and rendering are the core's
-and work without MkDocs (see `lvyin generate`).
+and work without MkDocs (see `lvyin generate`).  Under `mkdocs build` and
+`lvyin serve` the plugin makes the whole site; `lvyin build` hands each part
+of its parallel build a `Handoff` instead (see parallel_build.py).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable, Iterator
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -18,10 +22,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .articles import articles_folder
-from .pages import SiteCollision
+from .pages import Page, SiteCollision
 from .problems import CatalogInvalid
 from .settings import load_settings
-from .site import load_site, outputs
+from .site import Site, load_site, outputs
 from .search_index import SearchIndexError, index_site
 from .site_check import check_site
 
@@ -35,7 +39,23 @@ class LvyinConfig(Config):
     check_links = c.Type(bool, default=True)
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """One part of `lvyin build`: the site it loaded and checked, and which pages this build makes.
+
+    Without assets, link check or search index (the parent does those for the whole site).
+    With `stand_ins`, the hand-written pages are left out and the navigation's pages are
+    stand-ins, so the header is the same at little cost.
+    """
+
+    site: Site
+    wanted: Callable[[Page], bool]
+    stand_ins: bool = False
+
+
 class LvyinPlugin(BasePlugin[LvyinConfig]):
+    handoff: Handoff | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.catalog_dir = (root / self.config.catalog).resolve()
@@ -50,10 +70,9 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        today = str(self.config.today) if self.config.today else None
         count = 0
         try:
-            for path, content in outputs(load_site(self.catalog_dir, today)):
+            for path, content in self._generated(files, config):
                 if files.get_file_from_path(path) is not None:
                     raise PluginError(f"{config.docs_dir}/{path} 与自动生成的文件冲突，请改名或删除这个手写文件")
                 files.append(File.generated(config, path, content=content))
@@ -63,7 +82,20 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         except SiteCollision as error:
             raise PluginError(str(error)) from None
         log.info("lvyin: 由目录生成了 %d 个文件", count)
+        if self.handoff and self.handoff.stand_ins:
+            for path in _nav_paths(config.nav or []):
+                if files.get_file_from_path(path) is None:
+                    files.append(File.generated(config, path, content="# …\n"))
         return files
+
+    def _generated(self, files: Files, config: MkDocsConfig) -> Iterator[tuple[str, str | bytes]]:
+        if self.handoff is None:
+            today = str(self.config.today) if self.config.today else None
+            return outputs(load_site(self.catalog_dir, today))
+        if self.handoff.stand_ins:
+            for file in list(files.documentation_pages()):
+                files.remove(file)
+        return outputs(self.handoff.site, self.handoff.wanted, with_assets=False)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.catalog_dir))
@@ -72,6 +104,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.handoff is not None:
+            return
         site = Path(config.site_dir)
         if self.config.check_links:
             problems = check_site(site)
@@ -82,3 +116,13 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
                 index_site(site)
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
+
+
+def _nav_paths(nav: list) -> Iterator[str]:
+    """The docs-tree paths the `nav` setting names."""
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            yield from _nav_paths(value)
+        elif isinstance(value, str) and value.endswith(".md"):
+            yield value

@@ -95,15 +95,6 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
         audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
 
-    for lecture in c.lectures.values():
-        place = c.places.get(lecture.venue) if lecture.venue else None
-        siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
-        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=place,
-            place_kind=c.place_kind(place.id) if place else None,
-            district=c.districts[place.district] if place else None,
-            series=c.series.get(lecture.series) if lecture.series else None,
-            siblings=[s for s in siblings if s.id != lecture.id],
-            upcoming_flag=lecture.date >= today)
     for person in c.lecturers.values():
         add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
             district=c.districts.get(person.district) if person.district else None,
@@ -172,6 +163,18 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     add("campaigns/index.md", "campaigns_index.md.j2", "主题活动", campaigns=campaigns.CAMPAIGNS,
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
+
+    # Lecture pages last: the only pages that grow with the archive, built in slices beside
+    # the rest (parallel_build.py), which then add them at the end of the sitemap.
+    for lecture in c.lectures.values():
+        place = c.places.get(lecture.venue) if lecture.venue else None
+        siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
+        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=place,
+            place_kind=c.place_kind(place.id) if place else None,
+            district=c.districts[place.district] if place else None,
+            series=c.series.get(lecture.series) if lecture.series else None,
+            siblings=[s for s in siblings if s.id != lecture.id],
+            upcoming_flag=lecture.date >= today)
 
     return pages
 

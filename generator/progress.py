@@ -41,3 +41,9 @@ def stage(text: str) -> None:
     if _current is not None:
         bar, task = _current
         bar.update(task, description=text)
+
+
+def detach() -> None:
+    """In a forked child: leave the parent's progress line alone."""
+    global _current
+    _current = None

@@ -20,8 +20,8 @@ from .dashboard import stats_assets
 from .feeds import make_feeds
 from .nearby import nearby_assets
 from .opendata import make_open_data
-from .pages import Asset, SiteCollision, plan_pages
-from .guide import guide_files
+from .pages import Asset, Page, SiteCollision, plan_pages
+from .guide import guide_page
 from .published import published_files
 from .printing import make_print_sheets
 from .render import render_page
@@ -50,18 +50,22 @@ ASSET_MAKERS.append(lambda site: stats_assets(site.catalog, site.today))  # /sta
 ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api/, /print/stations/
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
-ASSET_MAKERS.append(guide_files)  # /guide/fields/: every field of every catalogue file
 
 
-def outputs(site: Site) -> Iterator[tuple[str, str | bytes]]:
-    pages = plan_pages(site.catalog, site.today, site.settings, site.articles)
-    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
+def outputs(site: Site, wanted: Callable[[Page], bool] | None = None,
+            with_assets: bool = True) -> Iterator[tuple[str, str | bytes]]:
+    """Every generated file; or only the `wanted` pages, and no assets without `with_assets`
+    (a part of a parallel build, see parallel_build.py)."""
+    # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
+    pages = [guide_page(), *plan_pages(site.catalog, site.today, site.settings, site.articles)]
+    assets = [asset for make in ASSET_MAKERS for asset in make(site)] if with_assets else []
     seen: dict[str, str] = {}
     for path, what in [(p.path, p.title) for p in pages] + [(a.path, a.path) for a in assets]:
         if path in seen:
             raise SiteCollision(f"两个生成的文件要写到同一路径 {path}：{seen[path]} 与 {what}")
         seen[path] = what
     for page in pages:
-        yield page.path, render_page(page)
+        if wanted is None or wanted(page):
+            yield page.path, render_page(page)
     for asset in assets:
         yield asset.path, asset.content

@@ -68,7 +68,7 @@ def fields_page(tmp_path_factory) -> str:
     from conftest import DEMO_CATALOG, DEMO_TODAY
 
     files = dict(outputs(load_site(DEMO_CATALOG, DEMO_TODAY)))
-    return files["guide/fields.md"].decode("utf-8")
+    return files["guide/fields.md"]
 
 
 def test_the_field_reference_lists_every_field_of_every_file(fields_page):

@@ -1,0 +1,84 @@
+"""`lvyin build` in parts on every core: the very site one MkDocs build makes, and as safe."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT, build_site
+
+from generator import parallel_build, site as site_module
+from generator.cli import _plugin_settings, _parser
+from generator.site import load_site
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def plain_mkdocs_build(catalog: Path, site: Path) -> None:
+    """One `mkdocs build`, where the plugin makes the whole site (as under `lvyin serve`)."""
+    args = _parser().parse_args(["build", "--catalog", str(catalog), "--today", DEMO_TODAY])
+    with _plugin_settings(args):
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, env=env, check=True)
+
+
+def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel_build, "LECTURES_PER_PART", 40)
+    parts = parallel_build.plan_parts(load_site(DEMO_CATALOG, DEMO_TODAY))
+    slices = [p.lecture_pages for p in parts if p.lecture_pages]
+    assert len(slices) == 7 and sum(map(len, slices)) == 254  # the demo's lectures, each in one slice
+    assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
+    plain_mkdocs_build(DEMO_CATALOG, tmp_path / "plain")
+
+    parts_site, plain_site = snapshot(tmp_path / "parts"), snapshot(tmp_path / "plain")
+    assert sorted(set(parts_site) ^ set(plain_site)) == []
+    assert [name for name in plain_site if parts_site[name] != plain_site[name]] == []
+    # Lecture pages of the last slice made it into the site and its sitemap.
+    last = sorted(slices[-1])[-1].removesuffix(".md")
+    assert (tmp_path / "parts" / last / "index.html").is_file()
+    assert f"/{last}/</loc>" in (tmp_path / "parts" / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_hand_written_page_at_a_lecture_address_fails_the_build_and_keeps_the_old_site(make_catalog, tmp_path, capsys):
+    content = tmp_path / "content"
+    subprocess.run(["cp", "-r", str(ROOT / "content"), str(content)], check=True)
+    (content / "lectures").mkdir()
+    (content / "lectures" / "reading-1205.md").write_text("# 手写\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {content}\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n",
+                      encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("上一次的网站", encoding="utf-8")
+    capsys.readouterr()
+
+    assert build_site(make_catalog(), site, "--config", str(config)) == 1
+    error = capsys.readouterr().err
+    assert "保持不变" in error and "/lectures/reading-1205/index.html" in error
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "上一次的网站"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-built parts left behind
+
+
+def test_a_part_that_crashes_fails_the_build_and_keeps_the_old_site(make_catalog, tmp_path, monkeypatch, capsys):
+    def broken(site):
+        raise RuntimeError("打印表坏了")
+
+    monkeypatch.setattr(site_module, "ASSET_MAKERS", [*site_module.ASSET_MAKERS, broken])
+    monkeypatch.setattr(parallel_build, "ASSET_MAKERS", site_module.ASSET_MAKERS)
+    catalog = make_catalog()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("上一次的网站", encoding="utf-8")
+    capsys.readouterr()
+
+    assert build_site(catalog, site) == 1
+    error = capsys.readouterr().err
+    assert "保持不变" in error and "打印表坏了" in error
+    assert [p.name for p in site.iterdir()] == ["index.html"]
