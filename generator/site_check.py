@@ -1,7 +1,12 @@
-"""Checks of a built site: every internal link resolves, nothing loads from another host."""
+"""Checks of a built site: every internal link resolves, nothing loads from another host.
+
+A big site's pages are checked in slices by forked processes, one per core.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -16,11 +21,30 @@ _LOADED_LINKS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload"
 _SKIP_SCHEMES = ("mailto:", "tel:", "webcal:", "javascript:", "data:")
 
 
+# Below this many pages one process is quicker than starting others.
+_SLICE = 2000
+_files: set[str] = set()  # every file of the site being checked (shared with forked workers)
+
+
 def check_site(site_dir: Path) -> list[str]:
+    global _files
     site_dir = Path(site_dir)
-    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    _files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind"))
+    slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
+    try:
+        if len(slices) <= 1:
+            return [problem for part in slices for problem in _check_pages(*part)]
+        with multiprocessing.get_context("fork").Pool(len(os.sched_getaffinity(0))) as pool:
+            return [problem for part in pool.starmap(_check_pages, slices) for problem in part]
+    finally:
+        _files = set()
+
+
+def _check_pages(site_dir: Path, pages: list[str]) -> list[str]:
+    files = _files
     problems: list[str] = []
-    for name in sorted(f for f in files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")):
+    for name in pages:
         html = (site_dir / name).read_text(encoding="utf-8")
         for tag, attributes in _TAG.findall(html):
             attrs = {key.lower(): value for key, value in _ATTR.findall(attributes)}

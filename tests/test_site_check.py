@@ -26,3 +26,14 @@ def test_other_hosts_and_broken_links_are_reported(tmp_path):
         "index.html: 链接指向不存在的页面：venues/missing/",
         "venues/a/index.html: 链接指向站点之外：../../../outside/",
     ]
+
+
+def test_a_big_site_is_checked_in_slices_with_the_same_findings(tmp_path, monkeypatch):
+    from generator import site_check
+
+    for n in range(12):
+        write(tmp_path, f"lectures/l{n}/index.html", f'<a href="../l{n + 1}/">下一场</a>')
+    expected = ["lectures/l11/index.html: 链接指向不存在的页面：../l12/"]
+    assert check_site(tmp_path) == expected  # one process
+    monkeypatch.setattr(site_check, "_SLICE", 5)  # three slices, checked by forked workers
+    assert check_site(tmp_path) == expected
