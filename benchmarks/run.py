@@ -6,9 +6,9 @@
 For each N: `lvyin synth` writes a catalogue; one process times read+validate
 and page planning+render; one process runs the whole `lvyin build` with its
 pieces timed (see stages.py); headless Chromium opens /search/ on a phone-sized
-screen, types a query and counts the bytes it downloads; and, for comparison, a
-bare `mkdocs build` (without the lvyin plugin) plus one Pagefind run over the
-Markdown that `lvyin generate` writes.  Wall and CPU seconds, peak RSS (the
+screen, types a query and counts the bytes it downloads; and, for comparison up
+to N = 20,000 (`BARE_LIMIT`), a bare `mkdocs build` (without the lvyin plugin)
+plus one Pagefind run over the Markdown that `lvyin generate` writes.  Wall and CPU seconds, peak RSS (the
 largest process of the stage, Pagefind included) come from wait4/getrusage.
 
 Results: benchmarks/results.md (printed too) and benchmarks/results.json.
@@ -35,6 +35,11 @@ PYTHON = sys.executable
 TODAY = "2027-03-01"  # generator.synth.TODAY: inside the synthetic archive's last school year
 QUERY = "亲子阅读"
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
+# Bare Pagefind over one site holds its whole index (about 0.25 MB a page): past this it would
+# need more memory than the machine has, so the comparison stops here.
+BARE_LIMIT = 20_000
+# `lvyin serve` is timed up to the size its target names (an edit shows within 3 s at 10,000).
+SERVE_LIMIT = 10_000
 
 
 def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
@@ -117,6 +122,52 @@ def search_download(site: Path, query: str = QUERY) -> dict:
             "requests": len(got), "results_shown": results}
 
 
+def serve_edit(catalog: Path, log: Path) -> dict:
+    """`lvyin serve`: seconds until the preview first shows a lecture page, then until an edit
+    to that lecture's title (in its YAML file) shows on the page."""
+    import socket
+    import urllib.request
+
+    import yaml
+
+    source = sorted((catalog / "lectures").glob("*.yaml"))[0]
+    first = yaml.safe_load(source.read_text(encoding="utf-8"))[0]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/lectures/{first['id']}/"
+
+    def wait_for(text: str, timeout: float = 3600) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if text in response.read().decode("utf-8"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"lvyin serve did not show {text!r} at {url}; see {log}")
+
+    with open(log, "ab") as out:
+        server = subprocess.Popen([PYTHON, "-m", "generator", "serve", "--catalog", str(catalog), "--today", TODAY,
+                                   "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=out, stderr=out)
+    try:
+        start = time.perf_counter()
+        wait_for(str(first["title"]))
+        first_build = time.perf_counter() - start
+        edited = f"{first['title']}（改）"
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace(f"title: {first['title']}", f"title: {edited}", 1), encoding="utf-8")
+        start = time.perf_counter()
+        wait_for(edited)
+        return {"first_build": first_build, "edit_shown": time.perf_counter() - start}
+    finally:
+        source.write_text(text, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def bare_config(md: Path, site: Path, target: Path) -> None:
     """mkdocs.yml without the lvyin plugin, reading the generated Markdown."""
     import yaml
@@ -133,7 +184,7 @@ def bare_config(md: Path, site: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool) -> dict:
+def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: bool = True) -> dict:
     from generator.search_index import pagefind_binary
 
     base = work / f"n{n}"
@@ -155,7 +206,10 @@ def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool) -> dict:
     if browser:
         print(f"[N={n}] phone search in Chromium …", file=sys.stderr, flush=True)
         result["search"] = search_download(site)
-    if bare:
+    if serve and n <= SERVE_LIMIT:
+        print(f"[N={n}] lvyin serve: first build, then an edit …", file=sys.stderr, flush=True)
+        result["serve"] = serve_edit(base / "catalog", log)
+    if bare and n <= BARE_LIMIT:
         print(f"[N={n}] bare mkdocs build + Pagefind …", file=sys.stderr, flush=True)
         md, bare_site = base / "md", base / "bare-site"
         result["generate"] = measure([PYTHON, "-m", "generator", "generate", "--catalog", catalog, "--today", TODAY, "--out", str(md)], log)
@@ -194,20 +248,16 @@ def _kb(x: float | None) -> str:
 
 def stage_rows(r: dict) -> list[tuple[str, dict | None]]:
     load, parts = r["load"]["parts"], r["build"]["parts"]
-    total = parts["total"]
-    known = sum(parts.get(k, {}).get("wall", 0) for k in ("precheck", "load", "render", "link_check", "pagefind"))
-    known_cpu = sum(parts.get(k, {}).get("cpu", 0) for k in ("precheck", "load", "render", "link_check"))
-    mkdocs = {"wall": total["wall"] - known, "cpu": total["cpu"] - known_cpu, "rss_mb": r["build"]["self_rss_mb"]}
-    whole = dict(r["build_process"])
+    pagefind = parts.get("pagefind")
     return [
         ("read+validate", load["load"]),
-        ("page planning+render (outputs)", {**load["render"], "rss_mb": load["render"]["rss_mb"]}),
-        ("in `lvyin build`: catalogue pre-check", parts.get("precheck")),
-        ("in `lvyin build`: read+validate+render (plugin)", _sum(parts.get("load"), parts.get("render"))),
-        ("in `lvyin build`: MkDocs (rest)", mkdocs),
+        ("page planning+render (outputs), on one core", load["render"]),
+        ("in `lvyin build`: read+validate", parts.get("load")),
+        ("in `lvyin build`: pages, assets and MkDocs in parts, side by side (CPU of all parts; RSS of the largest)",
+         parts.get("parts")),
         ("in `lvyin build`: link check", parts.get("link_check")),
-        ("in `lvyin build`: search indexing (Pagefind)", {**parts["pagefind"], "rss_mb": r["build"]["children_rss_mb"]} if "pagefind" in parts else None),
-        ("**total `lvyin build`** (peak RSS: its largest process)", whole),
+        ("in `lvyin build`: search indexing (Pagefind, index in parts)", pagefind),
+        ("**total `lvyin build`** (peak RSS: its largest process)", dict(r["build_process"])),
     ] + ([("bare `mkdocs build` of the generated Markdown", r["bare_mkdocs"]),
           ("bare Pagefind over that site", r["bare_pagefind"])] if "bare_mkdocs" in r else [])
 
@@ -241,6 +291,11 @@ def report(results: list[dict], info: dict) -> str:
                      f"{r['build_process']['cpu'] / (r['bare_mkdocs']['cpu'] + r['bare_pagefind']['cpu']):.2f}×")
         lines.append(f"| {r['n']:,} | {r['output_files']:,} | {r['output_bytes'] / 2**20:,.0f} MB | {r['lecture_page_bytes']:,} B | "
                      f"{_kb(s.get('page_bytes'))} ({_kb(s.get('sitemap_bytes'))}) | {_kb(s.get('query_bytes'))} | {_kb(s.get('largest_pagefind_file'))} | {ratio} |")
+    served = [r for r in results if "serve" in r]
+    if served:
+        lines += ["", "## `lvyin serve`: an edit to one lecture's title", "",
+                  "| N lectures | first build until the page shows, s | edit until the page shows it, s |", "|---:|---:|---:|"]
+        lines += [f"| {r['n']:,} | {_s(r['serve']['first_build'])} | {_s(r['serve']['edit_shown'])} |" for r in served]
     if len(results) >= 2 and results[-1]["n"] < 100_000:
         a, b = results[-2], results[-1]
         lines += ["", f"## Extrapolation to 100,000 lectures (straight line through N = {a['n']:,} and {b['n']:,})", "",
@@ -272,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working folder (catalogues and sites)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium download measurement")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare mkdocs build + Pagefind comparison")
+    parser.add_argument("--no-serve", action="store_true", help="skip timing an edit under lvyin serve")
     parser.add_argument("--out", default=str(HERE / "results.md"))
     parser.add_argument("--report", metavar="JSON", help="only rewrite the Markdown table from an earlier results.json")
     args = parser.parse_args(argv)
@@ -287,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for n in sizes:
-            results.append(run_one(n, work, args.seed, not args.no_browser, not args.no_bare))
+            results.append(run_one(n, work, args.seed, not args.no_browser, not args.no_bare, not args.no_serve))
             text = report(results, info)
             Path(args.out).write_text(text, encoding="utf-8")
             Path(args.out).with_suffix(".json").write_text(json.dumps({"machine": info, "results": results}, indent=1), encoding="utf-8")

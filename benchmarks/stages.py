@@ -3,10 +3,11 @@
     python benchmarks/stages.py load CATALOG TODAY            read+validate, then page planning+render
     python benchmarks/stages.py build CATALOG TODAY SITE_DIR   the whole `lvyin build`, broken down
 
-`build` runs the real command line and times the pieces it calls (the catalogue
-check before MkDocs starts, the plugin's generated files, the link check,
-Pagefind) by wrapping them; what is left is MkDocs itself.  Pagefind runs as a
-child process, so its CPU time and peak memory come from RUSAGE_CHILDREN.
+`build` runs the real command line and times the pieces it calls (reading and
+checking the catalogue, the parts built side by side, the link check, Pagefind)
+by wrapping them.  The parts (pages, assets and MkDocs, see
+generator/parallel_build.py) and Pagefind run as child processes, so their CPU
+time and peak memory come from RUSAGE_CHILDREN.
 """
 
 from __future__ import annotations
@@ -61,6 +62,34 @@ class Timer:
         setattr(module, name, wrapped)
 
 
+class PeakOfEachRun:
+    """`subprocess` for search_index: the peak RSS of Pagefind's own runs, from wait4
+    (RUSAGE_CHILDREN keeps only the largest child so far, which may be a part of the build)."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.subprocess = subprocess
+        self.peak_mb = 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self.subprocess, name)
+
+    def run(self, cmd, capture_output=False, text=False, **kwargs):
+        import tempfile
+
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = self.subprocess.Popen(cmd, stdout=out, stderr=err, **kwargs)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            self.peak_mb = max(self.peak_mb, usage.ru_maxrss / 1024)
+            out.seek(0), err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        if text:
+            stdout, stderr = stdout.decode(), stderr.decode()
+        return self.subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
 def load(catalog: str, today: str) -> dict:
     from generator.site import load_site, outputs
 
@@ -77,18 +106,22 @@ def load(catalog: str, today: str) -> dict:
 
 def build(catalog: str, today: str, site_dir: str) -> dict:
     import generator.cli as cli
-    import generator.mkdocs_plugin as plugin
+    import generator.parallel_build as parallel_build
+    import generator.search_index as search_index
+    import generator.site_check as site_check
 
     timer = Timer()
-    timer.wrap(cli, "load_catalog", "precheck")
-    timer.wrap(plugin, "load_site", "load")
-    timer.wrap(plugin, "outputs", "render", eager=True)
-    timer.wrap(plugin, "check_site", "link_check")
-    timer.wrap(plugin, "index_site", "pagefind", children=True)
+    timer.wrap(cli, "load_site", "load")
+    timer.wrap(parallel_build, "build_in_parts", "parts", children=True)
+    timer.wrap(site_check, "check_site", "link_check")
+    timer.wrap(search_index, "index_site", "pagefind", children=True)
+    search_index.subprocess = pagefind_runs = PeakOfEachRun()
     with timer.part("total"), contextlib.redirect_stdout(sys.stderr):
         code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir])
     if code:
         raise SystemExit(f"lvyin build failed with exit code {code}")
+    if "pagefind" in timer.parts:
+        timer.parts["pagefind"]["rss_mb"] = pagefind_runs.peak_mb
     return {"parts": timer.parts, "self_rss_mb": _rss_mb(), "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
             "children_cpu": _cpu(resource.RUSAGE_CHILDREN)}
 
