@@ -1,23 +1,29 @@
 """Run Pagefind (the extended build, which segments Chinese) over a built site.
 
 Pagefind holds the whole index in memory while it builds (about 0.25 MB per
-page), so a big archive is indexed in parts: the site's HTML pages, in a fixed
-order, are cut into parts of at most `part_size` pages and each part is indexed
-by its own Pagefind run, one after the other, so peak memory depends on the
-part size and not on the archive.  The first part is the usual bundle at
-`/pagefind/`; the others go to `/pagefind-parts/<n>/`, and `/pagefind/parts.json`
-lists them so that the search page merges them into one search (Pagefind's
-`mergeIndex`).  A site up to `part_size` pages gets one run, as before, and an
-empty parts.json.
+page), so a big archive is indexed in parts of at most `part_size` pages, each
+by its own Pagefind run, one after the other: peak memory depends on the part
+size and not on the archive.  The pages are ordered first: every page that is
+not a past lecture, then the past lectures from the newest back.  Parts that
+hold any page of the first kind are *current*: the search page loads them at
+once.  The rest are *archive* parts, older lectures only, which it loads when a
+parent asks for them (so a phone does not download the index of five years of
+history for every search).  The first part is the usual bundle at `/pagefind/`;
+the others go to `/pagefind-parts/<n>/`, and `/pagefind/parts.json` lists them
+(`{"current": [url …], "archive": [{"url", "from", "to", "pages"} …]}`, dates
+ISO) for the search page to merge with Pagefind's `mergeIndex`.  A site up to
+`part_size` pages gets one run, as before, and nothing to merge.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import progress
@@ -55,44 +61,89 @@ def _run(site: Path, output: Path) -> str:
     return result.stdout.strip()
 
 
-def _pages(site_dir: Path) -> list[Path]:
-    """The pages Pagefind would index, in a stable order.
+# A past lecture's page (templates/lecture.md.j2): its 时间 filter and its date to sort by.
+_PAST = re.compile('data-pagefind-filter="时间">往期<'.encode())
+_DATE = re.compile(rb'data-pagefind-sort="date">(\d{4}-\d{2}-\d{2})<')
+
+
+@dataclass(frozen=True)
+class Part:
+    pages: list[Path]
+    archive: bool = False  # past lectures only, loaded on request
+    dates: tuple[str, str] | None = None  # an archive part's oldest and newest lecture
+
+
+def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
+    """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture.
 
     Once any page marks its content with data-pagefind-body, Pagefind indexes only such
     pages; a part must keep that rule even when none of its own pages has the mark.
     """
-    pages = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*.html") if not p.relative_to(site_dir).parts[0].startswith(BUNDLE))
-    marked = [p for p in pages if b"data-pagefind-body" in (site_dir / p).read_bytes()]
+    pages, marked = [], []
+    for path in sorted(p.relative_to(site_dir) for p in site_dir.rglob("*.html")
+                       if not p.relative_to(site_dir).parts[0].startswith(BUNDLE)):
+        html = (site_dir / path).read_bytes()
+        date = _DATE.search(html) if _PAST.search(html) else None
+        entry = (path, date[1].decode() if date else None)
+        pages.append(entry)
+        if b"data-pagefind-body" in html:
+            marked.append(entry)
     return marked or pages
+
+
+def plan_parts(site_dir: Path, part_size: int | None = None) -> list[Part]:
+    """The parts of the index, the first one the main bundle (see the module's docstring)."""
+    part_size = part_size or PART_SIZE
+    pages = _pages(Path(site_dir))
+    if len(pages) <= part_size:
+        return [Part([path for path, _ in pages])]
+    current = [path for path, date in pages if date is None]
+    past = sorted(((date, path) for path, date in pages if date is not None), key=lambda e: (e[0], e[1].as_posix()),
+                  reverse=True)
+    ordered = [(path, None) for path in current] + [(path, date) for date, path in past]
+    parts = []
+    for start in range(0, len(ordered), part_size):
+        chunk = ordered[start : start + part_size]
+        dates = [date for _, date in chunk]
+        archive = start >= len(current)
+        parts.append(Part([path for path, _ in chunk], archive, (dates[-1], dates[0]) if archive else None))
+    return parts
 
 
 def index_site(site_dir: Path, part_size: int | None = None) -> str:
     """Index `site_dir` in place; return Pagefind's summary."""
     site_dir = Path(site_dir)
-    part_size = part_size or PART_SIZE
-    pages = _pages(site_dir)
-    if len(pages) <= part_size:
-        progress.stage(f"正在建立搜索索引（{len(pages)} 个页面）")
+    parts = plan_parts(site_dir, part_size)
+    listing: dict[str, list] = {"current": [], "archive": []}
+    if len(parts) == 1:
+        progress.stage(f"正在建立搜索索引（{len(parts[0].pages)} 个页面）")
         summary = _run(site_dir, site_dir / BUNDLE)
-        (site_dir / BUNDLE / PARTS_FILE).write_text("[]", encoding="utf-8")  # one part: nothing to merge
+        _write_listing(site_dir, listing)  # one part: nothing to merge
         return summary
-    chunks = [pages[i : i + part_size] for i in range(0, len(pages), part_size)]
-    summaries, parts = [], []
+    total = sum(len(part.pages) for part in parts)
+    summaries = []
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone.
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-search-", dir=site_dir.parent))
     try:
-        for number, chunk in enumerate(chunks):
+        for number, part in enumerate(parts):
             tree = scratch / str(number)
-            for rel in chunk:
+            for rel in part.pages:
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.link(site_dir / rel, tree / rel)
-            progress.stage(f"正在建立搜索索引：第 {number + 1}/{len(chunks)} 部分（共 {len(pages)} 个页面）")
+            progress.stage(f"正在建立搜索索引：第 {number + 1}/{len(parts)} 部分（共 {total} 个页面）")
             output = site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number)
             summaries.append(_run(tree, output))
-            if number:
-                parts.append(f"../{PARTS_DIR}/{number}/")
+            url = f"../{PARTS_DIR}/{number}/"
+            if part.archive:
+                listing["archive"].append({"url": url, "from": part.dates[0], "to": part.dates[1], "pages": len(part.pages)})
+            elif number:
+                listing["current"].append(url)
             shutil.rmtree(tree)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    (site_dir / BUNDLE / PARTS_FILE).write_text(json.dumps(parts), encoding="utf-8")
+    _write_listing(site_dir, listing)
     return "\n".join(s for s in summaries if s)
+
+
+def _write_listing(site_dir: Path, listing: dict) -> None:
+    (site_dir / BUNDLE / PARTS_FILE).write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")

@@ -13,9 +13,10 @@ import pytest
 import generator.search_index as search_index
 from browser import require_browser, serve
 from conftest import build_site
-from generator.synth import TODAY, synthesize
+from generator.synth import synthesize
 
-PART_SIZE = 60
+PART_SIZE = 40
+BUILD_DAY = "2027-05-01"  # late in the synthetic school year: most lectures are past
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def split_site(tmp_path_factory):
     saved = search_index.PART_SIZE
     search_index.PART_SIZE = PART_SIZE
     try:
-        assert build_site(catalog, root / "site", "--today", TODAY.isoformat()) == 0
+        assert build_site(catalog, root / "site", "--today", BUILD_DAY) == 0
     finally:
         search_index.PART_SIZE = saved
     return root / "site"
@@ -37,33 +38,78 @@ def title(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", found[1])).strip() if found else ""
 
 
-def test_the_index_is_split_and_listed(split_site):
-    parts = json.loads((split_site / "pagefind" / "parts.json").read_text())
-    pages = search_index._pages(split_site)
-    assert len(parts) == (len(pages) - 1) // PART_SIZE >= 2
-    for part in parts:
-        assert (split_site / "pagefind" / part / "pagefind-entry.json").is_file()
+def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
+    listing = json.loads((split_site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    parts = search_index.plan_parts(split_site, PART_SIZE)
+    current = [p for p in parts if not p.archive]
+    archive = [p for p in parts if p.archive]
+    assert len(current) >= 2 and len(archive) >= 2
+    assert parts == current + archive
+    assert listing["current"] == [f"../pagefind-parts/{n}/" for n in range(1, len(current))]
+    assert [a["url"] for a in listing["archive"]] == [f"../pagefind-parts/{n}/" for n in range(len(current), len(parts))]
+    for entry, part in zip(listing["archive"], archive):  # past lectures only, the newest part first
+        assert {p.parts[0] for p in part.pages} == {"lectures"} and entry["pages"] == len(part.pages)
+        assert entry["from"] <= entry["to"] < BUILD_DAY
+    assert [a["to"] for a in listing["archive"]] == sorted((a["to"] for a in listing["archive"]), reverse=True)
+    assert all(not p.archive for p in parts[: len(current)])
+    for n in range(1, len(parts)):
+        assert (split_site / "pagefind-parts" / str(n) / "pagefind-entry.json").is_file()
 
 
-def test_search_finds_pages_of_every_part(split_site, browser):
-    pages = search_index._pages(split_site)
-    chunks = [pages[i : i + PART_SIZE] for i in range(0, len(pages), PART_SIZE)]
+def search(page, query: str) -> list[str]:
+    page.fill("#lv-q", query)
+    page.press("#lv-q", "Enter")
+    page.wait_for_function("q => { const m = document.getElementById('lv-search-message').textContent;"
+                           " return m.includes(q) && !m.startsWith('正在'); }", arg=query)
+    return page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => new URL(e.href).pathname)")
+
+
+def test_search_finds_pages_of_every_part_and_older_lectures_when_asked(split_site, browser):
+    parts = search_index.plan_parts(split_site, PART_SIZE)
+    pages = [p for part in parts for p in part.pages]
     titles = Counter(title(split_site / p) for p in pages)
+    archive_urls = [f"/pagefind-parts/{n}/" for n, part in enumerate(parts) if part.archive]
     with serve(split_site) as url:
-        for number, chunk in enumerate(chunks):
+        for number, part in enumerate(parts):
             # A page of this part whose title no other page has: searching it must find that page.
-            unique = [p for p in chunk if titles[title(split_site / p)] == 1 and len(title(split_site / p)) >= 4]
+            unique = [p for p in part.pages if titles[title(split_site / p)] == 1 and len(title(split_site / p)) >= 4]
             assert unique, f"part {number} has no page with a title of its own"
             page_path = unique[len(unique) // 2]
+            wanted = "/" + page_path.parent.as_posix() + "/"
             query = title(split_site / page_path)
             page = browser.page()
+            fetched: list[str] = []
+            page.context.on("request", lambda request: fetched.append(request.url))
             page.goto(url + "search/")
             page.wait_for_selector("#lv-search[data-loaded]")
-            page.fill("#lv-q", query)
-            page.press("#lv-q", "Enter")
+            found = search(page, query)
+            archive_loaded = any(a in u for u in fetched for a in archive_urls)
+            if not part.archive:
+                assert wanted in found, f"part {number}: {query} not found in {found}"
+                assert not archive_loaded, "the archive was downloaded without being asked for"
+                continue
+            # An older lecture: not searched until the parent asks, then found.
+            assert wanted not in found and not archive_loaded
+            note = page.locator("#lv-archive")
+            assert note.is_visible() and "的往期讲座" in note.inner_text()
+            note.get_by_role("button", name="也搜索这些往期讲座").click()
             page.wait_for_function("q => { const m = document.getElementById('lv-search-message').textContent;"
                                    " return m.includes(q) && !m.startsWith('正在'); }", arg=query)
             found = page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => new URL(e.href).pathname)")
-            assert "/" + page_path.parent.as_posix() + "/" in found, f"part {number}: {query} not found in {found}"
+            assert wanted in found, f"archive part {number}: {query} not found in {found}"
+            assert not page.locator("#lv-archive").is_visible()
             page.context.close()
     assert browser.foreign_requests == []
+
+
+def test_the_past_filter_searches_the_older_lectures_too(split_site, browser):
+    with serve(split_site) as url:
+        page = browser.page()
+        page.goto(url + "search/?时间=往期")
+        page.wait_for_selector("#lv-search[data-loaded]")
+        page.wait_for_function("() => document.getElementById('lv-search-message').textContent.startsWith('找到')")
+        total = int(re.search(r"找到 (\d+) 条", page.locator("#lv-search-message").inner_text())[1])
+        # Every past lecture, the archive's included (and nothing left to load).
+        assert total >= sum(len(p.pages) for p in search_index.plan_parts(split_site, PART_SIZE) if p.archive)
+        assert not page.locator("#lv-archive").is_visible()
+        page.context.close()

@@ -55,18 +55,41 @@
   }
 
   // A big site's index comes in parts (generator/search_index.py): parts.json beside the
-  // main bundle lists the others; merged, they are searched as one.  No file: one part.
+  // main bundle lists the other current parts, merged at once and searched as one, and the
+  // archive parts (older past lectures), merged only when a parent asks for them.
   function mergeParts(pagefind, bundle, baseUrl) {
     return fetch(bundle + "parts.json").then(function (response) {
-      return response.ok ? response.json() : [];
-    }, function () { return []; }).then(function (parts) {
-      return Promise.all(parts.map(function (part) {
+      return response.ok ? response.json() : {};
+    }, function () { return {}; }).then(function (listing) {
+      return Promise.all((listing.current || []).map(function (part) {
         return pagefind.mergeIndex(new URL(part, bundle).href, { baseUrl: baseUrl });
-      }));
+      })).then(function () {
+        var archive = listing.archive || [];
+        older = archive.length ? {
+          parts: archive, loaded: null,
+          from: archive[archive.length - 1].from, to: archive[0].to,
+          pages: archive.reduce(function (n, part) { return n + part.pages; }, 0),
+          load: function () {
+            var self = this;
+            if (!self.loaded) {
+              self.loaded = Promise.all(archive.map(function (part) {
+                return pagefind.mergeIndex(new URL(part.url, bundle).href, { baseUrl: baseUrl });
+              })).then(function () { self.done = true; });
+            }
+            return self.loaded;
+          }
+        } : null;
+      });
     });
   }
 
+  function month(iso) {
+    var parts = iso.split("-");
+    return parts[0] + "年" + Number(parts[1]) + "月";
+  }
+
   var loading = null;
+  var older = null; // the archive parts: {parts, from, to, pages, load(), done}, or null
   function loadPagefind(bundle, baseUrl) {
     if (!loading) {
       // Through Function so that browsers without dynamic import() still parse this file.
@@ -96,6 +119,10 @@
     var message = document.getElementById("lv-search-message");
     var list = document.getElementById("lv-results");
     var more = document.getElementById("lv-more");
+    var archiveNote = el("p", "lv-archive-note");
+    archiveNote.id = "lv-archive";
+    archiveNote.hidden = true;
+    message.parentNode.insertBefore(archiveNote, list);
     var fallback = document.getElementById("lv-search-fallback");
 
     var state = readUrl();
@@ -107,7 +134,9 @@
 
     loadPagefind(bundle, baseUrl).then(function (pf) {
       pagefind = pf;
-      return pf.filters();
+      return wantsArchive() ? older.load() : null;
+    }).then(function () {
+      return pagefind.filters();
     }).then(function (available) {
       buildFacets(available);
       root.setAttribute("data-loaded", "1");
@@ -137,10 +166,41 @@
       history.replaceState(history.state, "", location.pathname + (text ? "?" + text : ""));
     }
 
+    // Older past lectures are searched once asked for: the 往期 filter, or the button.
+    function wantsArchive() {
+      return !!(older && !older.done && (state.filters["时间"] || []).indexOf("往期") >= 0);
+    }
+
+    function loadArchive() {
+      message.textContent = "正在加载往期讲座的索引…";
+      archiveNote.hidden = true;
+      return older.load().then(function () {
+        return pagefind.filters();
+      }).then(function (available) {
+        buildFacets(available);
+        run();
+      }).catch(function () {
+        message.textContent = "往期讲座的索引暂时加载不了，请稍后再试。";
+      });
+    }
+
+    function showArchiveNote() {
+      archiveNote.textContent = "";
+      archiveNote.hidden = !older || !!older.done;
+      if (archiveNote.hidden) return;
+      archiveNote.appendChild(el("span", null, "结果中还没有" + month(older.from) + "至" + month(older.to) + "的往期讲座（" +
+        older.pages + " 场）。"));
+      var button = el("button", "md-button lv-archive-load", "也搜索这些往期讲座");
+      button.type = "button";
+      button.addEventListener("click", loadArchive);
+      archiveNote.appendChild(button);
+    }
+
     function buildFacets(available) {
       facetsBox.textContent = "";
       FACETS.forEach(function (f) {
         var values = Object.keys(available[f[0]] || {});
+        if (f[0] === "时间" && older && !older.done && values.indexOf("往期") < 0) values.push("往期");
         if (!values.length) return;
         if (f[0] === "区县" || f[0] === "主题") values.sort(function (a, b) { return a.localeCompare(b, "zh-CN"); });
         var group = el("details", "lv-facet");
@@ -188,7 +248,8 @@
         summary.textContent = chosen ? label + "：" + chosen.join("、") : label;
       });
       writeUrl();
-      run();
+      if (wantsArchive()) loadArchive();
+      else run();
     }
 
     function pagefindFilters(extra) {
@@ -202,6 +263,7 @@
       facetsBox.querySelectorAll(".lv-facet-value").forEach(function (label) {
         var check = label.querySelector("input");
         var n = counts && counts[check.name] ? counts[check.name][check.value] || 0 : null;
+        if (older && !older.done && check.value === "往期") n = null; // not all counted yet
         label.querySelector(".lv-facet-count").textContent = n === null ? "" : "（" + n + "）";
       });
     }
@@ -245,6 +307,7 @@
       if (!query && !hasFilters) {
         list.textContent = "";
         more.hidden = true;
+        archiveNote.hidden = true;
         message.textContent = "输入关键词，或选择下面的筛选条件。";
         updateCounts(null);
         return;
@@ -278,6 +341,7 @@
           list.textContent = "";
           var where = query ? "“" + query + "”" : "所选条件";
           message.textContent = results.length ? "找到 " + results.length + " 条与" + where + "相关的结果" : "没有找到与" + where + "相关的结果。试试更短的词、拼音，或减少筛选条件。";
+          showArchiveNote();
           return showMore();
         });
       }).catch(function () {
