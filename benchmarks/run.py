@@ -291,6 +291,17 @@ def report(results: list[dict], info: dict) -> str:
                      f"{r['build_process']['cpu'] / (r['bare_mkdocs']['cpu'] + r['bare_pagefind']['cpu']):.2f}×")
         lines.append(f"| {r['n']:,} | {r['output_files']:,} | {r['output_bytes'] / 2**20:,.0f} MB | {r['lecture_page_bytes']:,} B | "
                      f"{_kb(s.get('page_bytes'))} ({_kb(s.get('sitemap_bytes'))}) | {_kb(s.get('query_bytes'))} | {_kb(s.get('largest_pagefind_file'))} | {ratio} |")
+    lines += ["", "## The parts of `lvyin build`, side by side on the cores", "",
+              "| N lectures | part | wall s | CPU s | peak RSS MB |", "|---:|---|---:|---:|---:|"]
+    for r in results:
+        costs = r["build"].get("part_costs", [])
+        entries = [c for c in costs if c["name"].startswith("entries-")]
+        for c in costs:
+            if c not in entries:
+                lines.append(f"| {r['n']:,} | {c['name']} | {_s(c['wall'])} | {_s(c['cpu'])} | {_mb(c['rss_mb'])} |")
+        if entries:
+            lines.append(f"| {r['n']:,} | {len(entries)} entry parts (lecturers, places, lectures; sum, the largest RSS) | {_s(sum(c['wall'] for c in entries))} | "
+                         f"{_s(sum(c['cpu'] for c in entries))} | {_mb(max(c['rss_mb'] for c in entries))} |")
     served = [r for r in results if "serve" in r]
     if served:
         lines += ["", "## `lvyin serve`: an edit to one lecture's title", "",

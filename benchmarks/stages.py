@@ -111,6 +111,9 @@ def build(catalog: str, today: str, site_dir: str) -> dict:
     import generator.site_check as site_check
 
     timer = Timer()
+    costs: list[dict] = []  # what each part of the parallel build cost, as it reports
+    build_in_parts = parallel_build.build_in_parts
+    parallel_build.build_in_parts = lambda *a, **k: costs.extend(build_in_parts(*a, **k)) or costs
     timer.wrap(cli, "load_site", "load")
     timer.wrap(parallel_build, "build_in_parts", "parts", children=True)
     timer.wrap(site_check, "check_site", "link_check")
@@ -122,7 +125,7 @@ def build(catalog: str, today: str, site_dir: str) -> dict:
         raise SystemExit(f"lvyin build failed with exit code {code}")
     if "pagefind" in timer.parts:
         timer.parts["pagefind"]["rss_mb"] = pagefind_runs.peak_mb
-    return {"parts": timer.parts, "self_rss_mb": _rss_mb(), "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+    return {"parts": timer.parts, "part_costs": costs, "self_rss_mb": _rss_mb(), "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
             "children_cpu": _cpu(resource.RUSAGE_CHILDREN)}
 
 

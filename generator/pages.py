@@ -95,15 +95,6 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
         audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
 
-    for person in c.lecturers.values():
-        add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
-            district=c.districts.get(person.district) if person.district else None,
-            lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
-    for kind, section in vocab.PLACE_SECTIONS.items():
-        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
-        for place in table.values():
-            add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
-                district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
     for district in c.districts.values():
         places = c.places_by_district.get(district.id, [])
         add(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
@@ -164,8 +155,16 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
 
-    # Lecture pages last: the only pages that grow with the archive, built in slices beside
-    # the rest (parallel_build.py), which then add them at the end of the sitemap.
+    # Entry pages of lecturers, places and lectures last (see `grown_paths`).
+    for person in c.lecturers.values():
+        add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
+            district=c.districts.get(person.district) if person.district else None,
+            lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
+    for kind, section in vocab.PLACE_SECTIONS.items():
+        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        for place in table.values():
+            add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
+                district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
     for lecture in c.lectures.values():
         place = c.places.get(lecture.venue) if lecture.venue else None
         siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
@@ -177,6 +176,15 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             upcoming_flag=lecture.date >= today)
 
     return pages
+
+
+def grown_paths(c: Catalog) -> list[str]:
+    """The entry pages that grow with the catalogue, in the order that ends the plan: lecturers,
+    venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
+    (parallel_build.py) and adds them to the end of the sitemap."""
+    tables = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
+    sections = ("lecturers", *vocab.PLACE_SECTIONS.values(), "lectures")
+    return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
 
 
 def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:

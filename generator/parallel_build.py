@@ -6,16 +6,17 @@ MkDocs builds on one core and keeps every page of a build in memory, so
 core at a time, and writes its own folder:
 
 - the main part: MkDocs over the hand-written pages and every generated page
-  except the lecture pages;
-- lecture parts: MkDocs over a slice of at most `LECTURES_PER_PART` lecture
-  pages, with stand-ins for the navigation's other pages so that the header
-  comes out the same (see the plugin's `Handoff`);
+  except the entry pages that grow with the catalogue (`pages.grown_paths`:
+  lecturers, places, lectures);
+- entry parts: MkDocs over a slice of at most `PAGES_PER_PART` of those, with
+  stand-ins for the navigation's pages so that the header comes out the same
+  (see the plugin's `Handoff`);
 - asset parts: each maker of `site.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
-The parent then moves the lecture pages and the assets into the main part's
-folder, refusing two files at one path, and adds the lecture pages to the
-sitemap.  Lecture pages are not in the navigation and come last among the
+The parent then moves the entry pages and the assets into the main part's
+folder, refusing two files at one path, and adds the entry pages to the
+sitemap.  Entry pages are not in the navigation and come last among the
 generated pages, so the site is byte for byte the one a single `mkdocs build`
 makes (tests compare).  Link check and search index follow, over the whole site.
 """
@@ -23,22 +24,25 @@ makes (tests compare).  Link check and search index follow, over the whole site.
 from __future__ import annotations
 
 import gc
+import json
 import math
 import multiprocessing
 import multiprocessing.connection
 import os
 import re
+import resource
 import shutil
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import progress
-from .pages import SiteCollision, entry_path, page_url
+from .pages import SiteCollision, grown_paths, page_url
 from .site import ASSET_MAKERS, Site
 
-LECTURES_PER_PART = int(os.environ.get("LVYIN_LECTURES_PER_PART", "3000"))
+PAGES_PER_PART = int(os.environ.get("LVYIN_PAGES_PER_PART", "3000"))
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
 
 
@@ -49,34 +53,37 @@ class PartFailed(Exception):
 @dataclass(frozen=True)
 class Part:
     name: str
-    lecture_pages: frozenset[str] = frozenset()  # a lecture part's pages (docs-tree paths)
+    entry_pages: frozenset[str] = frozenset()  # an entry part's pages (docs-tree paths)
     maker: int | None = None  # an asset part's index into ASSET_MAKERS
 
 
 def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
-    """The parts, longest first: the main part, the asset parts, lecture slices of equal size."""
-    per_part = per_part or LECTURES_PER_PART
-    lectures = [entry_path("lectures", lecture_id) for lecture_id in site.catalog.lectures]
-    count = math.ceil(len(lectures) / per_part)
-    size = math.ceil(len(lectures) / count) if count else 0
-    slices = [frozenset(lectures[i : i + size]) for i in range(0, len(lectures), size)] if size else []
-    return ([Part("main")] + [Part(f"assets-{i}", maker=i) for i in range(len(ASSET_MAKERS))]
-            + [Part(f"lectures-{n}", lecture_pages=pages) for n, pages in enumerate(slices, 1)])
+    """The parts, longest first: the main part, the asset parts, entry slices of equal size in plan order."""
+    per_part = per_part or PAGES_PER_PART
+    entries = grown_paths(site.catalog)
+    count = math.ceil(len(entries) / per_part)
+    size = math.ceil(len(entries) / count) if count else 0
+    slices = [frozenset(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
+    return ([Part("main")] + [Part(f"assets-{make.__name__}", maker=i) for i, make in enumerate(ASSET_MAKERS)]
+            + [Part(f"entries-{n}", entry_pages=pages) for n, pages in enumerate(slices, 1)])
 
 
-def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None) -> None:
-    """Build `site` into the empty folder `site_dir` (main part) with the other parts beside it, then merge."""
+def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None) -> list[dict]:
+    """Build `site` into the empty folder `site_dir` (main part) with the other parts beside it, then merge.
+
+    Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
-    all_lectures = frozenset().union(*(p.lecture_pages for p in parts))
+    all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-parts-", dir=site_dir.parent))
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
     try:
-        _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_lectures), workers,
+        _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries), workers,
                  scratch)
         progress.stage("正在合并各部分")
         for part in parts[1:]:
             _merge(folders[part.name], site_dir, part)
-        _add_to_sitemap(site_dir, [folders[p.name] for p in parts if p.lecture_pages], all_lectures)
+        _add_to_sitemap(site_dir, [folders[p.name] for p in parts if p.entry_pages], all_entries)
+        return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -114,7 +121,12 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> Non
 def _child(make, part: Part, error_file: Path) -> None:
     progress.detach()  # the parent's progress line belongs to the parent
     try:
+        start = time.perf_counter()
         make(part)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cost = {"name": part.name, "wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                "rss_mb": usage.ru_maxrss / 1024}
+        error_file.with_suffix(".cost").write_text(json.dumps(cost), encoding="utf-8")
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
         from mkdocs.exceptions import MkDocsException
 
@@ -123,7 +135,7 @@ def _child(make, part: Part, error_file: Path) -> None:
         os._exit(1)
 
 
-def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_lectures: frozenset[str]) -> None:
+def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entries: frozenset[str]) -> None:
     if part.maker is not None:
         for asset in ASSET_MAKERS[part.maker](site):
             target = folder / asset.path
@@ -137,17 +149,17 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_lectu
 
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
-    if part.lecture_pages:
-        plugin.handoff = Handoff(site, lambda page: page.path in part.lecture_pages, stand_ins=True)
+    if part.entry_pages:
+        plugin.handoff = Handoff(site, lambda page: page.path in part.entry_pages, stand_ins=True)
     else:
-        plugin.handoff = Handoff(site, lambda page: page.path not in all_lectures, stand_ins=False)
+        plugin.handoff = Handoff(site, lambda page: page.path not in all_entries, stand_ins=False)
     mkdocs_build(config)
 
 
 def _merge(folder: Path, site_dir: Path, part: Part) -> None:
-    """Move a part's files into the site: a lecture part's lecture pages, an asset part's everything."""
-    if part.lecture_pages:
-        names = [page_url(path) + "index.html" for path in sorted(part.lecture_pages)]
+    """Move a part's files into the site: an entry part's entry pages, an asset part's everything."""
+    if part.entry_pages:
+        names = [page_url(path) + "index.html" for path in sorted(part.entry_pages)]
     else:
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for name in names:
@@ -158,8 +170,8 @@ def _merge(folder: Path, site_dir: Path, part: Part) -> None:
         os.replace(folder / name, target)
 
 
-def _add_to_sitemap(site_dir: Path, folders: list[Path], lectures: frozenset[str]) -> None:
-    """Append the lecture parts' sitemap entries of lecture pages to the main part's sitemap."""
+def _add_to_sitemap(site_dir: Path, folders: list[Path], entries: frozenset[str]) -> None:
+    """Append the entry parts' sitemap entries of their entry pages to the main part's sitemap."""
     import gzip
     from datetime import datetime, timezone
 
@@ -168,13 +180,13 @@ def _add_to_sitemap(site_dir: Path, folders: list[Path], lectures: frozenset[str
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.is_file() or not folders:
         return
-    urls = {page_url(path) for path in lectures}  # lectures/<id>/
-    entries = [match.group(0) for folder in folders
-               for match in _SITEMAP_ENTRY.finditer((folder / "sitemap.xml").read_text(encoding="utf-8"))
-               if "lectures/" + match.group(1).rpartition("/lectures/")[2] in urls]
+    urls = {page_url(path) for path in entries}  # <section>/<id>/
+    added = [match.group(0) for folder in folders
+             for match in _SITEMAP_ENTRY.finditer((folder / "sitemap.xml").read_text(encoding="utf-8"))
+             if "/".join(match.group(1).rstrip("/").split("/")[-2:]) + "/" in urls]
     text = sitemap.read_text(encoding="utf-8")
     end = text.rindex("\n</urlset>")
-    text = text[:end] + "".join(entries) + text[end:]
+    text = text[:end] + "".join(added) + text[end:]
     sitemap.write_text(text, encoding="utf-8")
     gz = site_dir / "sitemap.xml.gz"
     # Dated as MkDocs dates it: the pages' update date at midnight UTC.

@@ -45,8 +45,11 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
 
 
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
-ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets]
-ASSET_MAKERS.append(lambda site: stats_assets(site.catalog, site.today))  # /stats/ CSV and SVG
+def stats_files(site: Site) -> list[Asset]:
+    return stats_assets(site.catalog, site.today)  # /stats/ CSV and SVG
+
+
+ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets, stats_files]
 ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api/, /print/stations/
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses

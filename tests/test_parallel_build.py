@@ -12,6 +12,7 @@ from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT, build_site
 
 from generator import parallel_build, site as site_module
 from generator.cli import _plugin_settings, _parser
+from generator.pages import grown_paths, plan_pages
 from generator.site import load_site
 
 
@@ -28,21 +29,30 @@ def plain_mkdocs_build(catalog: Path, site: Path) -> None:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, env=env, check=True)
 
 
+def test_the_pages_built_in_slices_are_the_end_of_the_plan():
+    site = load_site(DEMO_CATALOG, DEMO_TODAY)
+    planned = [page.path for page in plan_pages(site.catalog, site.today, site.settings, site.articles)]
+    grown = grown_paths(site.catalog)
+    assert len(grown) == 32 + 29 + 12 + 38 + 254  # lecturers, venues, bases, stations, lectures
+    assert planned[-len(grown):] == grown and not set(grown) & set(planned[: -len(grown)])
+
+
 def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel_build, "LECTURES_PER_PART", 40)
+    monkeypatch.setattr(parallel_build, "PAGES_PER_PART", 40)
     parts = parallel_build.plan_parts(load_site(DEMO_CATALOG, DEMO_TODAY))
-    slices = [p.lecture_pages for p in parts if p.lecture_pages]
-    assert len(slices) == 7 and sum(map(len, slices)) == 254  # the demo's lectures, each in one slice
+    slices = [p.entry_pages for p in parts if p.entry_pages]
+    assert len(slices) == 10 and sum(map(len, slices)) == 365  # each entry page in one slice
     assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
     plain_mkdocs_build(DEMO_CATALOG, tmp_path / "plain")
 
     parts_site, plain_site = snapshot(tmp_path / "parts"), snapshot(tmp_path / "plain")
     assert sorted(set(parts_site) ^ set(plain_site)) == []
     assert [name for name in plain_site if parts_site[name] != plain_site[name]] == []
-    # Lecture pages of the last slice made it into the site and its sitemap.
-    last = sorted(slices[-1])[-1].removesuffix(".md")
-    assert (tmp_path / "parts" / last / "index.html").is_file()
-    assert f"/{last}/</loc>" in (tmp_path / "parts" / "sitemap.xml").read_text(encoding="utf-8")
+    # Pages of the first and the last slice made it into the site and its sitemap.
+    sitemap = (tmp_path / "parts" / "sitemap.xml").read_text(encoding="utf-8")
+    for page in (sorted(slices[0])[0], sorted(slices[-1])[-1]):
+        assert (tmp_path / "parts" / page.removesuffix(".md") / "index.html").is_file()
+        assert f"/{page.removesuffix('.md')}/</loc>" in sitemap
 
 
 def test_a_hand_written_page_at_a_lecture_address_fails_the_build_and_keeps_the_old_site(make_catalog, tmp_path, capsys):
