@@ -58,7 +58,7 @@ class Part:
 
 
 def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
-    """The parts, longest first: the main part, the asset parts, entry slices of equal size in plan order."""
+    """The parts, the longest ones first: the main part, the asset parts, entry slices of equal size in plan order."""
     per_part = per_part or PAGES_PER_PART
     entries = grown_paths(site.catalog)
     count = math.ceil(len(entries) / per_part)
@@ -99,7 +99,7 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> Non
         while waiting or running:
             while waiting and len(running) < workers:
                 part = waiting.pop(0)
-                process = fork.Process(target=_child, args=(make, part, scratch / f"{part.name}.error"), name=part.name)
+                process = fork.Process(target=_child, args=(make, part, scratch), name=part.name)
                 process.start()
                 running[process.sentinel] = (process, part)
             ready = multiprocessing.connection.wait(list(running))
@@ -118,7 +118,8 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> Non
             process.join()
 
 
-def _child(make, part: Part, error_file: Path) -> None:
+def _child(make, part: Part, scratch: Path) -> None:
+    """Make one part; leave its cost (or its error) in `scratch` for the parent."""
     progress.detach()  # the parent's progress line belongs to the parent
     try:
         start = time.perf_counter()
@@ -126,12 +127,12 @@ def _child(make, part: Part, error_file: Path) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cost = {"name": part.name, "wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
                 "rss_mb": usage.ru_maxrss / 1024}
-        error_file.with_suffix(".cost").write_text(json.dumps(cost), encoding="utf-8")
+        (scratch / f"{part.name}.cost").write_text(json.dumps(cost), encoding="utf-8")
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
         from mkdocs.exceptions import MkDocsException
 
         known = isinstance(error, (MkDocsException, SiteCollision))
-        error_file.write_text(str(error) if known else traceback.format_exc(), encoding="utf-8")
+        (scratch / f"{part.name}.error").write_text(str(error) if known else traceback.format_exc(), encoding="utf-8")
         os._exit(1)
 
 
