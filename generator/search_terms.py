@@ -5,8 +5,9 @@ Pagefind segments Chinese at build time (jieba-rs) and queries in the browser
 白+建军 on the other), and a query only matches the start of an indexed word,
 so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
 list of terms: every tail of each name (书馆, 铜器博物院), jieba's search-mode
-words of longer text (rjieba: the same jieba-rs and dictionary Pagefind uses), and the pinyin (tushuguan, tsg) of names.  The search
-page cuts this list off before it shows an excerpt (see `TERMS_MARK`).
+words of longer text (rjieba: the jieba-rs and dictionary Pagefind uses), and
+the pinyin (tushuguan, tsg) of names.  The search page cuts this list off
+before it shows an excerpt (see `TERMS_MARK`).
 """
 
 from __future__ import annotations

@@ -44,11 +44,11 @@ def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
     return Site(catalog, settings, build_date(today, catalog_dir), articles)
 
 
-# Makers of non-page files (feeds, open data …): each takes the site and returns assets.
 def stats_files(site: Site) -> list[Asset]:
     return stats_assets(site.catalog, site.today)  # /stats/ CSV and SVG
 
 
+# Makers of non-page files (feeds, open data …): each takes the site and returns assets.
 ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets, stats_files]
 ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api/, /print/stations/
 
