@@ -74,7 +74,10 @@
             if (!self.loaded) {
               self.loaded = Promise.all(archive.map(function (part) {
                 return pagefind.mergeIndex(new URL(part.url, bundle).href, { baseUrl: baseUrl });
-              })).then(function () { self.done = true; });
+              })).then(function () { self.done = true; }, function (error) {
+                self.loaded = null; // a later click tries again
+                throw error;
+              });
             }
             return self.loaded;
           }
