@@ -67,7 +67,7 @@ _DATE = re.compile(rb'data-pagefind-sort="date">(\d{4}-\d{2}-\d{2})<')
 
 
 @dataclass(frozen=True)
-class Part:
+class IndexPart:
     pages: list[Path]
     archive: bool = False  # past lectures only, loaded on request
     dates: tuple[str, str] | None = None  # an archive part's oldest and newest lecture
@@ -91,12 +91,12 @@ def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
     return marked or pages
 
 
-def plan_parts(site_dir: Path, part_size: int | None = None) -> list[Part]:
+def plan_parts(site_dir: Path, part_size: int | None = None) -> list[IndexPart]:
     """The parts of the index, the first one the main bundle (see the module's docstring)."""
     part_size = part_size or PART_SIZE
     pages = _pages(Path(site_dir))
     if len(pages) <= part_size:
-        return [Part([path for path, _ in pages])]
+        return [IndexPart([path for path, _ in pages])]
     current = [path for path, date in pages if date is None]
     past = sorted(((date, path) for path, date in pages if date is not None), key=lambda e: (e[0], e[1].as_posix()),
                   reverse=True)
@@ -106,7 +106,7 @@ def plan_parts(site_dir: Path, part_size: int | None = None) -> list[Part]:
         chunk = ordered[start : start + part_size]
         dates = [date for _, date in chunk]
         archive = start >= len(current)
-        parts.append(Part([path for path, _ in chunk], archive, (dates[-1], dates[0]) if archive else None))
+        parts.append(IndexPart([path for path, _ in chunk], archive, (dates[-1], dates[0]) if archive else None))
     return parts
 
 

@@ -29,17 +29,7 @@ FEED_FILES = {
           address: 东风路 8 号
           host: 东风路社区居委会
         """,
-    "lectures/2026-12.yaml": """
-        - id: reading-1205
-          title: 亲子共读的三个方法
-          date: 2026-12-05
-          start: 14:30
-          end: 16:00
-          lecturers: [wang-fang]
-          venue: city-library
-          audiences: [primary]
-          topics: [reading]
-          organizer: 市妇联
+    "lectures/2026-12.yaml": BASE_FILES["lectures/2026-12.yaml"] + """
           registration: 电话 0917-1234567
           description: |
             **重点**：怎样<b>选书</b>。

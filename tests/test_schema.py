@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from conftest import BASE_FILES
 from generator import schema
 from generator.cli import main as lvyin
 
@@ -122,14 +123,7 @@ def test_the_schema_flags_what_the_validator_refuses(slip, field):
 
 def test_the_schema_accepts_what_editors_type_for_text_and_numbers():
     # Unquoted phone numbers are numbers to the editor, text to lvyin: no red squiggle.
-    entry = """
-        - id: qingjiang
-          name: 清姜路社区家庭教育指导服务站
-          kind: community
-          district: weibin
-          street: 清姜街道
-          address: 清姜路 12 号
-          host: 清姜路社区居委会
+    entry = BASE_FILES["stations/weibin.yaml"] + """
           phone: 09173212345
           location: {lat: 34.36, lng: 107.2373}
         """
