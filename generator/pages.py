@@ -22,6 +22,9 @@ from .settings import SiteSettings
 
 # How many past lectures an entry page lists before pointing at the calendar.
 PAST_LIMIT = 30
+# How many upcoming lectures a page lists before pointing at the calendar: with 10,000–20,000
+# lectures a year a district's or topic's next months would otherwise make a page of megabytes.
+UPCOMING_LIMIT = 50
 HOME_UPCOMING = 8
 # How many upcoming lectures of its topics an article shows before pointing at the topic pages.
 ARTICLE_UPCOMING = 8
@@ -63,17 +66,18 @@ def entry_path(section: str, entry_id: str) -> str:
 
 @dataclass(frozen=True)
 class Split:
-    """Lectures on and after the build date, and the most recent earlier ones."""
+    """The first lectures on and after the build date, and the most recent earlier ones."""
 
     upcoming: list[Lecture]
+    upcoming_total: int
     past: list[Lecture]
     past_total: int
 
 
-def split(lectures: list[Lecture], today: date, limit: int = PAST_LIMIT) -> Split:
+def split(lectures: list[Lecture], today: date, limit: int = PAST_LIMIT, upcoming_limit: int = UPCOMING_LIMIT) -> Split:
     upcoming = [l for l in lectures if l.date >= today]
     past = [l for l in lectures if l.date < today]
-    return Split(upcoming, list(reversed(past))[:limit], len(past))
+    return Split(upcoming[:upcoming_limit], len(upcoming), list(reversed(past))[:limit], len(past))
 
 
 class SiteCollision(Exception):
@@ -114,8 +118,10 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             lectures=split(c.lectures_by_audience.get(audience, []), today),
             venues=[v for v in _sorted(c.venues) if audience in v.audiences or "all" in v.audiences])
 
-    add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming, months=months)
-    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=months,
+    month_counts = {month: len(lectures) for month, lectures in months.items()}
+    add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming[:UPCOMING_LIMIT],
+        upcoming_total=len(upcoming), months=month_counts)
+    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=month_counts,
         current=today.strftime("%Y-%m"))
     month_keys = list(months)
     for i, (month, lectures) in enumerate(months.items()):
@@ -149,7 +155,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         groups=[(t, [a for a in articles if a.topics[0] == t.id]) for t in c.topics.values()])
     for campaign in campaigns.CAMPAIGNS:
         add(f"campaigns/{campaign.id}.md", "campaign.md.j2", campaign.title, campaign=campaign,
-            lectures=split(campaigns.lectures(c, campaign), today, limit=10_000),
+            lectures=split(campaigns.lectures(c, campaign), today, limit=10_000, upcoming_limit=10_000),
             series=campaigns.series(c, campaign))
     add("campaigns/index.md", "campaigns_index.md.j2", "主题活动", campaigns=campaigns.CAMPAIGNS,
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})

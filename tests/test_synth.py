@@ -11,6 +11,7 @@ import pytest
 from conftest import build_site
 from generator.catalog import load_catalog
 from generator.cli import main as lvyin
+from generator.pages import UPCOMING_LIMIT
 from generator.synth import TODAY, synthesize
 
 
@@ -66,3 +67,16 @@ def test_a_lecture_page_does_not_grow_with_the_catalogue(tmp_path, sizes):
         medians.append(statistics.median(pages))
     small, large = medians
     assert abs(large - small) / small < 0.05, f"median lecture page {small:.0f} B at N={sizes[0]}, {large:.0f} B at N={sizes[1]}"
+    upcoming = [l for l in load_catalog(catalog).lectures.values() if l.date >= TODAY]
+    assert len(upcoming) > UPCOMING_LIMIT  # so the lists below must stop
+    # The list pages stop too: the lectures index after the next UPCOMING_LIMIT, pointing at the months.
+    html = (site / "lectures" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<li class="lv-item lv-lecture', html)) == UPCOMING_LIMIT
+    assert f"近期讲座（{len(upcoming)} 场）" in html and f"这里列出最近的 {UPCOMING_LIMIT} 场" in html
+    # … and an entry page's upcoming list (here: primary-school parents') after as many, pointing at the calendar.
+    primary = [l for l in upcoming if "primary" in l.audiences]
+    assert len(primary) > UPCOMING_LIMIT
+    html = (site / "audiences" / "primary" / "index.html").read_text(encoding="utf-8")
+    upcoming_list = html.split('id="upcoming"')[1].split('id="past"')[0]
+    assert len(re.findall(r'<li class="lv-item lv-lecture', upcoming_list)) == UPCOMING_LIMIT
+    assert f"共 {len(primary)} 场近期讲座，这里列出最近 {UPCOMING_LIMIT} 场" in upcoming_list
