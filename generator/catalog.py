@@ -362,21 +362,59 @@ def _space(model: type[Entry]) -> str:
     return ID_SPACES.get(kind, kind)
 
 
-def load_catalog(root: Path | str) -> Catalog:
+class FileCache:
+    """Each catalogue file's entries, read again only when the file changed on disk.
+
+    For `lvyin serve`: an edit to one file re-reads that file; the entries of the others are the
+    very same objects as before, which lets the preview re-render only what changed (preview.py).
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple, _FileEntries]] = {}
+
+    def read(self, kind: str, path: Path) -> _FileEntries:
+        stat = path.stat()
+        key = (kind, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = self._files.get(path)
+        if cached is None or cached[0] != key:
+            cached = self._files[path] = (key, _read_entries(kind, path))
+        return cached[1]
+
+    def keep_only(self, paths: set[Path]) -> None:
+        for gone in set(self._files) - paths:
+            del self._files[gone]
+
+
+@dataclass(frozen=True)
+class _FileEntries:
+    problems: list[Problem]
+    entries: list[tuple[Entry, Source]]
+
+
+def _read_entries(kind: str, path: Path) -> _FileEntries:
+    try:
+        doc = read_file(path, _display(path))
+    except ReadError as error:
+        return _FileEntries(error.problems, [])
+    problems = list(doc.problems)
+    entries = list(_entries(kind, doc, problems))
+    return _FileEntries(problems, entries)
+
+
+def load_catalog(root: Path | str, cache: FileCache | None = None) -> Catalog:
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
         raise CatalogInvalid([Problem(str(root), 1, 1, "", "找不到目录文件夹", "请用 --catalog 指定 catalog 文件夹")])
     tables: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
     sources: dict[tuple[str, str], Source] = {}
-    for kind, path in _catalog_files(root, problems):
-        try:
-            doc = read_file(path, _display(path))
-        except ReadError as error:
-            problems.extend(error.problems)
-            continue
-        problems.extend(doc.problems)
-        for entry, source in _entries(kind, doc, problems):
+    files = _catalog_files(root, problems)
+    if cache is not None:
+        cache.keep_only({path for _, path in files})
+    for kind, path in files:
+        read = cache.read(kind, path) if cache is not None else _read_entries(kind, path)
+        problems.extend(read.problems)
+        for entry, source in read.entries:
             space = ID_SPACES.get(kind, kind)
             if (space, entry.id) in sources:
                 first = sources[(space, entry.id)]

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from .articles import Article, articles_folder, load_articles
 from .build_date import build_date
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, FileCache, load_catalog
 from .dashboard import stats_assets
 from .feeds import make_feeds
 from .nearby import nearby_assets
@@ -36,10 +36,12 @@ class Site:
     articles: tuple[Article, ...] = ()  # the knowledge base, from articles/ beside the catalogue
 
 
-def load_site(catalog_dir: Path | str, today: str | None = None) -> Site:
+def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCache | None = None) -> Site:
+    """The site of the catalogue at `catalog_dir`; with a `cache`, files unchanged since it read
+    them are not read again (`lvyin serve`)."""
     catalog_dir = Path(catalog_dir)
     settings = load_settings(catalog_dir)
-    catalog = load_catalog(catalog_dir)
+    catalog = load_catalog(catalog_dir, cache)
     articles = tuple(load_articles(articles_folder(catalog_dir), catalog.topics))
     return Site(catalog, settings, build_date(today, catalog_dir), articles)
 
@@ -55,10 +57,11 @@ ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
 
 
-def outputs(site: Site, wanted: Callable[[Page], bool] | None = None,
-            with_assets: bool = True) -> Iterator[tuple[str, str | bytes]]:
+def outputs(site: Site, wanted: Callable[[Page], bool] | None = None, with_assets: bool = True,
+            render: Callable[[Page], str] = render_page) -> Iterator[tuple[str, str | bytes]]:
     """Every generated file; or only the `wanted` pages, and no assets without `with_assets`
-    (a part of a parallel build, see parallel_build.py)."""
+    (a part of a parallel build, see parallel_build.py).  `render` may be a `RenderCache`'s
+    (`lvyin serve`, see incremental.py)."""
     # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
     pages = [guide_page(), *plan_pages(site.catalog, site.today, site.settings, site.articles)]
     assets = [asset for make in ASSET_MAKERS for asset in make(site)] if with_assets else []
@@ -69,6 +72,6 @@ def outputs(site: Site, wanted: Callable[[Page], bool] | None = None,
         seen[path] = what
     for page in pages:
         if wanted is None or wanted(page):
-            yield page.path, render_page(page)
+            yield page.path, render(page)
     for asset in assets:
         yield asset.path, asset.content

@@ -1,0 +1,127 @@
+"""The preview's incremental render: after any edit an editor can make, every page is exactly what a
+fresh render gives, and only the pages the edit touches are rendered again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_CATALOG
+from generator.catalog import FileCache
+from generator.incremental import RenderCache
+from generator.site import load_site, outputs
+
+TODAY = "2026-11-28"
+LECTURE = "lectures/2026-12-01-phone-down-ball-up.md"  # by gao-zhiqiang at qishan-caijiapo-school
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+NEW_LECTURE = """
+- id: 2026-12-30-new-year-talk
+  title: 新年家庭会议怎么开
+  date: 2026-12-30
+  start: 19:00
+  end: 20:00
+  lecturers: [zhang-huimin]
+  venue: baoji-art-center
+  format: offline
+  audiences: [primary]
+  topics: [reading]
+  organizer: 宝鸡市群众艺术馆
+  status: scheduled
+  description: 和孩子一起回顾这一年，商量新一年的家庭约定。
+"""
+
+
+def drop_first_lecture(root: Path) -> None:
+    path = root / "lectures" / "2026-12.yaml"
+    text = path.read_text(encoding="utf-8")
+    first, second = text.index("- id: 2026-12-01-phone-down-ball-up"), text.index("- id:", text.index("- id:") + 1)
+    path.write_text(text[:first] + text[second:], encoding="utf-8")
+
+
+# (what an editor does, a page it must change, a page it must leave alone)
+EDITS = {
+    "lecture title": (lambda root: replace_in(root / "lectures" / "2026-12.yaml", "放下手机，拿起球拍", "放下手机，拿起羽毛球拍"),
+                      ["calendar/2026-12.md", LECTURE, "lecturers/gao-zhiqiang.md"], "lecturers/zhang-huimin.md"),
+    # Only read through the catalogue by the lecture page's template: the recorded lookup catches it.
+    "lecturer name": (lambda root: replace_in(root / "lecturers" / "county.yaml", "name: 高志强", "name: 高志刚"),
+                      ["lecturers/gao-zhiqiang.md", LECTURE], "lecturers/zhang-huimin.md"),
+    "district name": (lambda root: replace_in(root / "districts.yaml", "name: 岐山县", "name: 岐山"),
+                      ["districts/qishan.md", LECTURE, "districts/index.md"], "districts/weibin.md"),
+    "topic name": (lambda root: replace_in(root / "topics.yaml", "name: 亲子阅读", "name: 亲子共读"),
+                   ["topics/reading.md", "topics/index.md"], "lecturers/gao-zhiqiang.md"),
+    "lecture moved a month": (lambda root: replace_in(root / "lectures" / "2026-12.yaml", "date: 2026-12-01", "date: 2027-01-05"),
+                              ["calendar/2026-12.md", "calendar/2027-01.md", LECTURE], "lecturers/zhang-huimin.md"),
+    "lecture added": (lambda root: (root / "lectures" / "2026-12.yaml").open("a", encoding="utf-8").write(NEW_LECTURE),
+                      ["lectures/2026-12-30-new-year-talk.md", "lecturers/zhang-huimin.md", "calendar/2026-12.md"], LECTURE),
+    "lecture removed": (drop_first_lecture, ["calendar/2026-12.md", "lecturers/gao-zhiqiang.md"], "lecturers/zhang-huimin.md"),
+    "site settings": (lambda root: replace_in(root / "site.yaml", "demo: true", "demo: false"), ["index.md"], None),
+}
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    root = tmp_path / "catalog"
+    shutil.copytree(DEMO_CATALOG, root)
+    articles = DEMO_CATALOG.resolve().parent / "articles"
+    if articles.is_dir():
+        shutil.copytree(articles, tmp_path / "articles")
+    return root
+
+
+def fresh(root: Path) -> dict[str, str | bytes]:
+    return dict(outputs(load_site(root, TODAY), with_assets=False))
+
+
+def incremental(root: Path, files: FileCache, renders: RenderCache) -> dict[str, str | bytes]:
+    renders.new_pass()
+    pages = dict(outputs(load_site(root, TODAY, files), with_assets=False, render=renders.render))
+    renders.forget_others(pages)
+    return pages
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_after_an_edit_every_page_is_what_a_fresh_render_gives(demo, edit):
+    files, renders = FileCache(), RenderCache()
+    before = incremental(demo, files, renders)
+    assert len(renders.rendered) == len(before)  # the first time, everything
+    change, touched, untouched = EDITS[edit]
+    change(demo)
+    after = incremental(demo, files, renders)
+    assert after == fresh(demo)
+    for path in touched:
+        assert path in renders.rendered or path not in after, f"{edit}: {path} not rendered again"
+        assert after.get(path) != before.get(path), f"{edit}: {path} did not change"
+    if untouched:
+        assert untouched not in renders.rendered
+    if edit != "site settings":  # every page shows the site's settings
+        assert len(renders.rendered) < len(after) / 2
+
+
+def test_a_file_saved_unchanged_renders_nothing(demo):
+    files, renders = FileCache(), RenderCache()
+    incremental(demo, files, renders)
+    path = demo / "lectures" / "2026-12.yaml"
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # surely a new modification time
+    again = incremental(demo, files, renders)
+    assert renders.rendered == []
+    assert again == fresh(demo)
+
+
+def test_edits_one_after_another_stay_exact(demo):
+    files, renders = FileCache(), RenderCache()
+    incremental(demo, files, renders)
+    for edit in ("lecture title", "lecturer name", "lecture added", "lecture moved a month", "district name"):
+        EDITS[edit][0](demo)
+        assert incremental(demo, files, renders) == fresh(demo), edit
