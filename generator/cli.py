@@ -280,7 +280,8 @@ def _serve(args: argparse.Namespace) -> int:
     _quiet_mkdocs()
     with _plugin_settings(args):
         try:
-            serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True)
+            # Dirty: only pages whose Markdown changed are rebuilt (see preview.py).
+            serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, build_type="dirty")
         except MkDocsException as error:
             raise UserError(str(error)) from None
     return 0

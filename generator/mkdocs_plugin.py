@@ -3,7 +3,9 @@
 Only glue lives here; reading, checking, planning and rendering are the core's
 and work without MkDocs (see `lvyin generate`).  Under `mkdocs build` and
 `lvyin serve` the plugin makes the whole site; `lvyin build` hands each part
-of its parallel build a `Handoff` instead (see parallel_build.py).
+of its parallel build a `Handoff` instead (see parallel_build.py), and
+`lvyin serve` (MkDocs' dirty mode) a `Preview` that remakes only what an edit
+changed (see preview.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mkdocs.structure.files import File, Files
 
 from .articles import articles_folder
 from .pages import Page, SiteCollision
+from .preview import Preview
 from .problems import CatalogInvalid
 from .settings import load_settings
 from .site import Site, load_site, outputs
@@ -55,6 +58,16 @@ class Handoff:
 
 class LvyinPlugin(BasePlugin[LvyinConfig]):
     handoff: Handoff | None = None
+    preview: Preview | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # With on_startup MkDocs keeps this plugin from one rebuild to the next, and the preview's caches with it.
+        if command == "serve" and dirty:
+            self.preview = Preview()
+
+    def on_shutdown(self) -> None:
+        if self.preview is not None:
+            self.preview.close()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -67,15 +80,17 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         config.extra["demo"] = settings.demo
         config.site_url = config.site_url or settings.base_url
         config.site_name = settings.name
+        if self.preview is not None:
+            self.preview.start_build(config)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         count = 0
         try:
-            for path, content in self._generated(files, config):
-                if files.get_file_from_path(path) is not None:
-                    raise PluginError(f"{config.docs_dir}/{path} 与自动生成的文件冲突，请改名或删除这个手写文件")
-                files.append(File.generated(config, path, content=content))
+            for file in self._generated(files, config):
+                if files.get_file_from_path(file.src_uri) is not None:
+                    raise PluginError(f"{config.docs_dir}/{file.src_uri} 与自动生成的文件冲突，请改名或删除这个手写文件")
+                files.append(file)
                 count += 1
         except CatalogInvalid as error:
             raise PluginError("目录数据有错误，网站没有生成：\n" + error.report()) from None
@@ -88,14 +103,19 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
                     files.append(File.generated(config, path, content="# …\n"))
         return files
 
-    def _generated(self, files: Files, config: MkDocsConfig) -> Iterator[tuple[str, str | bytes]]:
+    def _generated(self, files: Files, config: MkDocsConfig) -> Iterator[File]:
+        today = str(self.config.today) if self.config.today else None
+        if self.preview is not None:
+            self.site = self.preview.load(self.catalog_dir, today)
+            return self.preview.pages(self.site, config)
         if self.handoff is None:
-            today = str(self.config.today) if self.config.today else None
-            return outputs(load_site(self.catalog_dir, today))
-        if self.handoff.stand_ins:
-            for file in list(files.documentation_pages()):
-                files.remove(file)
-        return outputs(self.handoff.site, self.handoff.wanted, with_assets=False)
+            made = outputs(load_site(self.catalog_dir, today))
+        else:
+            if self.handoff.stand_ins:
+                for file in list(files.documentation_pages()):
+                    files.remove(file)
+            made = outputs(self.handoff.site, self.handoff.wanted, with_assets=False)
+        return (File.generated(config, path, content=content) for path, content in made)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.catalog_dir))
@@ -105,6 +125,10 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.handoff is not None:
+            return
+        if self.preview is not None:
+            self.preview.built()
+            self.preview.finish(self.site, Path(config.site_dir), self.config.check_links, self.config.search_index)
             return
         site = Path(config.site_dir)
         if self.config.check_links:

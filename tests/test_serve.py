@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from conftest import ROOT
@@ -32,19 +33,70 @@ def fetch(url: str, timeout: float = 60.0, until=lambda text: True) -> str:
     raise AssertionError(f"{url} did not show the change in time; last page:\n{last[:500]}")
 
 
-def test_preview_rebuilds_when_a_catalogue_file_changes(make_catalog):
-    catalog = make_catalog()
+def gone(url: str, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+JANUARY = """
+- id: garden-0109
+  title: 小小菜园里的劳动课
+  date: 2027-01-09
+  start: 09:30
+  end: 11:00
+  lecturers: [wang-fang]
+  venue: city-library
+  audiences: [primary]
+  topics: [reading]
+  organizer: 市妇联
+"""
+
+
+def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path):
+    catalog = make_catalog({"lectures/2027-01.yaml": JANUARY})
     port = free_port()
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}", "--today", "2026-11-28"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"),
     )
+    site = f"http://127.0.0.1:{port}/"
     try:
-        url = f"http://127.0.0.1:{port}/lectures/reading-1205/"
+        url = site + "lectures/reading-1205/"
         assert "亲子共读的三个方法" in fetch(url)
-        lectures = catalog / "lectures" / "2026-12.yaml"
-        lectures.write_text(lectures.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
-        assert "亲子共读的四个方法" in fetch(url, until=lambda text: "四个方法" in text)
+        # What needs the whole site comes a moment later: calendar feeds, the search index.
+        assert "亲子共读的三个方法" in fetch(site + "feeds/all.ics")
+        assert "pagefind" in fetch(site + "pagefind/pagefind.js")
+
+        december = catalog / "lectures" / "2026-12.yaml"
+        december.write_text(december.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
+        changed = lambda text: "四个方法" in text and "三个方法" not in text
+        fetch(url, until=changed)
+        fetch(site + "calendar/2026-12/", until=changed)  # and the pages that list it,
+        fetch(site + "lecturers/wang-fang/", until=changed)  # entry pages included
+        fetch(site + "feeds/all.ics", until=changed)
+
+        (catalog / "lectures" / "2027-01.yaml").unlink()
+        assert gone(site + "lectures/garden-0109/")
+        fetch(site + "lecturers/wang-fang/", until=lambda text: "菜园" not in text)
+
+        december.write_text(december.read_text(encoding="utf-8").replace("date: 2026-12-05", "date: 2026-12-55"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "2026-12.yaml:3" not in log.read_text(encoding="utf-8"):  # where the bad date is, for the editor
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.3)
+        december.write_text(december.read_text(encoding="utf-8").replace("date: 2026-12-55", "date: 2026-12-05")
+                            .replace("四个方法", "五个方法"), encoding="utf-8")
+        fetch(url, until=lambda text: "五个方法" in text)
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -1,0 +1,191 @@
+"""`lvyin serve`: a preview that shows an edit in seconds, however large the catalogue.
+
+MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
+(MkDocs' dirty mode) the plugin hands the catalogue to a `Preview` instead:
+
+- the catalogue is read through a `FileCache`: only the edited file is read again;
+- pages are rendered through a `RenderCache`: only those whose inputs changed;
+- their Markdown goes to a folder on disk and is rewritten only when it changed,
+  so that MkDocs' dirty build, which compares modification times, turns only
+  those pages into HTML.  Of the entry pages that grow with the catalogue
+  (`pages.grown_paths`), MkDocs is not even shown the unchanged ones: the
+  preview already has them, as a part of `lvyin build` does without them
+  (parallel_build.py).  Pages gone from the catalogue leave the preview;
+- what needs the whole site (feeds, print sheets, open data, the link check and
+  the search index) is made after the pages, in a background process.  A newer
+  edit stops it and starts another; the log says when it is done or what is wrong.
+
+Python's full garbage collection, which walks every object of a big catalogue
+(a second at 10,000 lectures), runs between edits instead of in the middle of
+one; then what is left is frozen (`gc.freeze`), so that the next collections
+walk only what later edits make.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from . import progress
+from .catalog import FileCache
+from .incremental import RenderCache
+from .pages import grown_paths
+from .search_index import SearchIndexError, index_site
+from .site import ASSET_MAKERS, Site, load_site, outputs
+from .site_check import check_site
+
+
+_USUAL_GC = gc.get_threshold()
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return "'dirty' build" not in record.getMessage()  # MkDocs warns on every dirty build
+
+
+class Preview:
+    def __init__(self) -> None:
+        self.files = FileCache()
+        self.renders = RenderCache()
+        self.folder = Path(tempfile.mkdtemp(prefix="lvyin-preview-"))
+        self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
+        self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
+        self._config_stamp: float | None = None
+        self._started = time.monotonic()
+        self._finishing: multiprocessing.Process | None = None
+        self._collecting: threading.Timer | None = None
+        gc.set_threshold(_USUAL_GC[0], _USUAL_GC[1], 1_000_000)  # no full collection mid-build
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+
+    def start_build(self, config: MkDocsConfig) -> None:
+        """Stop the last build's background work; after a change to mkdocs.yml, rebuild every page.
+        No sitemap: it would list only the pages of this rebuild."""
+        self._started = time.monotonic()
+        if self._collecting is not None:
+            self._collecting.cancel()
+        self.stop_finishing()
+        stamp = os.path.getmtime(config.config_file_path) if config.config_file_path else None
+        if self._config_stamp is not None and stamp != self._config_stamp:
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+            self._unbuilt = set(self._written)
+        self._config_stamp = stamp
+        config.theme.static_templates.discard("sitemap.xml")
+
+    def load(self, catalog_dir: Path, today: str | None) -> Site:
+        return load_site(catalog_dir, today, self.files)
+
+    def pages(self, site: Site, config: MkDocsConfig) -> Iterator[File]:
+        """The generated pages MkDocs needs to see, as files of the docs tree written anew only when
+        they changed: every page but the unchanged entry pages."""
+        grown = set(grown_paths(site.catalog))
+        written: dict[str, str] = {}
+        self.renders.new_pass()
+        for path, markdown in outputs(site, with_assets=False, render=self.renders.render):
+            target = self.folder / path
+            if self._written.get(path) != markdown:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(markdown, encoding="utf-8")
+                self._unbuilt.add(path)
+            written[path] = markdown
+            if path not in grown or path in self._unbuilt:
+                yield File.generated(config, path, abs_src_path=str(target))
+        for gone in set(self._written) - set(written):
+            (self.folder / gone).unlink(missing_ok=True)
+            Path(File.generated(config, gone, content="").abs_dest_path).unlink(missing_ok=True)
+        self._written = written
+        self._unbuilt &= set(written)
+        self.renders.forget_others(written)
+
+    def built(self) -> None:
+        """MkDocs has turned every page it was shown into HTML.  Collect the garbage: after the first
+        build at once (it walks everything), later once the preview shows the edit."""
+        self._unbuilt.clear()
+        _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，重新生成 {len(self.renders.rendered)} 个页面）；"
+             "日历订阅、打印页、开放数据和搜索索引随后更新")
+        if not gc.get_freeze_count():
+            _collect()
+            return
+        self._collecting = threading.Timer(0.5, _collect)
+        self._collecting.daemon = True
+        self._collecting.start()
+
+    def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
+        """Start the background work that needs the whole site."""
+        context = multiprocessing.get_context("fork")
+        self._finishing = context.Process(target=_finish, args=(site, site_dir, check_links, search_index))
+        self._finishing.start()
+
+    def stop_finishing(self) -> None:
+        job, self._finishing = self._finishing, None
+        if job is not None and job.is_alive():
+            try:
+                os.killpg(job.pid, signal.SIGTERM)  # with Pagefind, if it runs
+            except ProcessLookupError:
+                pass
+        if job is not None:
+            job.join()
+
+    def close(self) -> None:
+        if self._collecting is not None:
+            self._collecting.cancel()
+        gc.set_threshold(*_USUAL_GC)
+        gc.unfreeze()
+        self.stop_finishing()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+
+
+def _collect() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def _finish(site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
+    """In the background process: feeds and other files, then the link check and the search index."""
+    os.setpgid(0, 0)
+    progress.detach()
+    gc.set_threshold(*_USUAL_GC)  # a short-lived process: Python's usual collection
+    start = time.monotonic()
+    for make in ASSET_MAKERS:
+        for asset in make(site):
+            _write_if_changed(site_dir / asset.path, asset.content)
+    if check_links:
+        problems = check_site(site_dir)
+        if problems:
+            _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
+    if search_index:
+        try:
+            index_site(site_dir)
+        except SearchIndexError as error:
+            _say(str(error))
+            return
+    _say(f"预览：日历订阅、打印页、开放数据{'、链接检查' if check_links else ''}{'和搜索索引' if search_index else ''}"
+         f"已更新（{time.monotonic() - start:.0f} 秒）")
+
+
+def _write_if_changed(target: Path, content: bytes) -> None:
+    try:
+        if target.read_bytes() == content:
+            return
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.lvyin-tmp")
+    scratch.write_bytes(content)
+    os.replace(scratch, target)
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
