@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from datetime import datetime, time
@@ -278,6 +279,8 @@ def _serve(args: argparse.Namespace) -> int:
     _check_config(args)
     load_catalog(args.catalog)
     _quiet_mkdocs()
+    # Stopped by a service manager or a test as by Ctrl-C: MkDocs and the preview clean up after themselves.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with _plugin_settings(args):
         try:
             # Dirty: only pages whose Markdown changed are rebuilt (see preview.py).
