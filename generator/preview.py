@@ -64,6 +64,7 @@ class Preview:
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
         self._started = time.monotonic()
+        self._whole = False  # this build remakes every page (mkdocs.yml changed)
         self._finishing: multiprocessing.Process | None = None
         self._collecting: threading.Timer | None = None
         gc.set_threshold(_USUAL_GC[0], _USUAL_GC[1], 1_000_000)  # no full collection mid-build
@@ -77,7 +78,8 @@ class Preview:
             self._collecting.cancel()
         self.stop_finishing()
         stamp = os.path.getmtime(config.config_file_path) if config.config_file_path else None
-        if self._config_stamp is not None and stamp != self._config_stamp:
+        self._whole = self._config_stamp is not None and stamp != self._config_stamp
+        if self._whole:
             shutil.rmtree(config.site_dir, ignore_errors=True)
             self._unbuilt = set(self._written)
         self._config_stamp = stamp
@@ -112,8 +114,8 @@ class Preview:
         """MkDocs has turned every page it was shown into HTML.  Collect the garbage: after the first
         build at once (it walks everything), later once the preview shows the edit."""
         self._unbuilt.clear()
-        _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，重新生成 {len(self.renders.rendered)} 个页面）；"
-             "日历订阅、打印页、开放数据和搜索索引随后更新")
+        what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
+        _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
         if not gc.get_freeze_count():
             _collect()
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -97,6 +98,32 @@ def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path)
         december.write_text(december.read_text(encoding="utf-8").replace("date: 2026-12-55", "date: 2026-12-05")
                             .replace("四个方法", "五个方法"), encoding="utf-8")
         fetch(url, until=lambda text: "五个方法" in text)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_preview_rebuilds_every_page_when_the_site_configuration_changes(make_catalog, tmp_path):
+    """A new menu title in mkdocs.yml reaches the entry pages too, which an edit to the catalogue leaves alone."""
+    project = tmp_path / "project"
+    for folder in ("content", "overrides"):
+        shutil.copytree(ROOT / folder, project / folder)
+    config = project / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    catalog = make_catalog()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--config", str(config), "--catalog", str(catalog),
+         "--dev-addr", f"127.0.0.1:{port}", "--today", "2026-11-28"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/lectures/reading-1205/"
+        assert "讲师团" in fetch(url) and "讲师队伍" not in fetch(url)
+        text = config.read_text(encoding="utf-8")
+        assert "  - 讲师团: lecturers/index.md" in text
+        config.write_text(text.replace("  - 讲师团: lecturers/index.md", "  - 讲师队伍: lecturers/index.md"), encoding="utf-8")
+        fetch(url, until=lambda page: "讲师队伍" in page)
     finally:
         server.terminate()
         server.wait(timeout=20)
