@@ -128,6 +128,10 @@ class Preview:
         context = multiprocessing.get_context("fork")
         self._finishing = context.Process(target=_finish, args=(site, site_dir, check_links, search_index))
         self._finishing.start()
+        try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
+            os.setpgid(self._finishing.pid, self._finishing.pid)
+        except OSError:
+            pass  # the child was quicker
 
     def stop_finishing(self) -> None:
         job, self._finishing = self._finishing, None
@@ -135,7 +139,7 @@ class Preview:
             try:
                 os.killpg(job.pid, signal.SIGTERM)  # with Pagefind, if it runs
             except ProcessLookupError:
-                pass
+                job.terminate()
         if job is not None:
             job.join()
 
@@ -157,6 +161,7 @@ def _collect() -> None:
 def _finish(site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
     """In the background process: feeds and other files, then the link check and the search index."""
     os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
     progress.detach()
     gc.set_threshold(*_USUAL_GC)  # a short-lived process: Python's usual collection
     start = time.monotonic()
