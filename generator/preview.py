@@ -10,7 +10,7 @@ MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
   those pages into HTML.  Of the entry pages that grow with the catalogue
   (`pages.grown_paths`), MkDocs is not even shown the unchanged ones: the
   preview already has them, as a part of `lvyin build` does without them
-  (parallel_build.py).  Pages gone from the catalogue leave the preview;
+  (parallel_build.py).  Pages and files of entries gone leave the preview;
 - what needs the whole site (feeds, print sheets, open data, the link check and
   the search index) is made after the pages, in a background process.  A newer
   edit stops it and starts another; the log says when it is done or what is wrong.
@@ -126,7 +126,8 @@ class Preview:
     def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
         """Start the background work that needs the whole site."""
         context = multiprocessing.get_context("fork")
-        self._finishing = context.Process(target=_finish, args=(site, site_dir, check_links, search_index))
+        job = (site, site_dir, self.folder / ".assets", check_links, search_index)
+        self._finishing = context.Process(target=_finish, args=job)
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
@@ -158,16 +159,23 @@ def _collect() -> None:
     gc.freeze()
 
 
-def _finish(site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
-    """In the background process: feeds and other files, then the link check and the search index."""
+def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool) -> None:
+    """In the background process: feeds and other files (and away with those of entries gone, which
+    `listing` remembers), then the link check and the search index."""
     os.setpgid(0, 0)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
     progress.detach()
     gc.set_threshold(*_USUAL_GC)  # a short-lived process: Python's usual collection
     start = time.monotonic()
-    for make in ASSET_MAKERS:
-        for asset in make(site):
-            _write_if_changed(site_dir / asset.path, asset.content)
+    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
+    made = {asset.path for asset in assets}
+    before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
+    listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
+    for asset in assets:
+        _write_if_changed(site_dir / asset.path, asset.content)
+    for gone in before - made:
+        (site_dir / gone).unlink(missing_ok=True)
+    listing.write_text("\n".join(sorted(made)), encoding="utf-8")
     if check_links:
         problems = check_site(site_dir)
         if problems:

@@ -77,6 +77,7 @@ def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path)
         # What needs the whole site comes a moment later: calendar feeds, the search index.
         assert "亲子共读的三个方法" in fetch(site + "feeds/all.ics")
         assert "pagefind" in fetch(site + "pagefind/pagefind.js")
+        assert "菜园" in fetch(site + "feeds/lectures/garden-0109.ics")
 
         december = catalog / "lectures" / "2026-12.yaml"
         december.write_text(december.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
@@ -88,6 +89,7 @@ def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path)
 
         (catalog / "lectures" / "2027-01.yaml").unlink()
         assert gone(site + "lectures/garden-0109/")
+        assert gone(site + "feeds/lectures/garden-0109.ics")  # its 加入日历 file too
         fetch(site + "lecturers/wang-fang/", until=lambda text: "菜园" not in text)
 
         december.write_text(december.read_text(encoding="utf-8").replace("date: 2026-12-05", "date: 2026-12-55"), encoding="utf-8")
