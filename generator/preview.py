@@ -103,11 +103,11 @@ class Preview:
             written[path] = markdown
             if path not in grown or path in self._unbuilt:
                 yield File.generated(config, path, abs_src_path=str(target))
-        for gone in set(self._written) - set(written):
+        for gone in self._written.keys() - written.keys():
             (self.folder / gone).unlink(missing_ok=True)
             Path(File.generated(config, gone, content="").abs_dest_path).unlink(missing_ok=True)
         self._written = written
-        self._unbuilt &= set(written)
+        self._unbuilt &= written.keys()
         self.renders.forget_others(written)
 
     def built(self) -> None:
