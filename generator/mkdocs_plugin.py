@@ -11,6 +11,7 @@ changed (see preview.py).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
 
 from .articles import articles_folder
 from .pages import Page, SiteCollision
@@ -86,11 +89,14 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         count = 0
+        in_nav = set(_nav_paths(config.nav or []))
         try:
             for file in self._generated(files, config):
                 if files.get_file_from_path(file.src_uri) is not None:
                     raise PluginError(f"{config.docs_dir}/{file.src_uri} 与自动生成的文件冲突，请改名或删除这个手写文件")
                 files.append(file)
+                if file.src_uri not in in_nav:  # MkDocs makes the navigation's pages (they take its titles)
+                    HtmlPage(None, file, config)
                 count += 1
         except CatalogInvalid as error:
             raise PluginError("目录数据有错误，网站没有生成：\n" + error.report()) from None
@@ -117,6 +123,21 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             made = outputs(self.handoff.site, self.handoff.wanted, with_assets=False)
         return (File.generated(config, path, content=content) for path, content in made)
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        made: dict[tuple[str, str, str], str] = {}
+
+        def shared(part: str, page: MkDocsPage, base_url: str, caller: Callable[[], str]) -> str:
+            """A block of the theme (overrides/main.html) made once for all pages that show it alike."""
+            if not getattr(page, "plain", False):
+                return caller()
+            key = (part, page.url.rstrip("/").rpartition("/")[0], base_url)  # links are relative to the folder
+            if key not in made:
+                made[key] = caller()
+            return made[key]
+
+        env.globals["lvyin_shared"] = shared
+        return env
+
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.catalog_dir))
         if articles_folder(self.catalog_dir).is_dir():
@@ -140,6 +161,40 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
                 index_site(site)
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
+
+
+class HtmlPage(MkDocsPage):
+    """A generated page outside the navigation.  An entry page's body is one HTML element, which
+    Markdown passes through unchanged, so it is not run through Markdown: Python-Markdown parses
+    raw HTML twice (for blocks, for anchors), half of MkDocs' time on such a page.  Any other body
+    is rendered as usual.
+
+    Such a `plain` page (no table of contents, nothing of it in the navigation) shows the theme's
+    sidebar and tabs exactly as every other plain page in its folder does, so the theme makes them
+    once (`lvyin_shared`): they were most of the rest.  tests/test_parallel_build.py checks that every page
+    comes out byte for byte as without these shortcuts.
+    """
+
+    plain = False
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        body = (self.markdown or "").strip()
+        if not is_one_html_block(body):
+            return super().render(config, files)
+        self.content = body
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set(_ID.findall(body))
+        self.plain = not self.meta.get("hide")
+
+
+_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
+
+
+def is_one_html_block(body: str) -> bool:
+    """Whether Markdown would keep `body` as it is: one <article> with no Markdown inside."""
+    return (body.startswith("<article") and body.endswith("</article>")
+            and body.count("</article>") == 1 and "markdown=" not in body)
 
 
 def _nav_paths(nav: list) -> Iterator[str]:

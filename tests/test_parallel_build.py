@@ -10,8 +10,13 @@ from pathlib import Path
 
 from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT, build_site
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.structure.pages import Page as MkDocsPage
+
 from generator import parallel_build, site as site_module
 from generator.cli import _plugin_settings, _parser
+from generator.mkdocs_plugin import HtmlPage, is_one_html_block
 from generator.pages import grown_paths, plan_pages
 from generator.site import load_site
 
@@ -53,6 +58,27 @@ def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monke
     for page in (sorted(slices[0])[0], sorted(slices[-1])[-1]):
         assert (tmp_path / "parts" / page.removesuffix(".md") / "index.html").is_file()
         assert f"/{page.removesuffix('.md')}/</loc>" in sitemap
+
+
+def test_entry_pages_skip_markdown_and_share_the_sidebar_yet_come_out_as_markdown_makes_them(tmp_path, monkeypatch):
+    plain_mkdocs_build(DEMO_CATALOG, tmp_path / "shortcuts")
+    # Now every page through Markdown, every sidebar made for its page.
+    through_markdown: list[str] = []
+
+    def render(page, config, files):
+        if isinstance(page, HtmlPage) and is_one_html_block(page.markdown.strip()):
+            through_markdown.append(page.file.src_uri)
+        MkDocsPage.render(page, config, files)
+
+    monkeypatch.setattr(HtmlPage, "render", render)
+    args = _parser().parse_args(["build", "--catalog", str(DEMO_CATALOG), "--today", DEMO_TODAY])
+    with _plugin_settings(args):
+        mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "markdown")))
+
+    assert set(grown_paths(load_site(DEMO_CATALOG, DEMO_TODAY).catalog)) <= set(through_markdown)
+    shortcuts, markdown = snapshot(tmp_path / "shortcuts"), snapshot(tmp_path / "markdown")
+    assert sorted(set(shortcuts) ^ set(markdown)) == []
+    assert [name for name in markdown if shortcuts[name] != markdown[name]] == []
 
 
 def test_a_hand_written_page_at_a_lecture_address_fails_the_build_and_keeps_the_old_site(make_catalog, tmp_path, capsys):
