@@ -1,39 +1,51 @@
 """Run Pagefind (the extended build, which segments Chinese) over a built site.
 
 Pagefind holds the whole index in memory while it builds (about 0.25 MB per
-page), so a big archive is indexed in parts of at most `part_size` pages, each
-by its own Pagefind run, `RUNS_AT_ONCE` of them side by side (Pagefind keeps
-about one core busy): peak memory depends on the part size and not on the
-archive.  The pages are ordered first: every page that is
-not a past lecture, then the past lectures from the newest back.  Parts that
-hold any page of the first kind are *current*: the search page loads them at
-once.  The rest are *archive* parts, older lectures only, which it loads when a
-parent asks for them (so a phone does not download the index of five years of
-history for every search).  The first part is the usual bundle at `/pagefind/`;
-the others go to `/pagefind-parts/<n>/`, and `/pagefind/parts.json` lists them
-(`{"current": [url …], "archive": [{"url", "from", "to", "pages"} …]}`, dates
-ISO) for the search page to merge with Pagefind's `mergeIndex`.  A site up to
-`part_size` pages gets one run, as before, and nothing to merge.
+page), so a big site is indexed in parts, each by its own Pagefind run: peak
+memory depends on the part size and not on the archive.
+
+- *Current* parts hold every page that is not a past lecture, at most
+  `2 * part_size` pages each, in as few parts as that allows: the search page
+  loads all of them for a parent's first query, and each part costs the phone
+  its own Pagefind runtime.
+- *Archive* parts hold the past lectures from the newest back, `part_size`
+  pages each; the search page loads them only when a parent asks for older
+  lectures (so a phone does not download the index of five years of history
+  for every search).
+
+Two runs go side by side (Pagefind keeps about one core busy) while their
+pages together stay within `PAGES_AT_ONCE`.  The first part is the usual
+bundle at `/pagefind/`; the others go to `/pagefind-parts/<n>/`, and
+`/pagefind/parts.json` lists them (`{"current": [url …], "archive": [{"url",
+"from", "to", "pages"} …]}`, dates ISO) for the search page to merge with
+Pagefind's `mergeIndex`.  A site of up to `2 * part_size` pages gets one run
+and nothing to merge.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from . import progress
 from .search_bundle import canonicalize
 
-# Pages per Pagefind run, and runs at once: about 1.3 GB of memory per run at 0.25 MB a page.
+# Pages of an archive part (a current part holds up to twice as many).
 PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "5000"))
+# Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
+PAGES_AT_ONCE = int(os.environ.get("LVYIN_SEARCH_PAGES_AT_ONCE", "14000"))
 RUNS_AT_ONCE = 2
 BUNDLE = "pagefind"
 PARTS_DIR = "pagefind-parts"
@@ -99,19 +111,21 @@ def plan_parts(site_dir: Path, part_size: int | None = None) -> list[IndexPart]:
     """The parts of the index, the first one the main bundle (see the module's docstring)."""
     part_size = part_size or PART_SIZE
     pages = _pages(Path(site_dir))
-    if len(pages) <= part_size:
+    if len(pages) <= 2 * part_size:
         return [IndexPart([path for path, _ in pages])]
     current = [path for path, date in pages if date is None]
     past = sorted(((date, path) for path, date in pages if date is not None), key=lambda e: (e[0], e[1].as_posix()),
                   reverse=True)
-    ordered = [(path, None) for path in current] + [(path, date) for date, path in past]
-    parts = []
-    for start in range(0, len(ordered), part_size):
-        chunk = ordered[start : start + part_size]
-        dates = [date for _, date in chunk]
-        archive = start >= len(current)
-        parts.append(IndexPart([path for path, _ in chunk], archive, (dates[-1], dates[0]) if archive else None))
+    parts = [IndexPart(chunk) for chunk in _even_chunks(current, 2 * part_size)]
+    for chunk in _even_chunks(past, part_size):
+        parts.append(IndexPart([path for _, path in chunk], True, (chunk[-1][0], chunk[0][0])))
     return parts
+
+
+def _even_chunks(items: list, most: int) -> Iterator[list]:
+    """`items` in as few chunks of at most `most` as possible, of (nearly) equal size."""
+    size = math.ceil(len(items) / math.ceil(len(items) / most)) if items else 1
+    return (items[i : i + size] for i in range(0, len(items), size))
 
 
 def index_site(site_dir: Path, part_size: int | None = None) -> str:
@@ -127,14 +141,17 @@ def index_site(site_dir: Path, part_size: int | None = None) -> str:
     total = sum(len(part.pages) for part in parts)
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone.
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-search-", dir=site_dir.parent))
+    memory = _Budget(PAGES_AT_ONCE)
     finished = itertools.count(1)
 
     def run(number: int) -> str:
+        pages = parts[number].pages
         tree = scratch / str(number)
-        for rel in parts[number].pages:
+        for rel in pages:
             (tree / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(site_dir / rel, tree / rel)
-        summary = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
+        with memory.hold(len(pages)):
+            summary = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
         shutil.rmtree(tree)
         progress.stage(f"正在建立搜索索引：已完成 {next(finished)}/{len(parts)} 部分（共 {total} 个页面）")
         return summary
@@ -153,6 +170,27 @@ def index_site(site_dir: Path, part_size: int | None = None) -> str:
             listing["current"].append(url)
     _write_listing(site_dir, listing)
     return "\n".join(s for s in summaries if s)
+
+
+class _Budget:
+    """Pages in memory: a run waits until the runs beside it leave room for its pages."""
+
+    def __init__(self, pages: int):
+        self.total = self.free = pages
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, pages: int) -> Iterator[None]:
+        pages = min(pages, self.total)  # a part larger than the budget runs alone
+        with self.changed:
+            self.changed.wait_for(lambda: self.free >= pages)
+            self.free -= pages
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.free += pages
+                self.changed.notify_all()
 
 
 def _write_listing(site_dir: Path, listing: dict) -> None:

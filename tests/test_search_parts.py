@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import os
 import re
+import shutil
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -45,6 +50,11 @@ def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
     archive = [p for p in parts if p.archive]
     assert len(current) >= 2 and len(archive) >= 2
     assert parts == current + archive
+    # As few current parts as twice the part size allows (a phone loads each), of even size.
+    pages = sum(len(p.pages) for p in current)
+    assert len(current) == math.ceil(pages / (2 * PART_SIZE))
+    assert max(len(p.pages) for p in current) - min(len(p.pages) for p in current) <= 1
+    assert all(len(p.pages) <= PART_SIZE for p in archive)
     assert listing["current"] == [f"../pagefind-parts/{n}/" for n in range(1, len(current))]
     assert [a["url"] for a in listing["archive"]] == [f"../pagefind-parts/{n}/" for n in range(len(current), len(parts))]
     for entry, part in zip(listing["archive"], archive):  # past lectures only, the newest part first
@@ -54,6 +64,30 @@ def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
     assert all(not p.archive for p in parts[: len(current)])
     for n in range(1, len(parts)):
         assert (split_site / "pagefind-parts" / str(n) / "pagefind-entry.json").is_file()
+
+
+def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(split_site, site, copy_function=os.link)
+    running: list[int] = []
+    most = {"pages": 0, "runs": 0}
+    lock = threading.Lock()
+
+    def run(tree: Path, output: Path) -> str:
+        pages = sum(1 for _ in tree.rglob("*.html"))
+        with lock:
+            running.append(pages)
+            most["pages"], most["runs"] = max(most["pages"], sum(running)), max(most["runs"], len(running))
+        time.sleep(0.05)
+        with lock:
+            running.remove(pages)
+        output.mkdir(parents=True, exist_ok=True)
+        return ""
+
+    monkeypatch.setattr(search_index, "_run", run)
+    monkeypatch.setattr(search_index, "PAGES_AT_ONCE", 2 * PART_SIZE + PART_SIZE // 2)  # two archive parts, not two current
+    search_index.index_site(site, PART_SIZE)
+    assert most == {"pages": 2 * PART_SIZE, "runs": 2}
 
 
 def search(page, query: str) -> list[str]:
