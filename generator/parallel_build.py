@@ -73,6 +73,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
+    site.pages  # planned here, once, for every part
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-parts-", dir=site_dir.parent))
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -34,6 +35,12 @@ class Site:
     settings: SiteSettings
     today: date
     articles: tuple[Article, ...] = ()  # the knowledge base, from articles/ beside the catalogue
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        """Every page, planned once: the parts of a parallel build share this plan."""
+        # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
+        return [guide_page(), *plan_pages(self.catalog, self.today, self.settings, self.articles)]
 
 
 def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCache | None = None) -> Site:
@@ -62,8 +69,7 @@ def outputs(site: Site, wanted: Callable[[Page], bool] | None = None, with_asset
     """Every generated file; or only the `wanted` pages, and no assets without `with_assets`
     (a part of a parallel build, see parallel_build.py).  `render` may be a `RenderCache`'s
     (`lvyin serve`, see incremental.py)."""
-    # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
-    pages = [guide_page(), *plan_pages(site.catalog, site.today, site.settings, site.articles)]
+    pages = site.pages
     assets = [asset for make in ASSET_MAKERS for asset in make(site)] if with_assets else []
     seen: dict[str, str] = {}
     for path, what in [(p.path, p.title) for p in pages] + [(a.path, a.path) for a in assets]:

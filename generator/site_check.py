@@ -29,7 +29,7 @@ _files: set[str] = set()  # every file of the site being checked (shared with fo
 def check_site(site_dir: Path) -> list[str]:
     global _files
     site_dir = Path(site_dir)
-    _files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    _files = _all_files(site_dir)
     pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind"))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
     try:
@@ -41,11 +41,22 @@ def check_site(site_dir: Path) -> list[str]:
         _files = set()
 
 
+def _all_files(site_dir: Path) -> set[str]:
+    """Every file's path from the site's root (os.walk: no stat per file, as on 400,000 files it counts)."""
+    found: set[str] = set()
+    for folder, _, names in os.walk(site_dir):
+        prefix = Path(folder).relative_to(site_dir).as_posix() + "/"
+        found.update((prefix + name).removeprefix("./") for name in names)
+    return found
+
+
 def _check_pages(site_dir: Path, pages: list[str]) -> list[str]:
     files = _files
     problems: list[str] = []
+    checked: dict[tuple[str, bool, str, str], str | None] = {}  # a link resolves alike from every page of a folder
     for name in pages:
         html = (site_dir / name).read_text(encoding="utf-8")
+        folder = name.rpartition("/")[0]
         for tag, attributes in _TAG.findall(html):
             attrs = {key.lower(): value for key, value in _ATTR.findall(attributes)}
             value = attrs.get("href", attrs.get("src"))
@@ -53,7 +64,10 @@ def _check_pages(site_dir: Path, pages: list[str]) -> list[str]:
                 continue
             tag = tag.lower()
             loaded = tag in _LOADED or (tag == "link" and bool(_LOADED_LINKS & set(attrs.get("rel", "").lower().split())))
-            problem = _check_reference(files, name, loaded, tag, value)
+            key = (folder, loaded, tag, value)
+            if key not in checked:
+                checked[key] = _check_reference(files, name, loaded, tag, value)
+            problem = checked[key]
             if problem:
                 problems.append(f"{name}: {problem}")
     return problems
