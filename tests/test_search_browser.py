@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 
 from browser import serve
-from conftest import follow_instantly
+from conftest import DEMO_TODAY, follow_instantly
+from generator.search_terms import TERMS_MARK, _syllables
 from generator.vocab import PLACE_SECTIONS
 
 pytestmark = pytest.mark.browser
@@ -61,6 +64,36 @@ def test_lecturer_name_finds_the_lecturer_and_their_lectures(browser, site_url, 
     assert found[0] == entry_path("/", "lecturers", person.id)
     lectures = {entry_path("/", "lectures", l.id) for l in catalog.lectures_by_lecturer[person.id]}
     assert lectures <= set(found), sorted(lectures - set(found))
+
+
+def test_a_past_lecture_has_lighter_search_terms_yet_is_found_by_part_of_its_title_and_its_lecturers_pinyin(
+        browser, site_url, catalog, demo_site):
+    """Past lectures (the archive parts of a big site's index) carry extra terms for their title and
+    lecturers only: no tails or pinyin of their place, district, topics, nor words of their text."""
+    today = date.fromisoformat(DEMO_TODAY)
+    han = re.compile(r"[\u3400-\u9fff]+")
+
+    def terms(lecture) -> list[str]:
+        html = (demo_site / "lectures" / lecture.id / "index.html").read_text(encoding="utf-8")
+        return html.split(TERMS_MARK, 1)[1].split("</p>", 1)[0].split()
+
+    def place_tail(lecture) -> str:
+        return han.findall(catalog.places[lecture.venue].name)[0][1:]
+
+    at_places = [l for l in catalog.lectures_in_order if l.venue and l.lecturers]
+    upcoming = next(l for l in at_places if l.date >= today)
+    past = next(l for l in at_places if l.date < today and max(map(len, han.findall(l.title))) >= 5
+                and place_tail(l) not in l.title)
+    assert place_tail(upcoming) in terms(upcoming)
+    assert place_tail(past) not in terms(past)
+
+    page = browser.page()
+    page.goto(site_url + "search/")
+    fragment = max(han.findall(past.title), key=len)[1:5]  # from its second character: only the title's tails hold it
+    assert entry_path("/", "lectures", past.id) in search(page, fragment)
+    lecturer = catalog.lecturers[past.lecturers[0]]
+    pinyin = "".join(s for run in han.findall(lecturer.name) for s in _syllables(run))
+    assert entry_path("/", "lectures", past.id) in search(page, pinyin)
 
 
 def test_district_filter_keeps_only_that_district(browser, site_url, catalog):
