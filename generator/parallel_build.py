@@ -159,17 +159,30 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
 
 
 def _merge(folder: Path, site_dir: Path, part: Part) -> None:
-    """Move a part's files into the site: an entry part's entry pages, an asset part's everything."""
+    """Move a part's files into the site: an entry part's entry pages, an asset part's everything.
+
+    A folder the site does not have yet moves whole (one rename for /feeds/ and its 100,000
+    files), so merging costs the folders, not the files."""
     if part.entry_pages:
-        names = [page_url(path) + "index.html" for path in sorted(part.entry_pages)]
+        for path in sorted(part.entry_pages):
+            _move(folder, site_dir, page_url(path).rstrip("/"))
     else:
-        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    for name in names:
-        target = site_dir / name
-        if target.exists():
-            raise SiteCollision(f"两个文件要写到网站的同一路径 /{name}：请改名或删除与自动生成的文件同名的手写文件")
+        for child in sorted(folder.iterdir()):
+            _move(folder, site_dir, child.name)
+
+
+def _move(source_root: Path, target_root: Path, name: str) -> None:
+    """Move `name` (a file or folder, relative to both roots) from one tree into the other; two
+    files at one path are refused."""
+    source, target = source_root / name, target_root / name
+    if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(folder / name, target)
+        os.replace(source, target)
+    elif source.is_dir() and target.is_dir():
+        for child in sorted(source.iterdir()):
+            _move(source_root, target_root, f"{name}/{child.name}")
+    else:
+        raise SiteCollision(f"两个文件要写到网站的同一路径 /{name}：请改名或删除与自动生成的文件同名的手写文件")
 
 
 def _add_to_sitemap(site_dir: Path, folders: list[Path], entries: frozenset[str]) -> None:

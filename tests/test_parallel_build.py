@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT, build_site
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -17,7 +19,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator import parallel_build, site as site_module
 from generator.cli import _plugin_settings, _parser
 from generator.mkdocs_plugin import HtmlPage, is_one_html_block
-from generator.pages import grown_paths, plan_pages
+from generator.pages import SiteCollision, grown_paths, plan_pages
 from generator.site import load_site
 
 
@@ -79,6 +81,30 @@ def test_entry_pages_skip_markdown_and_share_the_sidebar_yet_come_out_as_markdow
     shortcuts, markdown = snapshot(tmp_path / "shortcuts"), snapshot(tmp_path / "markdown")
     assert sorted(set(shortcuts) ^ set(markdown)) == []
     assert [name for name in markdown if shortcuts[name] != markdown[name]] == []
+
+
+def test_merging_moves_a_new_folder_whole_and_refuses_a_file_at_a_taken_path(tmp_path):
+    site, part = tmp_path / "site", tmp_path / "part"
+    (site / "feeds").mkdir(parents=True)
+    (site / "feeds" / "all.ics").write_text("site", encoding="utf-8")
+    (part / "feeds" / "lectures").mkdir(parents=True)
+    (part / "feeds" / "lectures" / "a.ics").write_text("a", encoding="utf-8")
+    (part / "print" / "stations" / "s").mkdir(parents=True)
+    (part / "print" / "stations" / "s" / "index.html").write_text("sheet", encoding="utf-8")
+    folder = (part / "print").stat().st_ino
+    assets = parallel_build.Part("assets-test", maker=0)
+
+    parallel_build._merge(part, site, assets)
+    assert (site / "feeds" / "lectures" / "a.ics").read_text(encoding="utf-8") == "a"
+    assert (site / "feeds" / "all.ics").read_text(encoding="utf-8") == "site"
+    assert (site / "print").stat().st_ino == folder  # one rename, not a copy file by file
+    assert (site / "print" / "stations" / "s" / "index.html").read_text(encoding="utf-8") == "sheet"
+
+    (part / "feeds").mkdir(exist_ok=True)  # emptied by the merge
+    (part / "feeds" / "all.ics").write_text("part", encoding="utf-8")
+    with pytest.raises(SiteCollision, match="/feeds/all.ics"):
+        parallel_build._merge(part, site, assets)
+    assert (site / "feeds" / "all.ics").read_text(encoding="utf-8") == "site"
 
 
 def test_a_hand_written_page_at_a_lecture_address_fails_the_build_and_keeps_the_old_site(make_catalog, tmp_path, capsys):
