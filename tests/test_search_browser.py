@@ -96,6 +96,29 @@ def test_a_past_lecture_has_lighter_search_terms_yet_is_found_by_part_of_its_tit
     assert entry_path("/", "lectures", past.id) in search(page, pinyin)
 
 
+def test_a_past_lectures_description_is_not_searched_an_upcoming_ones_is(browser, site_url, catalog, demo_site):
+    """A past lecture's description stays out of the index (a third of Pagefind's time on the archive)."""
+    today = date.fromisoformat(DEMO_TODAY)
+    pages = {p: p.read_text(encoding="utf-8") for p in demo_site.rglob("*.html") if "pagefind" not in p.parts[0]}
+
+    def own_phrase(lecture) -> str | None:
+        """A phrase of the lecture's description that no other page has (nor its own title or facts)."""
+        own = demo_site / "lectures" / lecture.id / "index.html"
+        before_text = pages[own].split('id="about"', 1)[0]
+        for phrase in sorted(re.findall(r"[\u3400-\u9fff]{4,8}", lecture.description or ""), key=len, reverse=True):
+            if phrase not in before_text and not any(phrase in html for path, html in pages.items() if path != own):
+                return phrase
+        return None
+
+    upcoming = next((l, p) for l in catalog.lectures_in_order if l.date >= today and (p := own_phrase(l)))
+    past = next((l, p) for l in catalog.lectures_in_order if l.date < today and (p := own_phrase(l)))
+    page = browser.page()
+    page.goto(site_url + "search/")
+    assert entry_path("/", "lectures", upcoming[0].id) in search(page, upcoming[1])
+    assert entry_path("/", "lectures", past[0].id) not in search(page, past[1])
+    assert entry_path("/", "lectures", past[0].id) in search(page, past[0].title)
+
+
 def test_district_filter_keeps_only_that_district(browser, site_url, catalog):
     district = catalog.districts["weibin"]
     page = browser.page(width=1280, height=900)
