@@ -37,3 +37,19 @@ def test_a_big_site_is_checked_in_slices_with_the_same_findings(tmp_path, monkey
     assert check_site(tmp_path) == expected  # one process
     monkeypatch.setattr(site_check, "_SLICE", 5)  # three slices, checked by forked workers
     assert check_site(tmp_path) == expected
+
+
+def test_a_link_checked_once_for_many_pages_is_still_judged_from_each_pages_folder(tmp_path):
+    """Pages share a link's verdict only where it resolves alike: ../../x from lectures/a/ and
+    lectures/b/ alike, but not from a deeper folder, nor ../../../x from folders of other depths."""
+    write(tmp_path, "x/index.html", "")
+    for folder in ("lectures/a", "lectures/b"):
+        write(tmp_path, f"{folder}/index.html", '<a href="../../x/">x</a><a href="../../../x/">外</a><a href="y/">缺</a>')
+    write(tmp_path, "lectures/a/deep/index.html", '<a href="../../x/">缺</a><a href="../../../x/">x</a>')
+    assert check_site(tmp_path) == [
+        "lectures/a/deep/index.html: 链接指向不存在的页面：../../x/",
+        "lectures/a/index.html: 链接指向站点之外：../../../x/",
+        "lectures/a/index.html: 链接指向不存在的页面：y/",
+        "lectures/b/index.html: 链接指向站点之外：../../../x/",
+        "lectures/b/index.html: 链接指向不存在的页面：y/",
+    ]
