@@ -234,9 +234,9 @@ def _check_config(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
+    from .finishing import check_and_index
     from .parallel_build import PartFailed, build_in_parts
-    from .search_index import SearchIndexError, index_site
-    from .site_check import check_site
+    from .search_index import SearchIndexError
 
     _check_config(args)
     site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
@@ -249,11 +249,10 @@ def _build(args: argparse.Namespace) -> int:
         try:
             with _swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"):
                 build_in_parts(args.config, site, fresh)
-                progress.stage("正在检查链接")
-                problems = check_site(fresh)
+                progress.stage("正在检查链接、建立搜索索引")
+                problems = check_and_index(fresh)
                 if problems:
                     raise UserError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
-                index_site(fresh)
         except (MkDocsException, PartFailed, SearchIndexError, SiteCollision) as error:
             raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")

@@ -32,8 +32,8 @@ from .preview import Preview
 from .problems import CatalogInvalid
 from .settings import load_settings
 from .site import Site, load_site, outputs
-from .search_index import SearchIndexError, index_site
-from .site_check import check_site
+from .finishing import check_and_index
+from .search_index import SearchIndexError
 
 log = logging.getLogger("mkdocs.plugins.lvyin")
 
@@ -151,16 +151,12 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             self.preview.built()
             self.preview.finish(self.site, Path(config.site_dir), self.config.check_links, self.config.search_index)
             return
-        site = Path(config.site_dir)
-        if self.config.check_links:
-            problems = check_site(site)
-            if problems:
-                raise PluginError("网站中有错误的链接或外部资源：\n" + "\n".join(problems[:50]))
-        if self.config.search_index:
-            try:
-                index_site(site)
-            except SearchIndexError as error:
-                raise PluginError(str(error)) from None
+        try:
+            problems = check_and_index(Path(config.site_dir), self.config.check_links, self.config.search_index)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        if problems:
+            raise PluginError("网站中有错误的链接或外部资源：\n" + "\n".join(problems[:50]))
 
 
 class HtmlPage(MkDocsPage):

@@ -41,11 +41,11 @@ from mkdocs.structure.files import File
 
 from . import progress
 from .catalog import FileCache
+from .finishing import check_and_index
 from .incremental import RenderCache
 from .pages import grown_paths
-from .search_index import SearchIndexError, index_site
+from .search_index import SearchIndexError
 from .site import ASSET_MAKERS, Site, load_site, outputs
-from .site_check import check_site
 
 
 _USUAL_GC = gc.get_threshold()
@@ -176,16 +176,13 @@ def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search
     for gone in before - made:
         (site_dir / gone).unlink(missing_ok=True)
     listing.write_text("\n".join(sorted(made)), encoding="utf-8")
-    if check_links:
-        problems = check_site(site_dir)
-        if problems:
-            _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
-    if search_index:
-        try:
-            index_site(site_dir)
-        except SearchIndexError as error:
-            _say(str(error))
-            return
+    try:
+        problems = check_and_index(site_dir, check_links, search_index)
+    except SearchIndexError as error:
+        _say(str(error))
+        return
+    if problems:
+        _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
     _say(f"预览：日历订阅、打印页、开放数据{'、链接检查' if check_links else ''}{'和搜索索引' if search_index else ''}"
          f"已更新（{time.monotonic() - start:.0f} 秒）")
 
