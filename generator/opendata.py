@@ -4,7 +4,8 @@
 is built field by field into a model that forbids anything else, so a private
 field (lecturer.private) cannot slip in.  The same models publish their JSON
 Schemas (`/api/lectures.schema.json`, `/api/places.schema.json`).
-`/feeds/lectures.xml` is an Atom feed (RFC 4287) of the lectures by date,
+`/feeds/lectures.xml` is an Atom feed (RFC 4287) of the lectures by date (from
+`feeds.DAYS_BACK` days before the build date on, as the calendar feeds),
 rendered by the site's Jinja environment, which escapes every value.
 """
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocab
 from .build_date import SHANGHAI
-from .feeds import SUMMARY_MARK, feed_path, plain_text
+from .feeds import SUMMARY_MARK, feed_path, plain_text, recent
 from .geo import to_gcj02, to_wgs84
 from .model import Lecture, Place
 from .pages import Asset
@@ -197,12 +198,13 @@ def make_open_data(site) -> list[Asset]:
     c, s = site.catalog, site.settings
     lectures = LecturesDocument(**_header(site), lectures=[public_lecture(site, l) for l in c.lectures_in_order])
     places = PlacesDocument(**_header(site), places=[public_place(site, p) for p in sorted(c.places.values(), key=lambda p: p.id)])
+    subscribed = {l.id for l in recent(site, c.lectures_in_order)}  # the Atom feed: as the calendar feeds
     return [
         Asset("api/lectures.json", _json(lectures)),
         Asset("api/lectures.schema.json", _json(schema(LecturesDocument, "api/lectures.schema.json", "讲座开放数据", s))),
         Asset("api/places.json", _json(places)),
         Asset("api/places.schema.json", _json(schema(PlacesDocument, "api/places.schema.json", "场馆、基地和站点开放数据", s))),
-        Asset("feeds/lectures.xml", atom(site, lectures.lectures).encode("utf-8")),
+        Asset("feeds/lectures.xml", atom(site, [l for l in lectures.lectures if l.id in subscribed]).encode("utf-8")),
     ]
 
 

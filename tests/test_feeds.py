@@ -59,6 +59,26 @@ FEED_FILES = {
           topics: [reading]
           organizer: 市妇联
         """,
+    "lectures/2026-08.yaml": """
+        - id: old-0801
+          title: 暑期亲子共读（三个多月前）
+          date: 2026-08-01
+          start: 09:00
+          end: 10:30
+          lecturers: [wang-fang]
+          venue: qingjiang
+          topics: [reading]
+          organizer: 清姜路社区
+        - id: edge-0830
+          title: 开学前的亲子共读（90 天前）
+          date: 2026-08-30
+          start: 09:00
+          end: 10:30
+          lecturers: [wang-fang]
+          venue: qingjiang
+          topics: [reading]
+          organizer: 清姜路社区
+        """,
     "lectures/2027-01.yaml": """
         - id: station-0109
           title: 新年家庭会议
@@ -72,19 +92,23 @@ FEED_FILES = {
 }
 # (start, end) in Beijing time of each lecture, as the editor typed it.
 TIMES = {
+    "old-0801": ("2026-08-01 09:00", "2026-08-01 10:30"),
+    "edge-0830": ("2026-08-30 09:00", "2026-08-30 10:30"),
     "reading-1205": ("2026-12-05 14:30", "2026-12-05 16:00"),
     "safety-1212": ("2026-12-12 19:00", "2026-12-12 20:30"),
     "online-1220": ("2026-12-20 20:00", "2026-12-20 21:00"),
     "station-0109": ("2027-01-09 09:30", "2027-01-09 11:00"),
 }
+# The build date is DEMO_TODAY (2026-11-28): subscribed feeds hold the lectures from 90 days before
+# it on (2026-08-30, edge-0830), each lecture's own file any lecture (old-0801 too).
 FEEDS = {
-    "all.ics": set(TIMES),
-    "districts/weibin.ics": {"reading-1205", "safety-1212", "station-0109"},
+    "all.ics": set(TIMES) - {"old-0801"},
+    "districts/weibin.ics": {"edge-0830", "reading-1205", "safety-1212", "station-0109"},
     "districts/jintai.ics": set(),
-    "stations/qingjiang.ics": {"safety-1212", "station-0109"},
+    "stations/qingjiang.ics": {"edge-0830", "safety-1212", "station-0109"},
     "stations/jintai-station.ics": set(),
-    "lecturers/wang-fang.ics": {"reading-1205", "safety-1212"},
-    "topics/reading.ics": {"reading-1205", "online-1220", "station-0109"},
+    "lecturers/wang-fang.ics": {"edge-0830", "reading-1205", "safety-1212"},
+    "topics/reading.ics": {"edge-0830", "reading-1205", "online-1220", "station-0109"},
     "topics/safety.ics": {"safety-1212"},
     **{f"lectures/{lecture}.ics": {lecture} for lecture in TIMES},
 }
@@ -185,7 +209,16 @@ def test_unchanged_input_gives_unchanged_files(catalog, site):
     assert stamps == {b"20261127T160000Z"}  # midnight of the build date in Beijing, not the clock
     later = {a.path: a.content for a in make_feeds(load_site(catalog, "2026-12-01"))}
     strip = lambda data: re.sub(rb"DTSTAMP:\S+", b"", data)  # noqa: E731
-    assert strip(later["feeds/all.ics"]) == strip(built["feeds/all.ics"]) != built["feeds/all.ics"]
+    for feed in ("feeds/topics/safety.ics", "feeds/lectures/edge-0830.ics"):  # no lecture leaves them
+        assert strip(later[feed]) == strip(built[feed]) != built[feed], feed
+    # A later build date moves the window: edge-0830 is no longer 90 days back.
+    assert set(events(Calendar.from_ical(later["feeds/all.ics"]))) == FEEDS["all.ics"] - {"edge-0830"}
+
+
+def test_the_atom_feed_keeps_the_window_of_the_calendar_feeds(site):
+    atom = (site / "feeds" / "lectures.xml").read_text(encoding="utf-8")
+    ids = set(re.findall(r"<id>tag:[^<]*:lectures/([^<]+)</id>", atom))
+    assert ids == FEEDS["all.ics"]
 
 
 def page(site: Path, url: str) -> tuple[Path, BeautifulSoup]:
