@@ -66,6 +66,16 @@ def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
         assert (split_site / "pagefind-parts" / str(n) / "pagefind-entry.json").is_file()
 
 
+def test_a_big_site_is_read_for_the_plan_by_several_processes_with_the_same_plan(split_site, monkeypatch):
+    alone = search_index.plan_parts(split_site, PART_SIZE)
+    spawned = []
+    real = search_index.multiprocessing.get_context
+    monkeypatch.setattr(search_index.multiprocessing, "get_context", lambda method: spawned.append(method) or real(method))
+    monkeypatch.setattr(search_index, "_SCAN_SLICE", 7)  # pages read in slices of 7 by forked workers
+    assert search_index.plan_parts(split_site, PART_SIZE) == alone
+    assert spawned == ["fork"]
+
+
 def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
     site = tmp_path / "site"
     shutil.copytree(split_site, site, copy_function=os.link)
