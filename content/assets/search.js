@@ -298,7 +298,11 @@
           else if (words.length && words.every(function (w) { return where.indexOf(w) >= 0; })) named.push(r);
           else rest.push(r);
         });
-        return exact.concat(named, rest, out.slice(RERANK));
+        // Past lectures whose names match come after the other names that match (a museum before
+        // last year's talk held there).
+        var namedNow = named.filter(function (r) { return !pastIds[r.id]; });
+        var namedPast = named.filter(function (r) { return pastIds[r.id]; });
+        return exact.concat(namedNow, namedPast, rest, out.slice(RERANK));
       });
     }
 
