@@ -113,7 +113,7 @@ def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_
         with lock:
             running.append(pages)
             most["pages"], most["runs"] = max(most["pages"], sum(running)), max(most["runs"], len(running))
-        time.sleep(0.05)
+        time.sleep(0.4)  # long beside copying a part's pages, so that runs can meet
         with lock:
             running.remove(pages)
         output.mkdir(parents=True, exist_ok=True)
