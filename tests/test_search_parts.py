@@ -76,31 +76,6 @@ def test_a_big_site_is_read_for_the_plan_by_several_processes_with_the_same_plan
     assert spawned == ["fork"]
 
 
-def test_pagefind_is_given_only_the_marked_part_of_each_page_and_makes_the_same_index(split_site, tmp_path, monkeypatch):
-    """Each part's pages are copied with only their head and data-pagefind-body element (a third
-    less for Pagefind to parse): every file of every part of the index is as from the whole pages."""
-    no_index = shutil.ignore_patterns(search_index.BUNDLE, search_index.PARTS_DIR)
-    trimmed, whole = tmp_path / "trimmed", tmp_path / "whole"
-    shutil.copytree(split_site, trimmed, ignore=no_index)
-    shutil.copytree(split_site, whole, ignore=no_index)
-    kept = []
-    marked_part = search_index._marked_part
-    monkeypatch.setattr(search_index, "_marked_part", lambda html: kept.append(marked_part(html)) or kept[-1])
-    search_index.index_site(trimmed, PART_SIZE)
-    copies = [k for k in kept if k is not None]
-    assert len(copies) > 100 and not any(b"md-header" in k or b"md-sidebar" in k or b"md-footer" in k for k in copies)
-    monkeypatch.setattr(search_index, "_marked_part", lambda html: None)  # hard links to whole pages
-    search_index.index_site(whole, PART_SIZE)
-
-    def index(site: Path) -> dict[str, bytes]:
-        return {p.relative_to(site).as_posix(): p.read_bytes() for folder in (search_index.BUNDLE, search_index.PARTS_DIR)
-                for p in (site / folder).rglob("*") if p.is_file()}
-
-    built, reference = index(trimmed), index(whole)
-    assert len(built) > 50 and built.keys() == reference.keys()
-    assert [name for name in built if built[name] != reference[name]] == []
-
-
 def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
     site = tmp_path / "site"
     shutil.copytree(split_site, site, copy_function=os.link)
