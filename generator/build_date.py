@@ -3,17 +3,37 @@ unless nothing else is known.
 
 In order: an explicit `--today`, `SOURCE_DATE_EPOCH`, the date of the last
 commit touching the catalogue, and only then today's date.  All in Asia/Shanghai.
+
+The build date also bounds what the site keeps of lectures that are over: the
+calendar feeds one subscribes to, the Atom feed, each lecture's own calendar
+file (加入日历) and the stations' printable sheets cover the lectures from
+`RECENT_DAYS` before it on (`recent_since`).  A phone downloads a subscribed
+calendar again every day, and nobody adds a lecture of three years ago to a
+calendar or pins last year's schedule to a notice board: with five years of
+lectures these files were most of the build.  Pages and `/api/` keep every lecture.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+RECENT_DAYS = 90
+
+
+def recent_since(today: date) -> date:
+    """The first day of the lectures that have calendar files and printable sheets (see above)."""
+    return today - timedelta(days=RECENT_DAYS)
+
+
+def recent(lectures: list, today: date) -> list:
+    """Those of `lectures` (in their order) from `recent_since(today)` on."""
+    since = recent_since(today)
+    return [lecture for lecture in lectures if lecture.date >= since]
 
 
 def parse_day(text: str) -> date:

@@ -7,10 +7,10 @@ DTSTAMP is the start of the build date, UIDs are `lecture-id@host`.  Cancelled
 lectures stay in every feed with STATUS:CANCELLED, so subscribed phones remove
 them instead of keeping a stale entry.
 
-The feeds one subscribes to (and the Atom feed, opendata.py) hold the lectures
-from `DAYS_BACK` days before the build date on: a phone downloads a subscribed
-calendar again every day, and with five years of lectures all.ics had grown to
-223 MB.  Each lecture's own .ics is there whatever its date.
+Every feed, a lecture's own included, holds the lectures from
+`build_date.RECENT_DAYS` days before the build date on (see build_date.py): with
+five years of lectures all.ics had grown to 223 MB, downloaded daily by every
+subscribed phone, and the archive's own files were most of the feeds' cost.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from icalendar import Calendar, Event, Timezone, vGeo
 from markdown_it.token import Token
 
 from . import vocab
-from .build_date import SHANGHAI
+from .build_date import SHANGHAI, recent
 from .geo import to_wgs84
 from .model import Lecture
 from .pages import Asset
@@ -35,13 +35,6 @@ PRODID = "-//lvyin//宝鸡市家庭教育公益大讲堂//ZH"
 # iCalendar status of each catalogue status; a postponed lecture's date is not to be trusted.
 ICAL_STATUS = {"scheduled": "CONFIRMED", "done": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 SUMMARY_MARK = {"cancelled": "【已取消】", "postponed": "【已延期】"}
-DAYS_BACK = 90
-
-
-def recent(site, lectures: list[Lecture]) -> list[Lecture]:
-    """The `lectures` a subscribed feed holds: from DAYS_BACK days before the build date on."""
-    since = site.today - timedelta(days=DAYS_BACK)
-    return [lecture for lecture in lectures if lecture.date >= since]
 
 
 def feed_path(kind: str, entry_id: str | None = None) -> str:
@@ -180,17 +173,18 @@ def feed_ical(name: str, events: Iterable[bytes]) -> bytes:
 
 
 def make_feeds(site) -> list[Asset]:
-    c, name = site.catalog, site.settings.name
-    feeds: list[tuple[str, str, list[Lecture]]] = [(feed_path("all"), f"{name}·全部讲座", recent(site, c.lectures_in_order))]
+    c, name, today = site.catalog, site.settings.name, site.today
+    lectures = recent(c.lectures_in_order, today)
+    feeds: list[tuple[str, str, list[Lecture]]] = [(feed_path("all"), f"{name}·全部讲座", lectures)]
     for d in c.districts.values():
-        feeds.append((feed_path("districts", d.id), f"{d.name}家庭教育讲座", recent(site, c.lectures_by_district.get(d.id, []))))
+        feeds.append((feed_path("districts", d.id), f"{d.name}家庭教育讲座", recent(c.lectures_by_district.get(d.id, []), today)))
     for s in c.stations.values():
-        feeds.append((feed_path("stations", s.id), f"{s.name}讲座", recent(site, c.lectures_by_place.get(s.id, []))))
+        feeds.append((feed_path("stations", s.id), f"{s.name}讲座", recent(c.lectures_by_place.get(s.id, []), today)))
     for p in c.lecturers.values():
-        feeds.append((feed_path("lecturers", p.id), f"{p.name}的讲座", recent(site, c.lectures_by_lecturer.get(p.id, []))))
+        feeds.append((feed_path("lecturers", p.id), f"{p.name}的讲座", recent(c.lectures_by_lecturer.get(p.id, []), today)))
     for t in c.topics.values():
-        feeds.append((feed_path("topics", t.id), f"{t.name}·家庭教育讲座", recent(site, c.lectures_by_topic.get(t.id, []))))
-    for lecture in c.lectures_in_order:
+        feeds.append((feed_path("topics", t.id), f"{t.name}·家庭教育讲座", recent(c.lectures_by_topic.get(t.id, []), today)))
+    for lecture in lectures:
         feeds.append((feed_path("lectures", lecture.id), lecture.title, [lecture]))
-    events = {lecture.id: lecture_event(site, lecture).to_ical() for lecture in c.lectures_in_order}
-    return [Asset(path, feed_ical(title, (events[l.id] for l in lectures))) for path, title, lectures in feeds]
+    events = {lecture.id: lecture_event(site, lecture).to_ical() for lecture in lectures}
+    return [Asset(path, feed_ical(title, (events[l.id] for l in held))) for path, title, held in feeds]

@@ -5,7 +5,7 @@ is built field by field into a model that forbids anything else, so a private
 field (lecturer.private) cannot slip in.  The same models publish their JSON
 Schemas (`/api/lectures.schema.json`, `/api/places.schema.json`).
 `/feeds/lectures.xml` is an Atom feed (RFC 4287) of the lectures by date (from
-`feeds.DAYS_BACK` days before the build date on, as the calendar feeds),
+`build_date.RECENT_DAYS` days before the build date on, as the calendar feeds),
 rendered by the site's Jinja environment, which escapes every value.
 """
 
@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocab
-from .build_date import SHANGHAI
-from .feeds import SUMMARY_MARK, feed_path, plain_text, recent
+from .build_date import RECENT_DAYS, SHANGHAI, recent, recent_since
+from .feeds import SUMMARY_MARK, feed_path, plain_text
 from .geo import to_gcj02, to_wgs84
 from .model import Lecture, Place
 from .pages import Asset
@@ -78,7 +78,7 @@ class PublicLecture(_Public):
     replay: str | None
     description: str | None = Field(description="内容介绍（有限的 Markdown 原文）")
     url: str = Field(description="讲座页面")
-    ics: str = Field(description="单场讲座的日历文件")
+    ics: str | None = Field(description=f"单场讲座的日历文件（近 {RECENT_DAYS} 天和今后的讲座才有）")
 
 
 class Location(_Public):
@@ -145,7 +145,8 @@ def public_lecture(site, lecture: Lecture) -> PublicLecture:
         series=Ref(id=lecture.series, name=c.series[lecture.series].title) if lecture.series else None,
         organizer=lecture.organizer, registration=lecture.registration, capacity=lecture.capacity,
         replay=lecture.replay, description=lecture.description,
-        url=s.absolute(f"lectures/{lecture.id}/"), ics=s.absolute(feed_path("lectures", lecture.id)),
+        url=s.absolute(f"lectures/{lecture.id}/"),
+        ics=s.absolute(feed_path("lectures", lecture.id)) if lecture.date >= recent_since(site.today) else None,
     )
 
 
@@ -198,7 +199,7 @@ def make_open_data(site) -> list[Asset]:
     c, s = site.catalog, site.settings
     lectures = LecturesDocument(**_header(site), lectures=[public_lecture(site, l) for l in c.lectures_in_order])
     places = PlacesDocument(**_header(site), places=[public_place(site, p) for p in sorted(c.places.values(), key=lambda p: p.id)])
-    subscribed = {l.id for l in recent(site, c.lectures_in_order)}  # the Atom feed: as the calendar feeds
+    subscribed = {l.id for l in recent(c.lectures_in_order, site.today)}  # the Atom feed: as the calendar feeds
     return [
         Asset("api/lectures.json", _json(lectures)),
         Asset("api/lectures.schema.json", _json(schema(LecturesDocument, "api/lectures.schema.json", "讲座开放数据", s))),

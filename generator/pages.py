@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import campaigns, stats, vocab
 from .articles import Article
+from .build_date import recent_since
 from .catalog import Catalog
 from .model import Lecture
 from .settings import SiteSettings
@@ -179,7 +180,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             district=c.districts[place.district] if place else None,
             series=c.series.get(lecture.series) if lecture.series else None,
             siblings=[s for s in siblings if s.id != lecture.id],
-            upcoming_flag=lecture.date >= today)
+            upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent_since(today))
 
     return pages
 

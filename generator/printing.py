@@ -27,6 +27,7 @@ from pathlib import Path
 import zxingcpp
 from markupsafe import Markup
 
+from .build_date import recent
 from .model import Lecture, Station
 from .pages import Asset
 from .render import environment
@@ -133,9 +134,15 @@ def sheet_html(site, station_id: str, period: Period) -> str:
         today=site.today)
 
 
+def site_periods(site, station: Station) -> tuple[list[Period], list[Period]]:
+    """The months and quarters whose sheets the site has: those with sessions from
+    `build_date.recent_since` on (`lvyin print` prints any other)."""
+    return periods(recent(site.catalog.lectures_by_place.get(station.id, []), site.today))
+
+
 def index_html(site, station_id: str) -> str:
     station = _station(site, station_id)
-    months, quarters = periods(site.catalog.lectures_by_place.get(station.id, []))
+    months, quarters = site_periods(site, station)
     return environment().get_template("print_index.html.j2").render(
         here=sheet_dir(station.id), station=station, months=months, quarters=quarters, settings=site.settings,
         current=site.today.strftime("%Y-%m"))
@@ -145,7 +152,7 @@ def make_print_sheets(site) -> list[Asset]:
     assets: list[Asset] = []
     for station in site.catalog.stations.values():
         assets.append(Asset(sheet_dir(station.id) + "index.html", index_html(site, station.id).encode("utf-8")))
-        months, quarters = periods(site.catalog.lectures_by_place.get(station.id, []))
+        months, quarters = site_periods(site, station)
         for period in months + quarters:
             html = sheet_html(site, station.id, period)
             assets.append(Asset(sheet_dir(station.id, period.key) + "index.html", html.encode("utf-8")))

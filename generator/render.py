@@ -17,7 +17,8 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
-from . import feeds, geo, vocab
+from . import geo, vocab
+from .build_date import RECENT_DAYS
 from .pages import Page, entry_path, page_url
 from .richtext import render_rich
 from .search_terms import TERMS_MARK, terms_for, title_pinyin
@@ -76,7 +77,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
     env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
-                       title_pinyin=title_pinyin, FEED_DAYS_BACK=feeds.DAYS_BACK)
+                       title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
     return env
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -99,8 +100,8 @@ TIMES = {
     "online-1220": ("2026-12-20 20:00", "2026-12-20 21:00"),
     "station-0109": ("2027-01-09 09:30", "2027-01-09 11:00"),
 }
-# The build date is DEMO_TODAY (2026-11-28): subscribed feeds hold the lectures from 90 days before
-# it on (2026-08-30, edge-0830), each lecture's own file any lecture (old-0801 too).
+# The build date is DEMO_TODAY (2026-11-28): every feed, a lecture's own too, holds the lectures
+# from 90 days before it on (2026-08-30, edge-0830); old-0801 is only on its page and in /api/.
 FEEDS = {
     "all.ics": set(TIMES) - {"old-0801"},
     "districts/weibin.ics": {"edge-0830", "reading-1205", "safety-1212", "station-0109"},
@@ -110,7 +111,7 @@ FEEDS = {
     "lecturers/wang-fang.ics": {"edge-0830", "reading-1205", "safety-1212"},
     "topics/reading.ics": {"edge-0830", "reading-1205", "online-1220", "station-0109"},
     "topics/safety.ics": {"safety-1212"},
-    **{f"lectures/{lecture}.ics": {lecture} for lecture in TIMES},
+    **{f"lectures/{lecture}.ics": {lecture} for lecture in TIMES if lecture != "old-0801"},
 }
 
 
@@ -209,10 +210,11 @@ def test_unchanged_input_gives_unchanged_files(catalog, site):
     assert stamps == {b"20261127T160000Z"}  # midnight of the build date in Beijing, not the clock
     later = {a.path: a.content for a in make_feeds(load_site(catalog, "2026-12-01"))}
     strip = lambda data: re.sub(rb"DTSTAMP:\S+", b"", data)  # noqa: E731
-    for feed in ("feeds/topics/safety.ics", "feeds/lectures/edge-0830.ics"):  # no lecture leaves them
+    for feed in ("feeds/topics/safety.ics", "feeds/lectures/safety-1212.ics"):  # no lecture leaves them
         assert strip(later[feed]) == strip(built[feed]) != built[feed], feed
-    # A later build date moves the window: edge-0830 is no longer 90 days back.
+    # A later build date moves the window: edge-0830 is no longer 90 days back, and loses its own file.
     assert set(events(Calendar.from_ical(later["feeds/all.ics"]))) == FEEDS["all.ics"] - {"edge-0830"}
+    assert "feeds/lectures/edge-0830.ics" in built and "feeds/lectures/edge-0830.ics" not in later
 
 
 def test_the_atom_feed_keeps_the_window_of_the_calendar_feeds(site):
@@ -254,6 +256,18 @@ def test_lecture_page_has_an_add_to_calendar_button(site):
     target = (path.parent / button[0]["href"]).resolve()
     assert target == (site / "feeds" / "lectures" / "safety-1212.ics").resolve()
     assert set(events(Calendar.from_ical(target.read_bytes()))) == {"safety-1212"}
+
+
+def test_a_lecture_before_the_window_has_no_calendar_file_nor_button(site):
+    assert not (site / "feeds" / "lectures" / "old-0801.ics").exists()
+    assert sorted(p.stem for p in (site / "feeds" / "lectures").glob("*.ics")) == sorted(set(TIMES) - {"old-0801"})
+    _, doc = page(site, "lectures/old-0801")
+    assert doc.h1 and [a for a in doc.find_all("a") if a.get_text() == "加入日历"] == []
+    _, doc = page(site, "lectures/edge-0830")  # past, but inside the window
+    assert [a for a in doc.find_all("a") if a.get_text() == "加入日历"]
+    records = {r["id"]: r for r in json.loads((site / "api" / "lectures.json").read_text(encoding="utf-8"))["lectures"]}
+    assert records["old-0801"]["ics"] is None
+    assert records["edge-0830"]["ics"] == "https://jtjy.example.cn/feeds/lectures/edge-0830.ics"
 
 
 def test_demo_feeds_hold_every_lecture(demo_site):

@@ -47,6 +47,8 @@ DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}
                             **({"status": "cancelled", "status_note": "场地维修"} if d == 7 else {}))
                    for d in range(1, 13))
 JANUARY = "".join(_lecture(f"jan-{d:02d}", january_title(d), f"2027-01-{d:02d}") for d in range(1, 31))
+# Over long before the build date (2026-11-28): the site keeps no sheet for May, `lvyin print` still prints it.
+MAY = _lecture("may-16", "五月亲子阅读课", "2026-05-16")
 PRINT_FILES = {
     "lecturers/county.yaml": """
         - id: li-ming
@@ -69,6 +71,7 @@ def catalog(tmp_path_factory) -> Path:
     write_catalog(root, PRINT_FILES)
     (root / "lectures" / "station-2026-12.yaml").write_text(DECEMBER, encoding="utf-8")
     (root / "lectures" / "station-2027-01.yaml").write_text(JANUARY, encoding="utf-8")
+    (root / "lectures" / "station-2026-05.yaml").write_text(MAY, encoding="utf-8")
     return root
 
 
@@ -139,6 +142,9 @@ def test_station_page_links_to_its_printable_schedules(site):
         assert links[title] == f"{key}/"
         assert (index.parent / key / "index.html").is_file()
     assert "2027年2月" not in links  # no sessions then, no sheet
+    # May's session was more than 90 days before the build date: its month and quarter are not on the site.
+    assert "2026年5月" not in links and "2026年第二季度" not in links
+    assert not (index.parent / "2026-05").exists() and not (index.parent / "2026-q2").exists()
     # The city library is a venue, not a station: no printed schedule.
     assert not (site / "print" / "stations" / "city-library").exists()
 
@@ -174,6 +180,13 @@ def test_cli_writes_the_same_sheet_as_the_site(catalog, site, tmp_path):
     assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-12",
                   "--today", "2026-11-28", "--out", str(out)]) == 0
     assert out.read_bytes() == (site / "print" / "stations" / "qingjiang" / "2026-12" / "index.html").read_bytes()
+
+
+def test_cli_prints_a_month_the_site_no_longer_keeps(catalog, tmp_path):
+    out = tmp_path / "may.html"
+    assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-05",
+                  "--today", "2026-11-28", "--out", str(out)]) == 0
+    assert [td.get_text() for td in soup(out).select("tbody tr td")][3] == "五月亲子阅读课"
 
 
 def test_cli_explains_bad_input_in_chinese(catalog, capsys):
