@@ -133,10 +133,15 @@ def _time(value: Any) -> time:
     return time(hour, minute)
 
 
+_SPACE = re.compile(r"\s")
+_COUNT = re.compile(r"[0-9]{1,6}")
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
+
+
 def _url(schemes: tuple[str, ...]):
     def check(value: Any) -> str:
         value = _text(value)
-        if not any(value.lower().startswith(s) for s in schemes) or re.search(r"\s", value):
+        if not any(value.lower().startswith(s) for s in schemes) or _SPACE.search(value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
             raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
         return value
@@ -145,7 +150,7 @@ def _url(schemes: tuple[str, ...]):
 
 def _count(value: Any) -> int:
     value = _text(value)
-    if not re.fullmatch(r"[0-9]{1,6}", value.translate(_HALF_WIDTH)):
+    if not _COUNT.fullmatch(value.translate(_HALF_WIDTH)):
         raise _fail(f"“{shown(value)}”不是一个人数", "请只写一个整数，例如 60")
     return int(value.translate(_HALF_WIDTH))
 
@@ -153,7 +158,7 @@ def _count(value: Any) -> int:
 def _coordinate(value: Any) -> float:
     value = _text(value)
     number = value.translate(_HALF_WIDTH)
-    if not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,10})?", number):
+    if not _COORDINATE.fullmatch(number):
         hint = "请写十进制度数，例如 34.3619"
         if re.search(r"[°′″'\"度分秒]", value):
             hint = "请把度分秒换算成十进制度数，例如 34.3619（地图取点工具直接给出这种写法）"

@@ -192,7 +192,8 @@ class _Source:
         """0-based line and column (as in a PyYAML mark) → index into the text."""
         if line >= len(self.starts):
             return len(self.text)
-        return min(self.starts[line] + column, len(self.text))
+        offset = self.starts[line] + column
+        return offset if offset < len(self.text) else len(self.text)
 
     def where(self, offset: int) -> tuple[int, int]:
         """Index into the text → 0-based line and column."""
@@ -376,13 +377,13 @@ class _Composer:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self._fail(event.start_mark, f"文件中的内容太多（超过 {MAX_NODES} 项）", "请拆分成几个文件")
-        quote, label = "；如果它是文字的一部分，请给整个值加引号", _label(loc)
+        quote = "；如果它是文字的一部分，请给整个值加引号"
         if isinstance(event, ev.AliasEvent):
             self._fail(event.start_mark, f"不支持引用（*{shown(event.anchor)}）",
-                       "请把内容直接写出来，不要使用 & 和 * 引用" + quote, label)
+                       "请把内容直接写出来，不要使用 & 和 * 引用" + quote, _label(loc))
         if event.anchor is not None:
             self._fail(event.start_mark, f"不支持锚点（&{shown(event.anchor)}）",
-                       "请把内容直接写出来，不要使用 & 和 * 引用" + quote, label)
+                       "请把内容直接写出来，不要使用 & 和 * 引用" + quote, _label(loc))
         if event.tag is not None:  # named like the syntax errors of malformed tags, which only one parser raises
             line, column = event.start_mark.line, event.start_mark.column
             raise _Stop([_tag_problem(self.doc.path, self.source, line, column, _key_of(self.source.line(line)))])
