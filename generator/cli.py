@@ -247,10 +247,11 @@ def _build(args: argparse.Namespace) -> int:
     site_dir = Path(args.site_dir)
     with _plugin_settings(args):
         try:
-            with _swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"):
-                build_in_parts(args.config, site, fresh)
+            with (_swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
+                  tempfile.TemporaryDirectory(prefix=".lvyin-search-copies-", dir=fresh.parent) as copies):
+                build_in_parts(args.config, site, fresh, search_copies=Path(copies))
                 progress.stage("正在检查链接、建立搜索索引")
-                problems = check_and_index(fresh)
+                problems = check_and_index(fresh, search_copies=Path(copies))
                 if problems:
                     raise UserError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
         except (MkDocsException, PartFailed, SearchIndexError, SiteCollision) as error:

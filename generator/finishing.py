@@ -17,13 +17,15 @@ from .search_index import index_site
 from .site_check import check_site
 
 
-def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True) -> list[str]:
-    """Check the links of `site_dir` and index it for search; return the link problems.
+def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True,
+                    search_copies: Path | None = None) -> list[str]:
+    """Check the links of `site_dir` and index it for search (from `search_copies` if the build
+    left its pages' copies there, see search_index.py); return the link problems.
 
     Raises SearchIndexError (from Pagefind), after the link check has stopped."""
     if not check_links:
         if search_index:
-            index_site(site_dir)
+            index_site(site_dir, copies=search_copies)
         return []
     if not search_index:
         return check_site(site_dir)
@@ -32,7 +34,7 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     checker.start()
     sending.close()
     try:
-        index_site(site_dir)
+        index_site(site_dir, copies=search_copies)
         problems = receiving.recv()
     finally:
         checker.kill()  # it has sent its findings, or the indexing failed and they no longer matter

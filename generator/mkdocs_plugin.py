@@ -33,7 +33,7 @@ from .problems import CatalogInvalid
 from .settings import load_settings
 from .site import Site, load_site, outputs
 from .finishing import check_and_index
-from .search_index import SearchIndexError
+from .search_index import SearchIndexError, indexed_copy
 
 log = logging.getLogger("mkdocs.plugins.lvyin")
 
@@ -51,12 +51,14 @@ class Handoff:
 
     Without assets, link check or search index (the parent does those for the whole site).
     With `stand_ins`, the hand-written pages are left out and the navigation's pages are
-    stand-ins, so the header is the same at little cost.
+    stand-ins, so the header is the same at little cost.  With `search_copies`, each page
+    the part makes also leaves there what Pagefind needs of it (`search_index.indexed_copy`).
     """
 
     site: Site
     wanted: Callable[[Page], bool]
     stand_ins: bool = False
+    search_copies: Path | None = None
 
 
 class LvyinPlugin(BasePlugin[LvyinConfig]):
@@ -103,10 +105,12 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         except SiteCollision as error:
             raise PluginError(str(error)) from None
         log.info("lvyin: 由目录生成了 %d 个文件", count)
+        self.stand_in_paths: set[str] = set()
         if self.handoff and self.handoff.stand_ins:
             for path in _nav_paths(config.nav or []):
                 if files.get_file_from_path(path) is None:
                     files.append(File.generated(config, path, content="# …\n"))
+                    self.stand_in_paths.add(path)
         return files
 
     def _generated(self, files: Files, config: MkDocsConfig) -> Iterator[File]:
@@ -137,6 +141,16 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
 
         env.globals["lvyin_shared"] = shared
         return env
+
+    def on_post_page(self, output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
+        copies = self.handoff.search_copies if self.handoff else None
+        if copies is not None and page.file.src_uri not in self.stand_in_paths:
+            copy = indexed_copy(output.encode("utf-8"))
+            if copy is not None:
+                target = copies / page.file.dest_uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(copy)
+        return output
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.catalog_dir))

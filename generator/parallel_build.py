@@ -68,8 +68,10 @@ def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
             + [Part(f"entries-{n}", entry_pages=pages) for n, pages in enumerate(slices, 1)])
 
 
-def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None) -> list[dict]:
+def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None,
+                   search_copies: Path | None = None) -> list[dict]:
     """Build `site` into the empty folder `site_dir` (main part) with the other parts beside it, then merge.
+    With `search_copies`, the pages' copies for the search index go there (see search_index.py).
 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
@@ -78,8 +80,8 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-parts-", dir=site_dir.parent))
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
     try:
-        _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries), workers,
-                 scratch)
+        _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries,
+                                                search_copies), workers, scratch)
         progress.stage("正在合并各部分")
         for part in parts[1:]:
             _merge(folders[part.name], site_dir, part)
@@ -137,7 +139,8 @@ def _child(make, part: Part, scratch: Path) -> None:
         os._exit(1)
 
 
-def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entries: frozenset[str]) -> None:
+def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entries: frozenset[str],
+               search_copies: Path | None) -> None:
     if part.maker is not None:
         for asset in ASSET_MAKERS[part.maker](site):
             target = folder / asset.path
@@ -152,9 +155,9 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
     if part.entry_pages:
-        plugin.handoff = Handoff(site, lambda page: page.path in part.entry_pages, stand_ins=True)
+        plugin.handoff = Handoff(site, lambda page: page.path in part.entry_pages, True, search_copies)
     else:
-        plugin.handoff = Handoff(site, lambda page: page.path not in all_entries, stand_ins=False)
+        plugin.handoff = Handoff(site, lambda page: page.path not in all_entries, False, search_copies)
     mkdocs_build(config)
 
 

@@ -14,18 +14,24 @@ memory depends on the part size and not on the archive.
   for every search).
 
 Two runs go side by side (Pagefind keeps about one core busy) while their
-pages together stay within `PAGES_AT_ONCE`.  The first part is the usual
+pages together stay within `PAGES_AT_ONCE`, each taking the first waiting part
+that fits beside the other (`_Schedule`).  The first part is the usual
 bundle at `/pagefind/`; the others go to `/pagefind-parts/<n>/`, and
 `/pagefind/parts.json` lists them (`{"current": [url …], "archive": [{"url",
 "from", "to", "pages"} …]}`, dates ISO) for the search page to merge with
 Pagefind's `mergeIndex`.  A site of up to `2 * part_size` pages gets one run
 and nothing to merge.
+
+Pagefind parses every byte of a page, and on an entry page the theme's header,
+navigation and footer are most of them.  `lvyin build` therefore has its parts
+write, beside each page, a copy with only the page's head and its
+data-pagefind-body element (`indexed_copy`), and indexes those copies: a third
+less work for Pagefind on the archive, and the same index (tested).  Without
+copies (`mkdocs build`, the preview) the site's pages are indexed whole.
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import json
 import math
 import multiprocessing
@@ -92,6 +98,29 @@ class IndexPart:
     dates: tuple[str, str] | None = None  # an archive part's oldest and newest lecture
 
 
+def indexed_copy(html: bytes) -> bytes | None:
+    """What Pagefind needs of a page: None for a page without data-pagefind-body (not indexed once
+    any page has the mark); its head and its one marked element; or, when the mark is not on one
+    element of the body, the whole page."""
+    mark = html.find(b" data-pagefind-body")
+    if mark < 0:
+        return None
+    body = html.find(b"<body")
+    start = html.rfind(b"<", 0, mark)
+    name = _TAG_NAME.match(html, start)
+    if body < 0 or start < body or not name or b">" in html[start:mark] or html.count(b"data-pagefind-body") != 1:
+        return html
+    depth = 0
+    for tag in re.compile(rb"<(/?)" + re.escape(name[1]) + rb"[\s>]").finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:  # the marked element's own end tag
+            return html[: html.index(b">", body) + 1] + html[start : tag.end()] + b"</body></html>"
+    return html
+
+
+_TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
+
+
 def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
     """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture.
 
@@ -152,38 +181,38 @@ def _even_chunks(items: list, most: int) -> Iterator[list]:
     return (items[i : i + size] for i in range(0, len(items), size))
 
 
-def index_site(site_dir: Path, part_size: int | None = None) -> str:
-    """Index `site_dir` in place; return Pagefind's summary."""
+def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None = None) -> str:
+    """Index `site_dir` in place, from the `indexed_copy` of its pages in `copies` (same paths) if
+    any; return Pagefind's summary."""
     site_dir = Path(site_dir)
-    parts = plan_parts(site_dir, part_size)
+    source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
+    parts = plan_parts(source, part_size)
     listing: dict[str, list] = {"current": [], "archive": []}
     if len(parts) == 1:
         progress.stage(f"正在建立搜索索引（{len(parts[0].pages)} 个页面）")
-        summary = _run(site_dir, site_dir / BUNDLE)
+        summary = _run(source, site_dir / BUNDLE)
         _write_listing(site_dir, listing)  # one part: nothing to merge
         return summary
     total = sum(len(part.pages) for part in parts)
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone.
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-search-", dir=site_dir.parent))
-    memory = _Budget(PAGES_AT_ONCE)
-    finished = itertools.count(1)
+    schedule = _Schedule([len(part.pages) for part in parts], PAGES_AT_ONCE)
+    summaries: dict[int, str] = {}
 
-    def run(number: int) -> str:
-        pages = parts[number].pages
+    def run(number: int) -> None:
         tree = scratch / str(number)
-        for rel in pages:
+        for rel in parts[number].pages:
             (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site_dir / rel, tree / rel)
-        with memory.hold(len(pages)):
-            summary = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
+            os.link(source / rel, tree / rel)
+        summaries[number] = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
         shutil.rmtree(tree)
-        progress.stage(f"正在建立搜索索引：已完成 {next(finished)}/{len(parts)} 部分（共 {total} 个页面）")
-        return summary
+        progress.stage(f"正在建立搜索索引：已完成 {len(summaries)}/{len(parts)} 部分（共 {total} 个页面）")
 
     progress.stage(f"正在建立搜索索引：{len(parts)} 部分（共 {total} 个页面）")
     try:
         with ThreadPoolExecutor(RUNS_AT_ONCE) as pool:  # the threads only wait for Pagefind
-            summaries = list(pool.map(run, range(len(parts))))
+            for runner in [pool.submit(schedule.work, run) for _ in range(RUNS_AT_ONCE)]:
+                runner.result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for number, part in enumerate(parts):
@@ -193,28 +222,44 @@ def index_site(site_dir: Path, part_size: int | None = None) -> str:
         elif number:
             listing["current"].append(url)
     _write_listing(site_dir, listing)
-    return "\n".join(s for s in summaries if s)
+    return "\n".join(summaries[n] for n in sorted(summaries) if summaries[n])
 
 
-class _Budget:
-    """Pages in memory: a run waits until the runs beside it leave room for its pages."""
+class _Schedule:
+    """Which part Pagefind indexes next: the first waiting one whose pages fit in memory beside
+    the runs going on (one larger than the whole budget runs alone).  A current part too big to
+    go beside the other current part thus goes beside archive parts instead of waiting."""
 
-    def __init__(self, pages: int):
-        self.total = self.free = pages
+    def __init__(self, sizes: list[int], budget: int):
+        self.sizes = [min(size, budget) for size in sizes]
+        self.waiting = list(range(len(sizes)))
+        self.free = budget
         self.changed = threading.Condition()
 
-    @contextlib.contextmanager
-    def hold(self, pages: int) -> Iterator[None]:
-        pages = min(pages, self.total)  # a part larger than the budget runs alone
+    def work(self, run) -> None:
+        """`run(number)` the parts this thread is given, until none is left (or one failed)."""
+        while (number := self._take()) is not None:
+            try:
+                run(number)
+            except BaseException:
+                with self.changed:
+                    self.waiting.clear()  # the other threads stop after their current part
+                raise
+            finally:
+                with self.changed:
+                    self.free += self.sizes[number]
+                    self.changed.notify_all()
+
+    def _take(self) -> int | None:
         with self.changed:
-            self.changed.wait_for(lambda: self.free >= pages)
-            self.free -= pages
-        try:
-            yield
-        finally:
-            with self.changed:
-                self.free += pages
-                self.changed.notify_all()
+            while self.waiting:
+                fitting = next((n for n in self.waiting if self.sizes[n] <= self.free), None)
+                if fitting is not None:
+                    self.waiting.remove(fitting)
+                    self.free -= self.sizes[fitting]
+                    return fitting
+                self.changed.wait()
+            return None
 
 
 def _write_listing(site_dir: Path, listing: dict) -> None:

@@ -24,17 +24,26 @@ PART_SIZE = 40
 BUILD_DAY = "2027-05-01"  # late in the synthetic school year: most lectures are past
 
 
+# The pages each Pagefind run of the fixture's build was given.
+GIVEN: list[bytes] = []
+
+
 @pytest.fixture(scope="module")
 def split_site(tmp_path_factory):
     require_browser()
     root = tmp_path_factory.mktemp("parts")
     catalog = synthesize(root, 120, seed=4, stations=30, lecturers=20, venues=10, bases=6)
-    saved = search_index.PART_SIZE
-    search_index.PART_SIZE = PART_SIZE
+    saved, run = search_index.PART_SIZE, search_index._run
+
+    def given(tree: Path, output: Path) -> str:
+        GIVEN.extend(page.read_bytes() for page in tree.rglob("*.html"))
+        return run(tree, output)
+
+    search_index.PART_SIZE, search_index._run = PART_SIZE, given
     try:
         assert build_site(catalog, root / "site", "--today", BUILD_DAY) == 0
     finally:
-        search_index.PART_SIZE = saved
+        search_index.PART_SIZE, search_index._run = saved, run
     return root / "site"
 
 
@@ -76,28 +85,98 @@ def test_a_big_site_is_read_for_the_plan_by_several_processes_with_the_same_plan
     assert spawned == ["fork"]
 
 
-def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    shutil.copytree(split_site, site, copy_function=os.link)
-    running: list[int] = []
-    most = {"pages": 0, "runs": 0}
-    lock = threading.Lock()
+def test_pagefind_is_given_each_pages_head_and_marked_element_and_makes_the_index_of_the_whole_pages(split_site, tmp_path):
+    """`lvyin build`'s parts leave a copy of each page with only what Pagefind reads (a third less
+    for it to parse on the archive): every file of every part of the index is as from the whole pages."""
+    pages = list((split_site).rglob("*.html"))
+    marked = [p for p in pages if b"data-pagefind-body" in p.read_bytes()]
+    assert len(GIVEN) == len(marked) > 100
+    assert not any(b"md-header" in page or b"md-sidebar" in page or b"md-footer" in page for page in GIVEN)
+    assert all(page.count(b"data-pagefind-body") == 1 and b"<title>" in page for page in GIVEN)
+    whole = tmp_path / "whole"
+    shutil.copytree(split_site, whole, ignore=shutil.ignore_patterns(search_index.BUNDLE, search_index.PARTS_DIR))
+    search_index.index_site(whole, PART_SIZE)  # no copies: Pagefind reads the whole pages
+
+    def index(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for folder in (search_index.BUNDLE, search_index.PARTS_DIR)
+                for p in (site / folder).rglob("*") if p.is_file()}
+
+    built, reference = index(split_site), index(whole)
+    assert len(built) > 50 and built.keys() == reference.keys()
+    assert [name for name in built if built[name] != reference[name]] == []
+
+
+def _record_runs(monkeypatch) -> list[tuple[str, int, float]]:
+    """Fake Pagefind runs; returns ("start"/"end", pages, time) of each.  A run lasts until another
+    one goes on beside it (at most 2 s), so that the order does not depend on the machine's speed."""
+    events: list[tuple[str, int, float]] = []
+    changed = threading.Condition()
+    going = [0]
 
     def run(tree: Path, output: Path) -> str:
         pages = sum(1 for _ in tree.rglob("*.html"))
-        with lock:
-            running.append(pages)
-            most["pages"], most["runs"] = max(most["pages"], sum(running)), max(most["runs"], len(running))
-        time.sleep(0.4)  # long beside copying a part's pages, so that runs can meet
-        with lock:
-            running.remove(pages)
+        with changed:
+            events.append(("start", pages, time.perf_counter()))
+            going[0] += 1
+            changed.notify_all()
+            changed.wait_for(lambda: going[0] >= 2, timeout=2)
+        time.sleep(0.05)
+        with changed:
+            events.append(("end", pages, time.perf_counter()))
+            going[0] -= 1
         output.mkdir(parents=True, exist_ok=True)
         return ""
 
     monkeypatch.setattr(search_index, "_run", run)
-    monkeypatch.setattr(search_index, "PAGES_AT_ONCE", 2 * PART_SIZE + PART_SIZE // 2)  # two archive parts, not two current
+    return events
+
+
+def _side_by_side(events) -> list[list[int]]:
+    """The pages of the runs going on after each start."""
+    running, seen = [], []
+    for kind, pages, _ in events:
+        if kind == "start":
+            running.append(pages)
+            seen.append(list(running))
+        else:
+            running.remove(pages)
+    return seen
+
+
+def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(split_site, site, copy_function=os.link)
+    parts = search_index.plan_parts(site, PART_SIZE)
+    current = [len(p.pages) for p in parts if not p.archive]
+    budget = current[0] + PART_SIZE  # the first current part fits beside an archive part, not beside the other current part
+    assert current[0] + current[1] > budget
+    events = _record_runs(monkeypatch)
+    monkeypatch.setattr(search_index, "PAGES_AT_ONCE", budget)
     search_index.index_site(site, PART_SIZE)
-    assert most == {"pages": 2 * PART_SIZE, "runs": 2}
+    seen = _side_by_side(events)
+    assert len(seen) == len(parts) and all(sum(pages) <= budget for pages in seen)
+    # The second current part does not hold the runs up: an archive part goes beside the first at once.
+    assert sorted(seen[1]) == sorted([current[0], len(parts[len(current)].pages)])
+    assert max(len(pages) for pages in seen) == 2
+
+
+def test_a_failed_pagefind_run_stops_the_others_and_is_reported(split_site, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(split_site, site, copy_function=os.link)
+    started = []
+
+    def run(tree: Path, output: Path) -> str:
+        started.append(tree.name)
+        if tree.name == "1":
+            raise search_index.SearchIndexError("Pagefind 建立搜索索引失败：测试")
+        time.sleep(0.2)
+        return ""
+
+    monkeypatch.setattr(search_index, "_run", run)
+    with pytest.raises(search_index.SearchIndexError, match="测试"):
+        search_index.index_site(site, PART_SIZE)
+    assert len(started) < len(search_index.plan_parts(site, PART_SIZE))
+    assert not list(tmp_path.glob(".lvyin-search-*"))  # the parts' trees are gone
 
 
 def search(page, query: str) -> list[str]:
