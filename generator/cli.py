@@ -236,7 +236,7 @@ def _build(args: argparse.Namespace) -> int:
 
     from .finishing import check_and_index
     from .parallel_build import PartFailed, build_in_parts
-    from .search_index import SearchIndexError
+    from .search_index import SearchIndexError, copies_folder
 
     _check_config(args)
     site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
@@ -248,7 +248,7 @@ def _build(args: argparse.Namespace) -> int:
     with _plugin_settings(args):
         try:
             with (_swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
-                  tempfile.TemporaryDirectory(prefix=".lvyin-search-copies-", dir=fresh.parent) as copies):
+                  copies_folder(fresh.parent) as copies):
                 build_in_parts(args.config, site, fresh, search_copies=Path(copies))
                 progress.stage("正在检查链接、建立搜索索引")
                 problems = check_and_index(fresh, search_copies=Path(copies))

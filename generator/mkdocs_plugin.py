@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ from .problems import CatalogInvalid
 from .settings import load_settings
 from .site import Site, load_site, outputs
 from .finishing import check_and_index
-from .search_index import SearchIndexError, indexed_copy
+from .search_index import SearchIndexError, copies_folder, indexed_copy
 
 log = logging.getLogger("mkdocs.plugins.lvyin")
 
@@ -64,6 +65,8 @@ class Handoff:
 class LvyinPlugin(BasePlugin[LvyinConfig]):
     handoff: Handoff | None = None
     preview: Preview | None = None
+    search_copies: Path | None = None  # where the pages leave their copies for the search index
+    _own_copies: tempfile.TemporaryDirectory | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With on_startup MkDocs keeps this plugin from one rebuild to the next, and the preview's caches with it.
@@ -88,6 +91,21 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         if self.preview is not None:
             self.preview.start_build(config)
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.handoff is not None:
+            self.search_copies = self.handoff.search_copies
+        elif self.preview is None and self.config.search_index:  # the preview remakes only some pages
+            self._own_copies = copies_folder(Path(config.site_dir).resolve().parent)
+            self.search_copies = Path(self._own_copies.name)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._drop_copies()
+
+    def _drop_copies(self) -> None:
+        if self._own_copies is not None:
+            self._own_copies.cleanup()
+            self._own_copies = self.search_copies = None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         count = 0
@@ -143,7 +161,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         return env
 
     def on_post_page(self, output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
-        copies = self.handoff.search_copies if self.handoff else None
+        copies = self.search_copies
         if copies is not None and page.file.src_uri not in self.stand_in_paths:
             copy = indexed_copy(output.encode("utf-8"))
             if copy is not None:
@@ -166,9 +184,12 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             self.preview.finish(self.site, Path(config.site_dir), self.config.check_links, self.config.search_index)
             return
         try:
-            problems = check_and_index(Path(config.site_dir), self.config.check_links, self.config.search_index)
+            problems = check_and_index(Path(config.site_dir), self.config.check_links, self.config.search_index,
+                                       self.search_copies)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
+        finally:
+            self._drop_copies()
         if problems:
             raise PluginError("网站中有错误的链接或外部资源：\n" + "\n".join(problems[:50]))
 

@@ -95,7 +95,12 @@ def test_pagefind_is_given_each_pages_head_and_marked_element_and_makes_the_inde
     assert all(page.count(b"data-pagefind-body") == 1 and b"<title>" in page for page in GIVEN)
     whole = tmp_path / "whole"
     shutil.copytree(split_site, whole, ignore=shutil.ignore_patterns(search_index.BUNDLE, search_index.PARTS_DIR))
-    search_index.index_site(whole, PART_SIZE)  # no copies: Pagefind reads the whole pages
+    with search_index.copies_folder(tmp_path) as copies:  # where the build keeps its copies: the same file system
+        for page in sorted(marked):  # whole pages as the "copies"
+            target = Path(copies) / page.relative_to(split_site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page, target)
+        search_index.index_site(whole, PART_SIZE, copies=Path(copies))
 
     def index(site: Path) -> dict[str, bytes]:
         return {p.relative_to(site).as_posix(): p.read_bytes() for folder in (search_index.BUNDLE, search_index.PARTS_DIR)

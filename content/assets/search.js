@@ -302,6 +302,15 @@
         // last year's talk held there).
         var namedNow = named.filter(function (r) { return !pastIds[r.id]; });
         var namedPast = named.filter(function (r) { return pastIds[r.id]; });
+        // Lectures of the very name (a talk given on several dates): the next one first, then
+        // the later ones, then the past ones from the latest.
+        var dated = function (r) { return !!(r.lvData.meta || {}).date; };
+        var soonest = function (a, b) {
+          var pa = pastIds[a.id] ? 1 : 0, pb = pastIds[b.id] ? 1 : 0;
+          var da = a.lvData.meta.date, db = b.lvData.meta.date;
+          return pa - pb || (da < db ? -1 : da > db ? 1 : 0) * (pa ? -1 : 1);
+        };
+        exact = exact.filter(function (r) { return !dated(r); }).concat(exact.filter(dated).sort(soonest));
         return exact.concat(namedNow, namedPast, rest, out.slice(RERANK));
       });
     }
