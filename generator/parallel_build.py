@@ -95,8 +95,7 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> Non
     """Run each part in a forked process, `workers` at a time; raise the first failure."""
     workers = workers or len(os.sched_getaffinity(0))
     fork = multiprocessing.get_context("fork")
-    gc.collect()
-    gc.freeze()  # the catalogue stays shared with the children instead of being copied page by page
+    gc.freeze()  # should the children collect, the catalogue stays shared instead of being copied page by page
     waiting, running, done = list(parts), {}, 0
     try:
         while waiting or running:
