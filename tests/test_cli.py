@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import ROOT, build_site
@@ -51,6 +52,28 @@ def test_failed_build_leaves_the_previous_site_untouched(make_catalog, tmp_path,
     assert snapshot(site) == before
     assert "错误" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # no half-built folders left
+
+
+def test_a_rebuild_replaces_the_site_and_the_old_one_goes_away(make_catalog, tmp_path):
+    catalog = make_catalog()
+    site = tmp_path / "site"
+    assert build_site(catalog, site) == 0
+    stopped = tmp_path / ".site.old-stopped" / "site"  # a deletion an earlier build did not finish
+    stopped.mkdir(parents=True)
+    (stopped / "index.html").write_text("更早的网站", encoding="utf-8")
+    lectures = catalog / "lectures" / "2026-12.yaml"
+    lectures.write_text(lectures.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
+
+    assert build_site(catalog, site) == 0
+    assert "亲子共读的四个方法" in (site / "lectures" / "reading-1205" / "index.html").read_text(encoding="utf-8")
+
+    def left_over() -> list[str]:
+        return [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+    deadline = time.monotonic() + 60
+    while left_over() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left_over() == []
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(make_catalog, tmp_path):
