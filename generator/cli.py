@@ -268,7 +268,7 @@ def _build(args: argparse.Namespace) -> int:
 def _build_site(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from .finishing import check_and_index
+    from .finishing import LinkCheckFailed, check_and_index
     from .parallel_build import PartFailed, build_in_parts
     from .search_index import SearchIndexError, copies_folder
 
@@ -287,7 +287,7 @@ def _build_site(args: argparse.Namespace) -> int:
                 problems = check_and_index(fresh, search_copies=Path(copies))
                 if problems:
                     raise UserError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
-        except (MkDocsException, PartFailed, SearchIndexError, SiteCollision) as error:
+        except (MkDocsException, PartFailed, SearchIndexError, LinkCheckFailed, SiteCollision) as error:
             raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
     return 0

@@ -17,12 +17,16 @@ from .search_index import index_site
 from .site_check import check_site
 
 
+class LinkCheckFailed(Exception):
+    """The link check's process ended before it could report."""
+
+
 def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True,
                     search_copies: Path | None = None) -> list[str]:
     """Check the links of `site_dir` and index it for search (from `search_copies` if the build
     left its pages' copies there, see search_index.py); return the link problems.
 
-    Raises SearchIndexError (from Pagefind), after the link check has stopped."""
+    Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
     if not check_links:
         if search_index:
             index_site(site_dir, copies=search_copies)
@@ -35,7 +39,11 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     sending.close()
     try:
         index_site(site_dir, copies=search_copies)
-        problems = receiving.recv()
+        try:
+            problems = receiving.recv()
+        except EOFError:  # it ended without a word: killed, most likely for want of memory
+            checker.join()
+            raise LinkCheckFailed(f"链接检查进程意外退出（退出码 {checker.exitcode}），可能是内存不足；请重试") from None
     finally:
         checker.kill()  # it has sent its findings, or the indexing failed and they no longer matter
         checker.join()

@@ -41,7 +41,7 @@ from mkdocs.structure.files import File
 
 from . import progress
 from .catalog import FileCache
-from .finishing import check_and_index
+from .finishing import LinkCheckFailed, check_and_index
 from .incremental import RenderCache
 from .pages import grown_paths
 from .search_index import SearchIndexError
@@ -178,7 +178,7 @@ def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search
     listing.write_text("\n".join(sorted(made)), encoding="utf-8")
     try:
         problems = check_and_index(site_dir, check_links, search_index)
-    except SearchIndexError as error:
+    except (SearchIndexError, LinkCheckFailed) as error:
         _say(str(error))
         return
     if problems:

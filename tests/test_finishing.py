@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 
 import pytest
@@ -46,6 +48,14 @@ def test_a_failing_link_check_fails_the_build(tmp_path, monkeypatch):
     monkeypatch.setattr(finishing, "check_site", fails)  # the forked checker sees the patched module
     with pytest.raises(PermissionError, match="site/a/index.html"):
         finishing.check_and_index(tmp_path)
+
+
+def test_a_link_check_killed_on_the_way_fails_the_build_with_a_message(tmp_path, monkeypatch):
+    write(tmp_path, "index.html", PAGE.format(link="./"))
+    monkeypatch.setattr(finishing, "check_site", lambda site_dir: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer does
+    with pytest.raises(finishing.LinkCheckFailed, match="链接检查进程意外退出（退出码 -9），可能是内存不足"):
+        finishing.check_and_index(tmp_path)
+    assert not multiprocessing.active_children()
 
 
 def test_either_step_can_be_left_out(tmp_path):
