@@ -131,9 +131,29 @@ def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
     """A new folder for the pages' copies (and the index parts' trees, made of hard links to
     them): in memory when there is room, else `beside` the site."""
     with contextlib.suppress(OSError):
+        _delete_abandoned_copies()
         if os.access(IN_MEMORY, os.W_OK) and shutil.disk_usage(IN_MEMORY).free >= IN_MEMORY_ROOM:
-            return tempfile.TemporaryDirectory(prefix="lvyin-search-copies-", dir=IN_MEMORY)
+            return tempfile.TemporaryDirectory(prefix=f"lvyin-search-copies-{os.getpid()}-", dir=IN_MEMORY)
     return tempfile.TemporaryDirectory(prefix=".lvyin-search-copies-", dir=beside)
+
+
+def _delete_abandoned_copies() -> None:
+    """Delete the copies in memory of builds that were killed (their folders name their process):
+    they would hold the memory until the machine restarts."""
+    for folder in IN_MEMORY.glob("lvyin-search-copies-*-*"):
+        pid = folder.name.split("-")[3]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -146,6 +147,23 @@ def _side_by_side(events) -> list[list[int]]:
         else:
             running.remove(pages)
     return seen
+
+
+def test_copies_a_killed_build_left_in_memory_are_deleted_by_the_next_build(tmp_path, monkeypatch):
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(search_index, "IN_MEMORY", memory)
+    monkeypatch.setattr(search_index, "IN_MEMORY_ROOM", 0)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    killed = memory / f"lvyin-search-copies-{ended.pid}-a1b2c3d4"  # its build is gone
+    running = memory / f"lvyin-search-copies-{os.getppid()}-e5f6g7h8"  # another build, still going
+    for folder in (killed, running):
+        (folder / "lectures").mkdir(parents=True)
+    with search_index.copies_folder(tmp_path) as copies:
+        assert Path(copies).parent == memory
+        assert sorted(p.name for p in memory.iterdir()) == sorted([running.name, Path(copies).name])
+    assert [p.name for p in memory.iterdir()] == [running.name]
 
 
 def test_pagefind_runs_go_side_by_side_within_the_memory_budget(split_site, tmp_path, monkeypatch):
