@@ -11,11 +11,11 @@ rendered by the site's Jinja environment, which escapes every value.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, time, timezone
 from typing import Literal
 from urllib.parse import urlsplit
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocab
@@ -184,9 +184,10 @@ def _header(site) -> dict:
 
 
 def _json(data: BaseModel | dict) -> bytes:
-    if isinstance(data, BaseModel):
-        data = data.model_dump(mode="json")
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Indented JSON in UTF-8, by pydantic-core straight to bytes (the same bytes as `json.dumps`
+    with `ensure_ascii=False`, without the dicts and the text on the way: at 100,000 lectures
+    those were about a gigabyte)."""
+    return pydantic_core.to_json(data, indent=1) + b"\n"
 
 
 def schema(model: type[BaseModel], site_path: str, title: str, settings) -> dict:
