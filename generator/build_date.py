@@ -10,7 +10,8 @@ file (加入日历) and the stations' printable sheets cover the lectures from
 `RECENT_DAYS` before it on (`recent_since`).  A phone downloads a subscribed
 calendar again every day, and nobody adds a lecture of three years ago to a
 calendar or pins last year's schedule to a notice board: with five years of
-lectures these files were most of the build.  Pages and `/api/` keep every lecture.
+lectures these files were most of the build.  `/api/lectures.json` holds the same
+lectures; pages and the yearly files `/api/lectures/<year>.json` keep every lecture.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """Open data for other sites and the city's WeChat platform.
 
-`/api/lectures.json` and `/api/places.json` hold public fields only: each record
-is built field by field into a model that forbids anything else, so a private
-field (lecturer.private) cannot slip in.  The same models publish their JSON
+`/api/lectures.json` holds the lectures from `build_date.RECENT_DAYS` days before
+the build date on (what the city's platforms show, and what changes), and lists
+the files `/api/lectures/<year>.json`, each with every lecture of a year (at
+100,000 lectures one file of all of them was 281 MB, for a consumer to download
+again every day).  `/api/places.json` holds every place.  They hold public
+fields only: each record is built field by field into a model that forbids
+anything else, so a private field (lecturer.private) cannot slip in.  The same models publish their JSON
 Schemas (`/api/lectures.schema.json`, `/api/places.schema.json`).
 `/feeds/lectures.xml` is an Atom feed (RFC 4287) of the lectures by date (from
 `build_date.RECENT_DAYS` days before the build date on, as the calendar feeds),
@@ -19,14 +23,14 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocab
-from .build_date import RECENT_DAYS, SHANGHAI, recent, recent_since
+from .build_date import RECENT_DAYS, SHANGHAI, recent_since
 from .feeds import SUMMARY_MARK, feed_path, plain_text
 from .geo import to_gcj02, to_wgs84
 from .model import Lecture, Place
 from .pages import Asset
 from .render import environment
 
-API_VERSION = 1
+API_VERSION = 2  # 2: lectures.json from RECENT_DAYS back on, every year in lectures/<year>.json
 # A tag URI (RFC 4151) names each Atom entry for good, whatever the site's address becomes later.
 TAG_YEAR = 2026
 
@@ -108,13 +112,22 @@ class PublicPlace(_Public):
 
 
 class _Document(_Public):
-    version: Literal[1] = API_VERSION
+    version: Literal[2] = API_VERSION
     name: str = Field(description="网站名称")
     source: str = Field(description="网站地址")
     updated: str = Field(description="数据日期（构建日）")
 
 
+class YearFile(_Public):
+    year: int
+    url: str = Field(description="这一年全部讲座的文件")
+    lectures: int = Field(description="这一年的讲座场数")
+
+
 class LecturesDocument(_Document):
+    since: str = Field(description="本文件所含讲座的第一天（含）", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    until: str | None = Field(description="本文件所含讲座的最后一天（含）；null：包括今后的全部讲座")
+    years: list[YearFile] = Field(description="按年份的全部讲座，每年一个文件")
     lectures: list[PublicLecture]
 
 
@@ -196,17 +209,29 @@ def schema(model: type[BaseModel], site_path: str, title: str, settings) -> dict
     return result
 
 
+def year_path(year: int) -> str:
+    return f"api/lectures/{year}.json"
+
+
 def make_open_data(site) -> list[Asset]:
     c, s = site.catalog, site.settings
-    lectures = LecturesDocument(**_header(site), lectures=[public_lecture(site, l) for l in c.lectures_in_order])
+    by_year: dict[int, list[PublicLecture]] = {}
+    for lecture in c.lectures_in_order:
+        by_year.setdefault(lecture.date.year, []).append(public_lecture(site, lecture))
+    years = [YearFile(year=y, url=s.absolute(year_path(y)), lectures=len(ls)) for y, ls in by_year.items()]
+    since = recent_since(site.today).isoformat()
+    lectures = LecturesDocument(**_header(site), since=since, until=None, years=years,
+                                lectures=[l for ls in by_year.values() for l in ls if l.date >= since])
     places = PlacesDocument(**_header(site), places=[public_place(site, p) for p in sorted(c.places.values(), key=lambda p: p.id)])
-    subscribed = {l.id for l in recent(c.lectures_in_order, site.today)}  # the Atom feed: as the calendar feeds
     return [
         Asset("api/lectures.json", _json(lectures)),
+        *(Asset(year_path(y), _json(LecturesDocument(**_header(site), since=f"{y}-01-01", until=f"{y}-12-31",
+                                                      years=years, lectures=ls)))
+          for y, ls in by_year.items()),
         Asset("api/lectures.schema.json", _json(schema(LecturesDocument, "api/lectures.schema.json", "讲座开放数据", s))),
         Asset("api/places.json", _json(places)),
         Asset("api/places.schema.json", _json(schema(PlacesDocument, "api/places.schema.json", "场馆、基地和站点开放数据", s))),
-        Asset("feeds/lectures.xml", atom(site, [l for l in lectures.lectures if l.id in subscribed]).encode("utf-8")),
+        Asset("feeds/lectures.xml", atom(site, lectures.lectures).encode("utf-8")),  # as the calendar feeds
     ]
 
 

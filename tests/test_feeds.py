@@ -101,7 +101,7 @@ TIMES = {
     "station-0109": ("2027-01-09 09:30", "2027-01-09 11:00"),
 }
 # The build date is DEMO_TODAY (2026-11-28): every feed, a lecture's own too, holds the lectures
-# from 90 days before it on (2026-08-30, edge-0830); old-0801 is only on its page and in /api/.
+# from 90 days before it on (2026-08-30, edge-0830); old-0801 is only on its page and in /api/lectures/2026.json.
 FEEDS = {
     "all.ics": set(TIMES) - {"old-0801"},
     "districts/weibin.ics": {"edge-0830", "reading-1205", "safety-1212", "station-0109"},
@@ -265,7 +265,7 @@ def test_a_lecture_before_the_window_has_no_calendar_file_nor_button(site):
     assert doc.h1 and [a for a in doc.find_all("a") if a.get_text() == "加入日历"] == []
     _, doc = page(site, "lectures/edge-0830")  # past, but inside the window
     assert [a for a in doc.find_all("a") if a.get_text() == "加入日历"]
-    records = {r["id"]: r for r in json.loads((site / "api" / "lectures.json").read_text(encoding="utf-8"))["lectures"]}
+    records = {r["id"]: r for r in json.loads((site / "api" / "lectures" / "2026.json").read_text(encoding="utf-8"))["lectures"]}
     assert records["old-0801"]["ics"] is None
     assert records["edge-0830"]["ics"] == "https://jtjy.example.cn/feeds/lectures/edge-0830.ics"
 

@@ -13,7 +13,7 @@ import jsonschema
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import DEMO_CATALOG
+from conftest import DEMO_CATALOG, build_site
 from generator.opendata import make_open_data
 from generator.site import load_site
 
@@ -42,6 +42,7 @@ def test_lectures_json_validates_against_its_schema(demo_site):
     validator(demo_site, "lectures.schema.json").validate(data)
     assert [l["id"] for l in data["lectures"]] and sorted(l["id"] for l in data["lectures"]) == sorted(typed_ids("lectures"))
     assert data["updated"] == "2026-11-28" and data["source"] == SITE_URL
+    assert (data["version"], data["since"], data["until"]) == (2, "2026-08-30", None)  # 90 days back on
     starts = [l["starts_at"] for l in data["lectures"]]
     assert starts == sorted(starts)  # by date
     first = next(l for l in data["lectures"] if l["id"] == "2026-12-01-phone-down-ball-up")
@@ -51,6 +52,37 @@ def test_lectures_json_validates_against_its_schema(demo_site):
     assert first["url"] == SITE_URL + "lectures/2026-12-01-phone-down-ball-up/"
     assert first["ics"] == SITE_URL + "feeds/lectures/2026-12-01-phone-down-ball-up.ics"
     assert (demo_site / "feeds" / "lectures" / "2026-12-01-phone-down-ball-up.ics").is_file()
+
+
+def test_every_lecture_is_in_the_file_of_its_year(make_catalog, tmp_path):
+    catalog = make_catalog({"lectures/2025-05.yaml": """
+        - id: old-0510
+          title: 去年的家长课
+          date: 2025-05-10
+          start: 09:00
+          end: 10:30
+          format: online
+          online_url: https://meeting.example.cn/1
+          audiences: [primary]
+          topics: [reading]
+          organizer: 市妇联
+        """})
+    assert build_site(catalog, tmp_path / "site") == 0
+    site = tmp_path / "site"
+    main = load(site, "lectures.json")
+    assert [l["id"] for l in main["lectures"]] == ["reading-1205"]  # from 2026-08-30 on
+    assert main["years"] == [{"year": 2025, "url": SITE_URL + "api/lectures/2025.json", "lectures": 1},
+                             {"year": 2026, "url": SITE_URL + "api/lectures/2026.json", "lectures": 1}]
+    schema = validator(site, "lectures.schema.json")
+    for year, ids in ((2025, ["old-0510"]), (2026, ["reading-1205"])):
+        data = load(site, f"lectures/{year}.json")
+        schema.validate(data)
+        assert (data["since"], data["until"], data["years"]) == (f"{year}-01-01", f"{year}-12-31", main["years"])
+        assert [l["id"] for l in data["lectures"]] == ids
+    old = load(site, "lectures/2025.json")["lectures"][0]
+    assert (old["title"], old["ics"]) == ("去年的家长课", None)
+    page = BeautifulSoup((site / "calendar" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [a.get_text() for a in page.select(".lv-open-data a") if "lectures/" in a["href"]] == ["2025 年", "2026 年"]
 
 
 def test_places_json_validates_against_its_schema(demo_site):
@@ -115,7 +147,7 @@ def test_no_private_field_in_open_data_feeds_or_sheets(demo_site):
         text = path.read_text(encoding="utf-8")
         leaked = [s for s in secrets if s in text]
         assert not leaked, f"{leaked[:3]} in {path.relative_to(demo_site)}"
-    for name in ("lectures.json", "places.json"):
+    for name in ("lectures.json", "lectures/2026.json", "lectures/2027.json", "places.json"):
         keys = _keys(load(demo_site, name))
         assert not keys & {"private", "phone_private", "id_number", "email", "notes"}, name
 
@@ -185,5 +217,5 @@ def test_calendar_page_links_to_the_open_data(demo_site):
     links = [a["href"] for a in doc.select(".lv-open-data a")]
     targets = {(path.parent / href).resolve().relative_to(demo_site.resolve()).as_posix() for href in links}
     assert targets == {"feeds/lectures.xml", "api/lectures.json", "api/lectures.schema.json", "api/places.json",
-                       "api/places.schema.json"}
+                       "api/places.schema.json", "api/lectures/2026.json", "api/lectures/2027.json"}
     assert all((demo_site / t).is_file() for t in targets)
