@@ -329,17 +329,15 @@
         return;
       }
       message.textContent = "正在搜索…";
-      var q = query || null;
-      var searches = [pagefind.search(q, { filters: pagefindFilters() })];
-      if (!state.filters["时间"]) {
-        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "往期" }) }));
-        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "近期" }) }));
-      }
-      Promise.all(searches).then(function (found) {
+      var withTime = !state.filters["时间"];
+      var tries = [query || null].concat(query ? cutAsIndexed(query) : []);
+      Promise.all(tries.map(function (q) { return searchWith(q, withTime); })).then(function (tried) {
         if (mine !== sequence) return null;
+        // The query as typed or as the index cuts its words: whichever finds the most.
+        var found = tried.reduce(function (best, t) { return t[0].results.length > best[0].results.length ? t : best; });
         if (found[0].results.length || !query) return found;
         // Nothing has every word: forgive, and rank pages by the words they do have.
-        return anyWord(query, searches.length > 1).then(function (loose) { return loose || found; });
+        return anyWord(query, withTime).then(function (loose) { return loose || found; });
       }).then(function (found) {
         if (!found || mine !== sequence) return null;
         var main = found[0];
@@ -365,14 +363,49 @@
       });
     }
 
-    // The query's words (Intl.Segmenter, as Pagefind cuts them), without one-character
-    // words when there are longer ones; each searched alone, scores added up.
-    function anyWord(query, withTime) {
+    // `q`, and (`withTime`) `q` among past and among upcoming pages, to order them (see rank).
+    function searchWith(q, withTime) {
+      var searches = [pagefind.search(q, { filters: pagefindFilters() })];
+      if (withTime) {
+        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "往期" }) }));
+        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "近期" }) }));
+      }
+      return Promise.all(searches);
+    }
+
+    // The query's words as the browser cuts them (Intl.Segmenter, which Pagefind uses too).
+    function queryWords(query) {
       var words = [];
       var segments = new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(query);
       for (var it = segments[Symbol.iterator](), step = it.next(); !step.done; step = it.next()) {
-        if (step.value.isWordLike && words.indexOf(step.value.segment) < 0) words.push(step.value.segment);
+        if (step.value.isWordLike) words.push(step.value.segment);
       }
+      return words;
+    }
+
+    // Pagefind 1.5 cuts most Chinese words of three characters into shorter ones as it indexes
+    // (青春期 → 青春 期, 青少年 → 青少 年), while the browser keeps many of them whole in the
+    // query: such a word then finds only the pages where a longer indexed word starts with it
+    // (Pagefind issue #1237). So the query is also searched with those words cut 2+1 and 1+2.
+    function cutAsIndexed(query) {
+      var twoOne = [], oneTwo = [], cut = false;
+      queryWords(query).forEach(function (w) {
+        if (/^[\u4e00-\u9fff]{3}$/.test(w)) {
+          cut = true;
+          twoOne.push(w.slice(0, 2), w.slice(2));
+          oneTwo.push(w.slice(0, 1), w.slice(1));
+        } else {
+          twoOne.push(w);
+          oneTwo.push(w);
+        }
+      });
+      return cut ? [twoOne.join(" "), oneTwo.join(" ")] : [];
+    }
+
+    // The query's words, without one-character words when there are longer ones; each
+    // searched alone, scores added up.
+    function anyWord(query, withTime) {
+      var words = queryWords(query).filter(function (w, i, all) { return all.indexOf(w) === i; });
       var long = words.filter(function (w) { return w.length > 1; });
       if (long.length) words = long;
       if (words.length < 2) return Promise.resolve(null);
