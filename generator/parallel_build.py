@@ -14,9 +14,9 @@ core at a time, and writes its own folder:
 - asset parts: each maker of `site.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
-The parent then moves the entry pages and the assets into the main part's
-folder, refusing two files at one path, and adds the entry pages to the
-sitemap.  Entry pages are not in the navigation and come last among the
+As each part finishes (once the main part has), the parent moves its entry
+pages or assets into the main part's folder, refusing two files at one path,
+while the other parts run; at the end it adds the entry pages to the sitemap.  Entry pages are not in the navigation and come last among the
 generated pages, so the site is byte for byte the one a single `mkdocs build`
 makes (tests compare).  Link check and search index follow, over the whole site.
 """
@@ -79,24 +79,39 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = Path(tempfile.mkdtemp(prefix=".lvyin-parts-", dir=site_dir.parent))
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
+    main_done = False
+    held: list[Part] = []  # parts done before the main part
+
+    def merge(part: Part) -> None:
+        """Move a finished part into the site while the others run; those done before the main part
+        wait for it (MkDocs empties its folder as it starts, and a collision shows only against its files)."""
+        nonlocal main_done
+        if part.name == "main":
+            main_done = True
+        else:
+            held.append(part)
+        if main_done:
+            for done in held:
+                _merge(folders[done.name], site_dir, done)
+            held.clear()
+
     try:
         _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries,
-                                                search_copies), workers, scratch)
+                                                search_copies), workers, scratch, merge)
         progress.stage("正在合并各部分")
-        for part in parts[1:]:
-            _merge(folders[part.name], site_dir, part)
         _add_to_sitemap(site_dir, [folders[p.name] for p in parts if p.entry_pages], all_entries)
         return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> None:
-    """Run each part in a forked process, `workers` at a time; raise the first failure."""
+def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) -> None:
+    """Run each part in a forked process, `workers` at a time, and hand each that succeeds to
+    `done`; raise the first failure."""
     workers = workers or len(os.sched_getaffinity(0))
     fork = multiprocessing.get_context("fork")
     gc.freeze()  # should the children collect, the catalogue stays shared instead of being copied page by page
-    waiting, running, done = list(parts), {}, 0
+    waiting, running, finished = list(parts), {}, 0
     try:
         while waiting or running:
             while waiting and len(running) < workers:
@@ -111,8 +126,9 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path) -> Non
                 if process.exitcode != 0:
                     error = scratch / f"{part.name}.error"
                     raise PartFailed(error.read_text(encoding="utf-8") if error.is_file() else f"{part.name} 异常退出（{process.exitcode}）")
-                done += 1
-                progress.stage(f"正在生成网站：已完成 {done}/{len(parts)} 部分")
+                done(part)
+                finished += 1
+                progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
     finally:
         gc.unfreeze()
         for process, _ in running.values():
