@@ -7,6 +7,9 @@ sound, or raises `CatalogInvalid` with every problem of every file at once.
 from __future__ import annotations
 
 import difflib
+import itertools
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -391,6 +394,44 @@ class _FileEntries:
     entries: list[tuple[Entry, Source]]
 
 
+# A catalogue of more bytes than this is read by two processes side by side (at 100,000 lectures,
+# 11 s instead of 18); a smaller one by one, which is sooner than starting another.
+READ_IN_TWO_FROM = 4 << 20
+
+
+def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
+    """Every file's entries, in the order of `files`: the second half (by size) read by a forked
+    process when the catalogue is big and there are two cores, the first half meanwhile here."""
+    sizes = [path.stat().st_size for _, path in files]
+    if sum(sizes) < READ_IN_TWO_FROM or len(os.sched_getaffinity(0)) < 2:
+        return [_read_entries(kind, path) for kind, path in files]
+    half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
+    mine, theirs = files[:half], files[half:]
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    reader = multiprocessing.get_context("fork").Process(target=_read_for_parent, args=(theirs, sending), name="read")
+    reader.start()
+    sending.close()
+    try:
+        read = [_read_entries(kind, path) for kind, path in mine]
+        try:
+            return read + receiving.recv()
+        except EOFError:  # the reader died (out of memory?): read its half here
+            return read + [_read_entries(kind, path) for kind, path in theirs]
+    finally:
+        reader.kill()
+        reader.join()
+        receiving.close()
+
+
+def _read_for_parent(files: list[tuple[str, Path]], sending) -> None:
+    read = [_read_entries(kind, path) for kind, path in files]
+    for (_, path), entries in zip(files, read):
+        for _, source in entries.entries:
+            source.doc.travel_light(path)  # a fifth of the bytes to send, and a tenth of the time to take them in
+    sending.send(read)
+    sending.close()
+
+
 def _read_entries(kind: str, path: Path) -> _FileEntries:
     try:
         doc = read_file(path, _display(path))
@@ -411,8 +452,8 @@ def load_catalog(root: Path | str, cache: FileCache | None = None) -> Catalog:
     files = _catalog_files(root, problems)
     if cache is not None:
         cache.keep_only({path for _, path in files})
-    for kind, path in files:
-        read = cache.read(kind, path) if cache is not None else _read_entries(kind, path)
+    reads = [cache.read(kind, path) for kind, path in files] if cache is not None else _read_all(files)
+    for (kind, _), read in zip(files, reads):
         problems.extend(read.problems)
         for entry, source in read.entries:
             space = ID_SPACES.get(kind, kind)

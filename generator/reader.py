@@ -56,9 +56,19 @@ class Document:
     keys: dict[Loc, Position] = field(default_factory=dict)
     # Problems that do not stop the file being read (its entries are still checked).
     problems: list[Problem] = field(default_factory=list)
+    # Set when data and positions were left behind (see `travel_light`): the file to read them from.
+    reread: Path | None = None
+
+    def travel_light(self, path: Path) -> None:
+        """Drop the data and the positions, which are most of a document, before it goes to another
+        process; `position` reads them from `path` again if a message needs one."""
+        self.data, self.values, self.keys, self.reread = None, {}, {}, path
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """Where `loc` is; falls back to the nearest enclosing value."""
+        if self.reread is not None:
+            again = read_file(self.reread, self.path)
+            self.data, self.values, self.keys, self.reread = again.data, again.values, again.keys, None
         loc = tuple(loc)
         while loc:
             table = self.keys if key else self.values

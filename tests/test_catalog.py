@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
+import generator.catalog as catalog_module
 from generator.catalog import load_catalog
 from generator.problems import CatalogInvalid
 
@@ -213,3 +216,57 @@ def test_reserved_id_is_refused_before_it_hides_a_section_page(make_catalog):
         """})
     found = problems_of(root)
     assert len(found) == 1 and "lectures/2027-01.yaml:1:7: 错误: id: “index”是网站保留的名字" in found[0], found
+
+
+def _online_talks(count: int) -> str:
+    return "".join(f"""
+        - id: talk-{i}
+          title: 家长课堂第 {i} 讲
+          date: 2026-01-{i % 28 + 1:02d}
+          start: "{8 + i // 28}:00"
+          end: "{8 + i // 28}:45"
+          format: online
+          online_url: https://meeting.example.cn/{i}
+          audiences: [primary]
+          topics: [reading]
+          organizer: 市妇联
+        """ for i in range(count))
+
+
+def test_a_big_catalogue_is_read_by_two_processes_with_the_same_result(make_catalog, monkeypatch):
+    """The second process's documents come back without their positions; a problem found
+    afterwards in one of them (a reference, an id used twice) still names the right place."""
+    bad = """
+        - id: safety-0209
+          title: 寒假安全
+          date: 2027-02-09
+          start: 9:00
+          end: 10:30
+          lecturers: [wang-fnag]
+          venue: city-library
+          topics: [reading]
+          organizer: 市妇联
+        - id: talk-3
+          title: 又一讲
+          date: 2027-02-10
+          start: 9:00
+          end: 10:30
+          venue: city-library
+          topics: [reading]
+          organizer: 市妇联
+        """
+    root = make_catalog({"lectures/2026-01.yaml": _online_talks(60), "lectures/2027-02.yaml": bad})
+    alone = problems_of(root)
+    assert any("lectures/2027-02.yaml:6:15: 错误: lecturers[0]: 找不到编号为“wang-fnag”的讲师" in p for p in alone), alone
+    assert any("lectures/2027-02.yaml:10:7: 错误: id: 编号“talk-3”重复" in p and "2026-01.yaml:" in p for p in alone), alone
+    monkeypatch.setattr(catalog_module, "READ_IN_TWO_FROM", 0)
+    assert problems_of(root) == alone
+
+    fixed = bad.replace("wang-fnag", "wang-fang").replace("talk-3", "talk-x")
+    (root / "lectures" / "2027-02.yaml").write_text(textwrap.dedent(fixed), encoding="utf-8")
+    two = load_catalog(root)
+    there = {s.doc.path.rsplit("/", 1)[-1] for s in two.sources.values() if s.doc.reread}
+    assert "2027-02.yaml" in there and "2026-01.yaml" not in there  # the second half, its positions left there
+    monkeypatch.setattr(catalog_module, "READ_IN_TWO_FROM", 1 << 40)
+    one = load_catalog(root)
+    assert two.lectures == one.lectures and list(two.lectures) == list(one.lectures)
