@@ -395,7 +395,7 @@ class _FileEntries:
 
 
 # A catalogue of more bytes than this is read by two processes side by side (at 100,000 lectures,
-# 11 s instead of 18); a smaller one by one, which is sooner than starting another.
+# 13 s instead of 18); a smaller one by one, which is sooner than starting another.
 READ_IN_TWO_FROM = 4 << 20
 
 

@@ -6,8 +6,9 @@ the files `/api/lectures/<year>.json`, each with every lecture of a year (at
 100,000 lectures one file of all of them was 281 MB, for a consumer to download
 again every day).  `/api/places.json` holds every place.  They hold public
 fields only: each record is built field by field into a model that forbids
-anything else, so a private field (lecturer.private) cannot slip in.  The same models publish their JSON
-Schemas (`/api/lectures.schema.json`, `/api/places.schema.json`).
+anything else, so a private field (lecturer.private) cannot slip in.  The same
+models publish their JSON Schemas (`/api/lectures.schema.json`,
+`/api/places.schema.json`).
 `/feeds/lectures.xml` is an Atom feed (RFC 4287) of the lectures by date (from
 `build_date.RECENT_DAYS` days before the build date on, as the calendar feeds),
 rendered by the site's Jinja environment, which escapes every value.
@@ -199,7 +200,7 @@ def _header(site) -> dict:
 def _json(data: BaseModel | dict) -> bytes:
     """Indented JSON in UTF-8, by pydantic-core straight to bytes (the same bytes as `json.dumps`
     with `ensure_ascii=False`, without the dicts and the text on the way: at 100,000 lectures
-    those were about a gigabyte)."""
+    those were 750 MB at the open data part's peak)."""
     return pydantic_core.to_json(data, indent=1) + b"\n"
 
 

@@ -16,9 +16,10 @@ core at a time, and writes its own folder:
 
 As each part finishes (once the main part has), the parent moves its entry
 pages or assets into the main part's folder, refusing two files at one path,
-while the other parts run; at the end it adds the entry pages to the sitemap.  Entry pages are not in the navigation and come last among the
-generated pages, so the site is byte for byte the one a single `mkdocs build`
-makes (tests compare).  Link check and search index follow, over the whole site.
+while the other parts run; at the end it adds the entry pages to the sitemap.
+Entry pages are not in the navigation and come last among the generated pages,
+so the site is byte for byte the one a single `mkdocs build` makes (tests
+compare).  Link check and search index follow, over the whole site.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     try:
         _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries,
                                                 search_copies), workers, scratch, merge)
-        progress.stage("正在合并各部分")
+        progress.stage("正在写站点地图")
         _add_to_sitemap(site_dir, [folders[p.name] for p in parts if p.entry_pages], all_entries)
         return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
     finally:
