@@ -24,7 +24,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocab
-from .build_date import RECENT_DAYS, SHANGHAI, recent_since
+from .build_date import RECENT_DAYS, SHANGHAI, recent, recent_since
 from .feeds import SUMMARY_MARK, feed_path, plain_text
 from .geo import to_gcj02, to_wgs84
 from .model import Lecture, Place
@@ -216,13 +216,13 @@ def year_path(year: int) -> str:
 
 def make_open_data(site) -> list[Asset]:
     c, s = site.catalog, site.settings
+    public = {lecture.id: public_lecture(site, lecture) for lecture in c.lectures_in_order}
     by_year: dict[int, list[PublicLecture]] = {}
     for lecture in c.lectures_in_order:
-        by_year.setdefault(lecture.date.year, []).append(public_lecture(site, lecture))
+        by_year.setdefault(lecture.date.year, []).append(public[lecture.id])
     years = [YearFile(year=y, url=s.absolute(year_path(y)), lectures=len(ls)) for y, ls in by_year.items()]
-    since = recent_since(site.today).isoformat()
-    lectures = LecturesDocument(**_header(site), since=since, until=None, years=years,
-                                lectures=[l for ls in by_year.values() for l in ls if l.date >= since])
+    lectures = LecturesDocument(**_header(site), since=recent_since(site.today).isoformat(), until=None, years=years,
+                                lectures=[public[l.id] for l in recent(c.lectures_in_order, site.today)])
     places = PlacesDocument(**_header(site), places=[public_place(site, p) for p in sorted(c.places.values(), key=lambda p: p.id)])
     return [
         Asset("api/lectures.json", _json(lectures)),
