@@ -1,0 +1,121 @@
+"""Hostile pull requests, as data: each folder of tests/hostile/cases/ is run through the real CLI.
+
+A case folder holds `case.yaml` (what it tries and what must come of it) and the files the pull
+request adds or replaces: `catalog/…` and `articles/…`, laid over a small valid repository (the
+catalogue of conftest.BASE_FILES).  Beside the repository lies `outside/`, with a venue file and an
+article whose canary text must never reach the site; a case may point symlinks there.
+
+case.yaml:
+  about: what an attacker or a careless editor tries (one line)
+  expect: refused | harmless
+  # refused: `lvyin validate` exits 1, names each problem, and `lvyin build` refuses too
+  problems:
+    - at: catalog/site.yaml:2:7     # path:line:column as printed (paths from the repository root)
+      says: 不能包含                  # a piece of the Chinese message on that line
+  # harmless: validate passes, the build succeeds, and
+  never_in_markup: ["<img src=x onerror"]   # none of these is in a page a browser renders (.html .xml .svg)
+  never_anywhere: ["13912345678"]          # none of these is in any built file (feeds, data, index too)
+  present: ["&lt;img"]                      # each of these is in some built file
+  remove: [catalog/lectures/2026-12.yaml]   # optional: base files the pull request deletes
+
+Every run must finish within TIME_LIMIT seconds and MEMORY_LIMIT bytes, with no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BASE_FILES, DEMO_TODAY, ROOT, write_catalog
+
+CASES = Path(__file__).resolve().parent / "hostile" / "cases"
+TIME_LIMIT = 10  # seconds, for each command of a case
+MEMORY_LIMIT = 1024**3  # bytes, the largest process of a case
+CANARY = "OUTSIDE-CANARY-不应发布"
+MARKUP = {".html", ".xml", ".svg"}
+
+OUTSIDE_FILES = {
+    "secret.yaml": f"""
+        - id: outside-venue
+          name: 外部场馆{CANARY}
+          kind: library
+          district: weibin
+          address: {CANARY}
+          admission: free
+        """,
+    "secret.md": f"""
+        ---
+        title: 外部文章{CANARY}
+        summary: {CANARY}
+        topics: [reading]
+        ---
+        {CANARY}
+        """,
+}
+
+
+def _cases() -> list[Path]:
+    return sorted(path for path in CASES.iterdir() if (path / "case.yaml").is_file())
+
+
+def _repository(case: Path, tmp: Path) -> Path:
+    repo = tmp / "repo"
+    write_catalog(repo / "catalog", BASE_FILES)
+    write_catalog(tmp / "outside", OUTSIDE_FILES)
+    for part in ("catalog", "articles"):
+        if (case / part).exists():
+            shutil.copytree(case / part, repo / part, symlinks=True, dirs_exist_ok=True)
+    for name in yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8")).get("remove", []):
+        (repo / name).unlink()
+    return repo
+
+
+def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run = subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True,
+                         timeout=TIME_LIMIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak <= max(MEMORY_LIMIT, before * 1024), f"{args[0]} used {peak / 1e6:.0f} MB"
+    output = run.stdout + run.stderr
+    assert "Traceback" not in output, output
+    return run
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda path: path.name)
+def test_hostile_case(case: Path, tmp_path: Path) -> None:
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    assert spec.get("about") and spec["expect"] in ("refused", "harmless"), f"{case.name}/case.yaml"
+    repo = _repository(case, tmp_path)
+    site = repo / "site"
+    validate = _run(repo, "validate", "--catalog", "catalog")
+    build = _run(repo, "build", "--catalog", "catalog", "--site-dir", str(site), "--today", DEMO_TODAY,
+                 "--config", str(ROOT / "mkdocs.yml"))
+    if spec["expect"] == "refused":
+        lines = validate.stdout.splitlines() + validate.stderr.splitlines()
+        assert validate.returncode == 1, validate.stdout + validate.stderr
+        for problem in spec["problems"]:
+            assert any(line.startswith(problem["at"] + ":") and problem["says"] in line for line in lines), (
+                f"no “{problem['says']}” at {problem['at']} in:\n" + "\n".join(lines))
+        assert build.returncode == 1 and not site.exists(), build.stdout + build.stderr
+        return
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert build.returncode == 0, build.stdout + build.stderr
+    built = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    markup = [data for path, data in built.items() if path.suffix in MARKUP]
+    for text in spec.get("never_in_markup", []):
+        assert not any(text.encode() in data for data in markup), f"“{text}” reached a page"
+    for text in spec.get("never_anywhere", []):
+        assert not any(text.encode() in data for data in built.values()), f"“{text}” reached the site"
+    for text in spec.get("present", []):
+        assert any(text.encode() in data for data in built.values()), f"“{text}” is not on the site"
+
+
+def test_every_case_folder_has_its_case_file() -> None:
+    assert len(_cases()) == sum(1 for path in CASES.iterdir() if path.is_dir())
