@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,6 +31,7 @@ from mkdocs.structure.toc import get_toc
 from .articles import articles_folder
 from .pages import Page, SiteCollision
 from .preview import Preview
+from .render import render_footer
 from .problems import CatalogInvalid
 from .settings import load_settings
 from .site import Site, load_site, outputs
@@ -86,8 +88,9 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             raise PluginError(error.report()) from None
         # The theme reads these: the demo banner, and absolute links (canonical, sitemap).
         config.extra["demo"] = settings.demo
+        config.extra["lvyin_footer"] = render_footer(settings)
         config.site_url = config.site_url or settings.base_url
-        config.site_name = settings.name
+        config.site_name = str(escape(settings.name))  # the theme inserts it raw, like the pages' titles
         if self.preview is not None:
             self.preview.start_build(config)
         return config

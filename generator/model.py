@@ -13,7 +13,7 @@ import re
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from . import vocab
@@ -194,6 +194,8 @@ Count = Annotated[int, BeforeValidator(_count)]
 Coordinate = Annotated[float, BeforeValidator(_coordinate)]
 Ages = Annotated[str, BeforeValidator(_ages)]
 Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
+# Kept in reading order (学前, 小学, 初中, 高中 …) whatever order the editor wrote them in.
+Audiences = Annotated[list[Audience], AfterValidator(vocab.in_reading_order)]
 
 
 class Entry(BaseModel):
@@ -265,7 +267,7 @@ class Venue(Place):
     admission_note: Text | None = Field(None, title="门票说明", description="例如 凭身份证免费领票")
     phone: Text | None = Field(None, title="咨询电话", description="单位公开电话")
     url: WebUrl | None = Field(None, title="网址", description="以 https:// 或 http:// 开头")
-    audiences: list[Audience] = Field(default_factory=list, title="适合人群")
+    audiences: Audiences = Field(default_factory=list, title="适合人群")
 
 
 class Base(Place):
@@ -295,7 +297,7 @@ class Lecture(Entry):
     venue: Id | None = Field(None, title="地点", description="场馆、基地或站点的编号；纯线上讲座可不填")
     format: Literal["offline", "online", "hybrid"] = Field("offline", title="形式")
     online_url: WebUrl | None = Field(None, title="线上观看链接", description="线上和线上线下同步讲座必填，以 https:// 开头")
-    audiences: list[Audience] = Field(default_factory=list, title="适合人群")
+    audiences: Audiences = Field(default_factory=list, title="适合人群")
     topics: list[Id] = Field(default_factory=list, title="主题", description="主题编号列表，见 topics.yaml，例如 [reading]")
     series: Id | None = Field(None, title="所属系列", description="系列编号，见 series.yaml；不属于系列可不填")
     organizer: Text = Field(title="责任单位", description="例如 市妇联")

@@ -117,7 +117,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     for audience, label in vocab.AUDIENCES.items():
         add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label,
             lectures=split(c.lectures_by_audience.get(audience, []), today),
-            venues=[v for v in _sorted(c.venues) if audience in v.audiences or "all" in v.audiences])
+            venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
 
     month_counts = {month: len(lectures) for month, lectures in months.items()}
     add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming[:UPCOMING_LIMIT],

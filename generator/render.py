@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from datetime import date, time
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from .build_date import RECENT_DAYS
 from .pages import Page, entry_path, page_url
 from .richtext import render_rich
 from .search_terms import TERMS_MARK, terms_for, title_pinyin
+from .settings import SiteSettings
 
 
 def _finalize(value: object) -> object:
@@ -42,10 +44,14 @@ def hhmm(moment: time) -> str:
     return f"{moment:%H:%M}"
 
 
-def front_matter(page: Page) -> str:
-    """Front matter the engine reads; `title` is HTML text since themes insert it raw."""
+def front_matter(page: Page, description: str = "") -> str:
+    """Front matter the engine reads; `title` and `description` are HTML text since themes insert them raw
+    (the description comes out of the page's template, escaped there like everything else)."""
     title = str(escape(page.title))
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ngenerated: true\n---\n"
+    lines = [f"title: {json.dumps(title, ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
+    return "---\n" + "\n".join(lines) + "\ngenerated: true\n---\n"
 
 
 @jinja2.pass_context
@@ -75,6 +81,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
+    env.tests["phone_number"] = lambda text: bool(re.fullmatch(r"\+?[0-9][0-9 -]{4,}", str(text)))
     env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
                        title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
@@ -82,6 +89,14 @@ def environment() -> jinja2.Environment:
 
 
 def render_page(page: Page) -> str:
+    """The page's Markdown.  A template may set `description` at its top level (what a search
+    engine or a chat app shows of the page); it is rendered and escaped with the body."""
     template = environment().get_template(page.template)
-    body = template.render(here=page.url, page_title=page.title, **page.context)
-    return front_matter(page) + body
+    module = template.make_module({"here": page.url, "page_title": page.title, **page.context})
+    description = " ".join(str(getattr(module, "description", "")).split())
+    return front_matter(page, description) + str(module)
+
+
+def render_footer(settings: SiteSettings) -> Markup:
+    """Every page's footer, from site.yaml (the theme inserts it as it is)."""
+    return Markup(environment().get_template("footer.html.j2").render(settings=settings))
