@@ -22,11 +22,16 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 SECTION = "stats"
-# Chart geometry (SVG user units).
-ROW = 26
+# Chart geometry (SVG user units).  Each label stands on its own line above its bar, so the chart
+# is narrow whatever the names: 400 units shown across a 375 px phone's 343 px column keep its
+# 13-unit text at 11 px.
+WIDTH = 400
 FONT = 13
-BAR_AREA = 360
+BAR = 14
+ROW = FONT + 4 + BAR + 10
 VALUE_AREA = 70
+BAR_AREA = WIDTH - VALUE_AREA
+LABEL_CHARS = (WIDTH - 8) // FONT  # longer labels are shortened (the table beside has them whole)
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -40,15 +45,17 @@ def csv_bytes(table: Table) -> bytes:
 def chart_svg(table: Table) -> str:
     chart = table.chart
     assert chart is not None
-    labels = [str(row[chart.label]) for row in table.rows]
+    labels = [_short(str(row[chart.label])) for row in table.rows]
     values = [row[chart.value] for row in table.rows]
     scale = chart.maximum or max([*values, chart.target or 0, 1])
-    label_width = FONT * max([len(x) for x in labels] + [2]) + 12
     bars = [(label, value, round(BAR_AREA * value / scale, 1), 20 + i * ROW) for i, (label, value) in enumerate(zip(labels, values))]
-    target_x = round(label_width + BAR_AREA * chart.target / scale, 1) if chart.target else None
+    target_x = round(BAR_AREA * chart.target / scale, 1) if chart.target else None
     return environment().get_template("chart.svg.j2").render(
-        table=table, chart=chart, bars=bars, label_width=label_width, width=label_width + BAR_AREA + VALUE_AREA,
-        height=30 + len(bars) * ROW, row=ROW, font=FONT, target_x=target_x)
+        table=table, chart=chart, bars=bars, width=WIDTH, height=24 + len(bars) * ROW, font=FONT, bar=BAR, target_x=target_x)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
 def stats_assets(catalog: Catalog, today: date) -> list[Asset]:

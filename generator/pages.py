@@ -122,8 +122,8 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     month_counts = {month: len(lectures) for month, lectures in months.items()}
     add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming[:UPCOMING_LIMIT],
         upcoming_total=len(upcoming), months=month_counts)
-    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=month_counts,
-        current=today.strftime("%Y-%m"), years=sorted({month[:4] for month in months}))
+    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=month_counts, current=today.strftime("%Y-%m"))
+    add("opendata/index.md", "opendata.md.j2", "开放数据", years=sorted({month[:4] for month in months}))
     month_keys = list(months)
     for i, (month, lectures) in enumerate(months.items()):
         add(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,

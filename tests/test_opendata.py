@@ -81,7 +81,7 @@ def test_every_lecture_is_in_the_file_of_its_year(make_catalog, tmp_path):
         assert [l["id"] for l in data["lectures"]] == ids
     old = load(site, "lectures/2025.json")["lectures"][0]
     assert (old["title"], old["ics"]) == ("去年的家长课", None)
-    page = BeautifulSoup((site / "calendar" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup((site / "opendata" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert [a.get_text() for a in page.select(".lv-open-data a") if "lectures/" in a["href"]] == ["2025 年", "2026 年"]
 
 
@@ -211,8 +211,10 @@ def test_text_with_markup_characters_survives_every_format(make_catalog):
     jsonschema.validate(json.loads(assets["api/lectures.json"]), json.loads(assets["api/lectures.schema.json"]))
 
 
-def test_calendar_page_links_to_the_open_data(demo_site):
-    path = demo_site / "calendar" / "index.html"
+def test_open_data_page_links_to_every_file_and_the_calendar_page_to_none(demo_site):
+    assert not BeautifulSoup((demo_site / "calendar" / "index.html").read_text(encoding="utf-8"), "html.parser").select(
+        "a[href*='api/'], a[href$='.xml']")  # parents' pages offer calendars, not data formats
+    path = demo_site / "opendata" / "index.html"
     doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     links = [a["href"] for a in doc.select(".lv-open-data a")]
     targets = {(path.parent / href).resolve().relative_to(demo_site.resolve()).as_posix() for href in links}

@@ -1,7 +1,8 @@
 // Search page (/search/): a small UI over Pagefind's JS API, loaded from the site's own bundle.
 // The query and the filters live in the URL (?q=…&区县=…&类别=…), so a filtered view can be
-// shared and bookmarked. Where JavaScript, fetch or Intl.Segmenter (which Pagefind uses to cut
-// Chinese queries into words) is missing, the page keeps its plain lists of links instead.
+// shared and bookmarked. Where JavaScript or fetch is missing, the page keeps its plain lists of
+// links instead (and says why). Where Intl.Segmenter is missing (older in-app browsers), the
+// query is cut into words here (see fallbackWords).
 // Runs on every page view, including Material's instant navigation (document$).
 (function () {
   "use strict";
@@ -10,12 +11,13 @@
   // Facet groups in the order a parent scans them: [filter name in the index, label shown].
   var FACETS = [["类别", "类别"], ["区县", "区县"], ["适合年龄", "适合年龄"], ["主题", "主题"],
     ["时间", "近期 / 往期"], ["门票", "免费开放"]];
+  // Ages in school order (generator/vocab.py AUDIENCES; tests/test_search_parts.py checks they agree).
+  var AGES = ["学前", "小学", "初中", "高中", "全学段", "祖辈家长", "留守儿童家庭", "困境儿童家庭"];
   var PAGE = 10;
   var RERANK = 20; // results whose data is loaded to find an exact name match
 
   function supported() {
-    return !!(window.fetch && window.Promise && window.URLSearchParams && window.Intl && Intl.Segmenter &&
-      window.history && history.replaceState);
+    return !!(window.fetch && window.Promise && window.URLSearchParams && window.history && history.replaceState);
   }
 
   function escapeHtml(text) {
@@ -48,6 +50,19 @@
   function cleanExcerpt(data, query) {
     var cut = data.content.indexOf(TERMS_MARK);
     return cut < 0 ? data.excerpt : excerpt(data.content.slice(0, cut), query);
+  }
+
+  // `text` (a whole sentence from the page's data), escaped, with the query's words marked.
+  function marked(text, query) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var lower = text.toLowerCase(), out = "", i = 0;
+    while (i < text.length) {
+      var hit = 0;
+      words.forEach(function (w) { if (w.length > hit && lower.substr(i, w.length) === w) hit = w.length; });
+      out += hit ? "<mark>" + escapeHtml(text.substr(i, hit)) + "</mark>" : escapeHtml(text.charAt(i));
+      i += hit || 1;
+    }
+    return out;
   }
 
   function normal(text) {
@@ -111,7 +126,15 @@
   function init() {
     var root = document.getElementById("lv-search");
     if (!root || root.getAttribute("data-ready")) return;
-    if (!supported()) return; // the plain lists stay
+    if (!supported()) {
+      // The plain lists stay, the typed query too, and the reason is the browser's age.
+      var params = window.URLSearchParams ? new URLSearchParams(location.search) : null;
+      var q = document.getElementById("lv-q");
+      if (params && q) q.value = params.get("q") || "";
+      var why = document.getElementById("lv-search-why");
+      if (why) why.textContent = "这个浏览器版本较旧，不能使用站内搜索。";
+      return;
+    }
     root.setAttribute("data-ready", "1");
     var bundle = new URL(root.getAttribute("data-bundle"), location.href).href;
     var baseUrl = new URL("../", bundle).pathname;
@@ -127,6 +150,7 @@
     archiveNote.hidden = true;
     message.parentNode.insertBefore(archiveNote, list);
     var fallback = document.getElementById("lv-search-fallback");
+    var why = document.getElementById("lv-search-why");
 
     var state = readUrl();
     input.value = state.q;
@@ -146,6 +170,7 @@
       run();
     }).catch(function () {
       message.textContent = "搜索暂时不可用，请稍后再试，或按下面的分类浏览。";
+      why.textContent = ""; // the message above says what is wrong
       fallback.hidden = false;
     });
 
@@ -206,6 +231,7 @@
         if (f[0] === "时间" && older && !older.done && values.indexOf("往期") < 0) values.push("往期");
         if (!values.length) return;
         if (f[0] === "区县" || f[0] === "主题") values.sort(function (a, b) { return a.localeCompare(b, "zh-CN"); });
+        if (f[0] === "适合年龄") values.sort(function (a, b) { return AGES.indexOf(a) - AGES.indexOf(b); });
         var group = el("details", "lv-facet");
         group.setAttribute("data-facet", f[0]);
         var chosen = state.filters[f[0]] || [];
@@ -373,8 +399,10 @@
       return Promise.all(searches);
     }
 
-    // The query's words as the browser cuts them (Intl.Segmenter, which Pagefind uses too).
+    // The query's words as the browser cuts them (Intl.Segmenter, which Pagefind uses too), or
+    // where it has none, as fallbackWords does.
     function queryWords(query) {
+      if (!(window.Intl && Intl.Segmenter)) return fallbackWords(query, 0);
       var words = [];
       var segments = new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(query);
       for (var it = segments[Symbol.iterator](), step = it.next(); !step.done; step = it.next()) {
@@ -388,6 +416,7 @@
     // query: such a word then finds only the pages where a longer indexed word starts with it
     // (Pagefind issue #1237). So the query is also searched with those words cut 2+1 and 1+2.
     function cutAsIndexed(query) {
+      if (!(window.Intl && Intl.Segmenter)) return fallbackCuts(query);
       var twoOne = [], oneTwo = [], cut = false;
       queryWords(query).forEach(function (w) {
         if (/^[\u4e00-\u9fff]{3}$/.test(w)) {
@@ -400,6 +429,28 @@
         }
       });
       return cut ? [twoOne.join(" "), oneTwo.join(" ")] : [];
+    }
+
+    // Without Intl.Segmenter, Pagefind takes a Chinese query as one word, which finds nothing: the
+    // query is cut here instead, without a dictionary. Most words Pagefind indexes are of two
+    // characters (longer ones it cuts 2+1, see cutAsIndexed) and a query's word finds the indexed
+    // words it begins, so each run of Chinese characters is cut into pairs: from its first
+    // character (亲子 阅读) and, as a second try, from its second (孩 子玩 手机 finds 手机).
+    // Latin letters and digits (pinyin, tsg) stay whole.
+    function fallbackWords(query, shift) {
+      var words = [];
+      (query.match(/[\u3400-\u9fff\uf900-\ufaff]+|[0-9A-Za-z\u00c0-\u024f]+/g) || []).forEach(function (run) {
+        if (!/^[\u3400-\u9fff\uf900-\ufaff]/.test(run) || run.length < 3) { words.push(run.toLowerCase()); return; }
+        var at = shift && run.length > 2 ? 1 : 0;
+        if (at) words.push(run.slice(0, 1));
+        for (; at < run.length; at += 2) words.push(run.slice(at, at + 2));
+      });
+      return words;
+    }
+
+    function fallbackCuts(query) {
+      var cuts = [fallbackWords(query, 0).join(" "), fallbackWords(query, 1).join(" ")];
+      return cuts[0] === cuts[1] ? [cuts[0]] : cuts;
     }
 
     // The query's words, without one-character words when there are longer ones; each
@@ -446,28 +497,39 @@
       });
     }
 
+    // A result: its kind, its name, then what a parent decides by, one line each, from the page's
+    // data (time, place, who it is for …), and a whole sentence of its own text. Pages without such
+    // data (articles) show Pagefind's excerpt.
     function item(d) {
       var m = d.meta || {};
       var li = el("li", "lv-item lv-result" + (m.status === "已取消" ? " lv-status-cancelled" : ""));
       var head = el("div", "lv-when");
       var kind = m.kind || (d.filters && d.filters["类别"] ? d.filters["类别"][0] : "");
       if (kind) head.appendChild(el("span", "lv-kind", kind));
-      if (m.when) head.appendChild(el("span", null, m.when));
       if (m.status) head.appendChild(el("span", "lv-badge lv-badge-" + (m.status === "已取消" ? "cancelled" : "postponed"), m.status));
       li.appendChild(head);
       var a = el("a", "lv-title", m.title || d.url);
       a.href = d.url;
       li.appendChild(a);
-      var meta = el("div", "lv-meta");
-      [["lv-place", m.place], ["lv-district", m.district], ["lv-audience", m.audience ? "适合" + m.audience : ""],
-        ["lv-admission" + (m.admission === "免费开放" ? " lv-admission-free" : ""), m.admission], ["", m.hours ? "开放：" + m.hours : ""],
-        ["", m.org]].forEach(function (pair) {
-        if (pair[1]) meta.appendChild(el("span", pair[0], pair[1]));
+      var place = m.place ? m.place + (m.district ? "（" + m.district + "）" : "") : m.district;
+      var lines = [["lv-line-when", "时间", m.when], ["lv-line-place", m.address ? "区县" : "地点", place],
+        ["lv-line-address", "地址", m.address], ["lv-line-audience", "适合", m.audience],
+        ["lv-line-hours", "开放", m.hours], ["lv-line-admission", "门票", m.admission], ["lv-line-org", "单位", m.org]];
+      var facts = el("div", "lv-result-lines");
+      lines.forEach(function (line) {
+        if (!line[2]) return;
+        var p = el("p", line[0]);
+        p.appendChild(el("span", "lv-line-label", line[1] + "："));
+        p.appendChild(document.createTextNode(line[2]));
+        facts.appendChild(p);
       });
-      if (meta.childNodes.length) li.appendChild(meta);
-      var p = el("p", "lv-excerpt");
-      p.innerHTML = cleanExcerpt(d, state.q); // Pagefind's excerpt is escaped text with <mark>
-      li.appendChild(p);
+      if (facts.childNodes.length) li.appendChild(facts);
+      var text = facts.childNodes.length ? (m.summary ? marked(m.summary, state.q) : "") : cleanExcerpt(d, state.q);
+      if (text) {
+        var p = el("p", "lv-excerpt");
+        p.innerHTML = text; // escaped text with <mark> (Pagefind's excerpt is too)
+        li.appendChild(p);
+      }
       return li;
     }
 
