@@ -90,7 +90,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         config.extra["demo"] = settings.demo
         config.extra["lvyin_footer"] = render_footer(settings)
         config.site_url = config.site_url or settings.base_url
-        config.site_name = str(escape(settings.name))  # the theme inserts it raw, like the pages' titles
+        # Escaped once (Markup): the theme inserts it raw, like the pages' titles, and its own `| e` leaves Markup alone.
+        config.site_name = escape(settings.name)
         if self.preview is not None:
             self.preview.start_build(config)
         return config

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from . import geo, vocab
 from .build_date import RECENT_DAYS
 from .pages import Page, entry_path, page_url
-from .richtext import plain_lead, render_rich
+from .richtext import render_rich
 from .search_terms import TERMS_MARK, terms_for, title_pinyin
 from .settings import SiteSettings
 
@@ -80,7 +80,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich, lead=plain_lead)
+    env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
     env.tests["phone_number"] = lambda text: bool(re.fullmatch(r"\+?[0-9][0-9 -]{4,}", str(text)))
     env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,

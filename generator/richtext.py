@@ -9,7 +9,6 @@ never see it.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -33,26 +32,3 @@ def render_rich(text: str | None) -> Markup:
     # A backtick at the start of a line would open a fenced code block for the
     # site engine's preprocessors, which run before HTML blocks are set aside.
     return Markup(html.replace("`", "&#96;").strip())
-
-
-_SENTENCE_END = re.compile(r"[。！？!?]")
-_PAUSE = re.compile(r"[，、；：,;:]")
-
-
-def plain_lead(text: str | None, limit: int = 60) -> str:
-    """The opening of `text` as plain words, for a search result: its first sentence when that is
-    short, else up to the last pause within `limit` characters and “…” — never cut inside a word
-    of Latin letters or a number (“名额2” from “名额200”)."""
-    if not text:
-        return ""
-    plain = " ".join(render_rich(text).striptags().split())
-    end = _SENTENCE_END.search(plain)
-    if end and end.end() <= limit:
-        return plain[: end.end()]
-    if len(plain) <= limit:
-        return plain
-    pauses = [m.start() for m in _PAUSE.finditer(plain, 0, limit)]
-    cut = pauses[-1] if pauses and pauses[-1] >= limit // 2 else limit
-    while cut > 0 and plain[cut - 1].isascii() and plain[cut - 1].isalnum() and plain[cut].isascii() and plain[cut].isalnum():
-        cut -= 1
-    return plain[:cut].rstrip() + "…"

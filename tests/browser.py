@@ -34,6 +34,11 @@ def require_browser() -> None:
     pytest.skip(message)
 
 
+# What WeChat's in-app browser says it is (iOS): the browser parents open the site in, from a group chat.
+WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+             "Mobile/15E148 MicroMessenger/8.0.49(0x18003130) NetType/WIFI Language/zh_CN")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -63,11 +68,12 @@ class Browser:
         self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         self.foreign_requests: list[str] = []
 
-    def page(self, width: int = 375, height: int = 667, javascript: bool = True, geolocation: dict | None = None):
+    def page(self, width: int = 375, height: int = 667, javascript: bool = True, geolocation: dict | None = None,
+             user_agent: str | None = None):
         """A fresh page; `geolocation` ({latitude, longitude}) is granted, else location is refused."""
         context = self._browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
                                             locale="zh-CN", service_workers="block", geolocation=geolocation,
-                                            permissions=["geolocation"] if geolocation else [])
+                                            permissions=["geolocation"] if geolocation else [], user_agent=user_agent)
         page = context.new_page()
         page.set_default_timeout(15000)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import urlencode
 
 import pytest
 
-from conftest import DEMO_TODAY
+from browser import WECHAT_UA
+from conftest import DEMO_TODAY, ROOT
+from generator.vocab import AUDIENCES, audiences_served
 from test_search_browser import all_results, search, wait_for_results
 
 pytestmark = pytest.mark.browser
@@ -92,7 +96,7 @@ def test_each_filter_keeps_only_matching_entries(browser, site_url, catalog, nam
     for path in found:
         entry = lectures.get(path) or venues.get(path)
         if name == "适合年龄":
-            assert entry is not None and "junior" in entry.audiences, path
+            assert entry is not None and "junior" in audiences_served(entry.audiences), path  # 全学段 too
         elif name == "门票":
             assert path in venues and entry.admission == "free", path
         elif name == "主题":
@@ -115,13 +119,63 @@ def test_ticking_a_filter_puts_it_in_the_url(browser, site_url):
     assert page.is_checked("input[name='类别'][value='场馆']") and page.input_value("#lv-q") == "图书馆"
 
 
-@pytest.mark.parametrize("how", ["no-javascript", "no-segmenter"])
-def test_search_falls_back_to_the_lists(browser, site_url, how):
-    page = browser.page(javascript=how != "no-javascript")
-    if how == "no-segmenter":  # like the Android WeChat browser
-        page.add_init_script("delete Intl.Segmenter")
+@pytest.mark.parametrize("how", ["no-javascript", "old-browser"])
+def test_search_falls_back_to_the_lists_and_says_why(browser, site_url, how):
+    page = browser.page(javascript=how != "no-javascript", user_agent=WECHAT_UA)
+    if how == "old-browser":  # a browser without fetch: the page cannot load the index
+        page.add_init_script("delete window.fetch")
     page.goto(site_url + "search/?q=图书馆")
     page.wait_for_timeout(500)
     assert page.is_visible("#lv-search-fallback") and not page.is_visible("#lv-search-app")
     links = page.eval_on_selector_all("#lv-search-fallback a", "els => els.map(e => new URL(e.href).pathname)")
     assert {"/districts/", "/calendar/", "/topics/", "/nearby/"} <= set(links)
+    why = page.inner_text("#lv-search-fallback")
+    if how == "no-javascript":
+        assert "JavaScript" in why
+    else:  # JavaScript runs: the message does not blame it, and the typed query stays in the box
+        assert "JavaScript" not in why and "较旧" in why
+        assert page.input_value("#lv-q") == "图书馆"
+
+
+@pytest.mark.parametrize("query, wanted", [("亲子阅读", "亲子阅读"), ("图书馆", "图书馆"), ("孩子玩手机", "手机")])
+def test_search_works_without_intl_segmenter(browser, site_url, catalog, query, wanted):
+    """Older in-app browsers (Android WeChat) have no Intl.Segmenter: the page cuts the query itself."""
+    page = browser.page(user_agent=WECHAT_UA)
+    page.add_init_script("delete Intl.Segmenter")
+    page.goto(site_url + "search/?q=" + query)
+    page.wait_for_selector("#lv-search[data-loaded]")
+    wait_for_results(page, query)
+    assert page.input_value("#lv-q") == query
+    assert not page.is_visible("#lv-search-fallback")
+    titles = page.eval_on_selector_all("#lv-results a.lv-title", "els => els.map(e => e.textContent)")
+    assert titles and any(wanted in t for t in titles[:5]), titles[:5]
+
+
+def test_results_show_date_place_and_audience_as_lines_of_their_own(browser, site_url, catalog):
+    page = open_search(browser, site_url, q="亲子阅读", 时间="近期")
+    lecture = page.locator("#lv-results > li").filter(has=page.locator("a.lv-title[href*='/lectures/']")).first
+    path = lecture.locator("a.lv-title").evaluate("a => new URL(a.href).pathname")
+    entry = catalog.lectures[path.split("/")[2]]
+    place = catalog.places[entry.venue]
+    when = lecture.locator(".lv-line-when").inner_text()
+    assert when.startswith("时间：") and f"{entry.date.year}年{entry.date.month}月{entry.date.day}日" in when
+    assert lecture.locator(".lv-line-place").inner_text().startswith("地点：" + place.name)
+    assert lecture.locator(".lv-line-audience").inner_text().startswith("适合：")
+    # No run of labelled facts cut anywhere (“形式线下 适合初中… 名额2”): any text is a whole sentence.
+    text = lecture.inner_text()
+    assert "形式" not in text and "名额" not in text
+    excerpt = lecture.locator(".lv-excerpt")
+    if excerpt.count():
+        assert excerpt.inner_text().endswith(("。", "！", "？", "…")), excerpt.inner_text()
+
+
+def test_age_filter_lists_ages_in_school_order(browser, site_url):
+    page = open_search(browser, site_url, q="家长")
+    ages = page.eval_on_selector_all("details[data-facet='适合年龄'] input", "els => els.map(e => e.value)")
+    assert ages == [label for label in AUDIENCES.values() if label in ages]
+    assert ages[:4] == ["学前", "小学", "初中", "高中"]
+
+
+def test_search_page_knows_the_ages_in_the_order_of_the_vocabulary():
+    script = (ROOT / "content" / "assets" / "search.js").read_text(encoding="utf-8")
+    assert json.loads(re.search(r"var AGES = (\[.*?\]);", script).group(1)) == list(AUDIENCES.values())

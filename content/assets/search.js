@@ -52,7 +52,29 @@
     return cut < 0 ? data.excerpt : excerpt(data.content.slice(0, cut), query);
   }
 
-  // `text` (a whole sentence from the page's data), escaped, with the query's words marked.
+  // The first sentence of a page's own words (a lecture's 内容介绍, a place's 简介: the headings of
+  // their templates, which end with ". " in the indexed text), with the query's words marked; cut
+  // only where a sentence or a clause ends, never inside a number or a Latin word. "" if none.
+  var OWN_WORDS = /(?:^|\s)(?:内容介绍|简介)\. /;
+  var LONGEST = 80;
+  function ownSentence(content, query) {
+    var cut = content.indexOf(TERMS_MARK);
+    if (cut >= 0) content = content.slice(0, cut);
+    var at = content.search(OWN_WORDS);
+    if (at < 0) return "";
+    var text = content.slice(at).replace(OWN_WORDS, "").replace(/\s+/g, " ").trim();
+    var end = text.search(/[。！？!?]/);
+    if (end >= 0 && end < LONGEST) text = text.slice(0, end + 1);
+    else if (text.length > LONGEST) {
+      var pause = Math.max(text.lastIndexOf("，", LONGEST), text.lastIndexOf("、", LONGEST), text.lastIndexOf("；", LONGEST));
+      var n = pause >= LONGEST / 2 ? pause : LONGEST;
+      while (n > 0 && /[0-9A-Za-z]/.test(text.charAt(n - 1)) && /[0-9A-Za-z]/.test(text.charAt(n))) n--;
+      text = text.slice(0, n) + "…";
+    }
+    return marked(text, query);
+  }
+
+  // `text`, escaped, with the query's words marked.
   function marked(text, query) {
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     var lower = text.toLowerCase(), out = "", i = 0;
@@ -498,8 +520,8 @@
     }
 
     // A result: its kind, its name, then what a parent decides by, one line each, from the page's
-    // data (time, place, who it is for …), and a whole sentence of its own text. Pages without such
-    // data (articles) show Pagefind's excerpt.
+    // metadata (time, place, who it is for …), and the first sentence of its own words, never a
+    // cut run of its labelled facts. Pages without such metadata (articles) show Pagefind's excerpt.
     function item(d) {
       var m = d.meta || {};
       var li = el("li", "lv-item lv-result" + (m.status === "已取消" ? " lv-status-cancelled" : ""));
@@ -524,7 +546,7 @@
         facts.appendChild(p);
       });
       if (facts.childNodes.length) li.appendChild(facts);
-      var text = facts.childNodes.length ? (m.summary ? marked(m.summary, state.q) : "") : cleanExcerpt(d, state.q);
+      var text = facts.childNodes.length ? ownSentence(d.content, state.q) : cleanExcerpt(d, state.q);
       if (text) {
         var p = el("p", "lv-excerpt");
         p.innerHTML = text; // escaped text with <mark> (Pagefind's excerpt is too)
