@@ -250,12 +250,19 @@ def test_pages_offer_subscribe_and_download_links(site, url, feed):
 
 
 def test_lecture_page_has_an_add_to_calendar_button(site):
-    path, doc = page(site, "lectures/safety-1212")
+    path, doc = page(site, "lectures/reading-1205")
     button = [a for a in doc.find_all("a") if a.get_text() == "加入日历"]
     assert len(button) == 1
     target = (path.parent / button[0]["href"]).resolve()
-    assert target == (site / "feeds" / "lectures" / "safety-1212.ics").resolve()
-    assert set(events(Calendar.from_ical(target.read_bytes()))) == {"safety-1212"}
+    assert target == (site / "feeds" / "lectures" / "reading-1205.ics").resolve()
+    assert set(events(Calendar.from_ical(target.read_bytes()))) == {"reading-1205"}
+
+
+def test_a_cancelled_lecture_offers_no_calendar_button_but_keeps_its_file(site):
+    """A parent would add the old date; a calendar that subscribed to it learns of the cancellation."""
+    _, doc = page(site, "lectures/safety-1212")
+    assert [a for a in doc.find_all("a") if a.get_text() == "加入日历"] == []
+    assert set(events(Calendar.from_ical((site / "feeds" / "lectures" / "safety-1212.ics").read_bytes()))) == {"safety-1212"}
 
 
 def test_a_lecture_before_the_window_has_no_calendar_file_nor_button(site):
