@@ -64,7 +64,9 @@ EDITS = {
     "lecture added": (lambda root: (root / "lectures" / "2026-12.yaml").open("a", encoding="utf-8").write(NEW_LECTURE),
                       ["lectures/2026-12-30-new-year-talk.md", "lecturers/zhang-huimin.md", "calendar/2026-12.md"], LECTURE),
     "lecture removed": (drop_first_lecture, ["calendar/2026-12.md", "lecturers/gao-zhiqiang.md"], "lecturers/zhang-huimin.md"),
-    "site settings": (lambda root: replace_in(root / "site.yaml", "demo: true", "demo: false"), ["index.md"], None),
+    # The demo notice is the theme's banner now; the site's address is in the calendar links.
+    "site settings": (lambda root: replace_in(root / "site.yaml", "https://jtjy.example.cn/", "https://lvyin.example.cn/"),
+                      ["districts/weibin.md", "stations/jintai-dongfenglu.md"], None),
 }
 
 
