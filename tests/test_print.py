@@ -18,7 +18,7 @@ from generator.cli import main as lvyin
 
 SITE_URL = "https://jtjy.example.cn/"
 A4 = (595.28, 841.89)  # points
-HEADER = ["日期", "星期", "时间", "课程", "主讲", "适合", "地点", "扫码"]
+HEADER = ["日期", "时间", "课程", "主讲", "适合", "地点", "扫码"]  # the weekday is under the date
 
 # Long titles, to see them wrap inside their cell instead of widening the table or the page.
 LONG = "：从睡前故事到亲子共读，祖辈家长和父母一起陪伴孩子养成阅读习惯的十个小方法"
@@ -47,8 +47,14 @@ DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}
                             **({"status": "cancelled", "status_note": "场地维修"} if d == 7 else {}))
                    for d in range(1, 13))
 JANUARY = "".join(_lecture(f"jan-{d:02d}", january_title(d), f"2027-01-{d:02d}") for d in range(1, 31))
+# A month of six sessions (Saturday mornings and Wednesday evenings) and one of fourteen.
+MARCH = "".join(_lecture(f"mar-{d:02d}", f"三月第{d}课：家庭教育微讲堂", f"2027-03-{d:02d}", *times, crowded=d % 2 == 0)
+                for d, times in zip((3, 6, 10, 13, 17, 20), [("19:00", "20:30"), ("09:30", "11:00")] * 3))
+APRIL = "".join(_lecture(f"apr-{d:02d}", f"四月第{d}课：亲子沟通小方法", f"2027-04-{d:02d}", crowded=d % 5 == 0)
+                for d in range(1, 29, 2))
 # Over long before the build date (2026-11-28): the site keeps no sheet for May, `lvyin print` still prints it.
-MAY = _lecture("may-16", "五月亲子阅读课", "2026-05-16")
+MAY = _lecture("may-16", "五月亲子阅读课", "2026-05-16", "09:30", "11:00", registration="到社区服务中心现场报名，额满为止",
+               capacity="60", description="每天睡前十五分钟，比周末突击阅读更有效。老师分享班级读书会的经验，教家长在家里建一个“阅读角”。")
 PRINT_FILES = {
     "lecturers/county.yaml": """
         - id: li-ming
@@ -72,6 +78,8 @@ def catalog(tmp_path_factory) -> Path:
     (root / "lectures" / "station-2026-12.yaml").write_text(DECEMBER, encoding="utf-8")
     (root / "lectures" / "station-2027-01.yaml").write_text(JANUARY, encoding="utf-8")
     (root / "lectures" / "station-2026-05.yaml").write_text(MAY, encoding="utf-8")
+    (root / "lectures" / "station-2027-03.yaml").write_text(MARCH, encoding="utf-8")
+    (root / "lectures" / "station-2027-04.yaml").write_text(APRIL, encoding="utf-8")
     return root
 
 
@@ -165,13 +173,13 @@ def test_sheet_is_standalone_without_the_site_chrome(site):
     assert "size: A4 portrait" in style and "display: table-header-group" in style
     assert [th.get_text() for th in doc.select("thead th")] == HEADER
     rows = doc.select("tbody tr")
-    assert [r.select("td")[3].get_text() for r in rows][:2] == [december_title(1), december_title(2)]
+    assert [r.select("td")[2].get_text() for r in rows][:2] == [december_title(1), december_title(2)]
     first = [td.get_text() for td in rows[0].select("td")]
-    assert first[:3] == ["12月1日", "周二", "19:00–20:30"]
-    assert first[4] == "王芳高级教师" and first[5] == "小学、祖辈家长" and first[6] == "本站点"
+    assert first[:2] == ["12月1日周二", "19:00–20:30"]
+    assert first[3] == "王芳高级教师" and first[4] == "小学、祖辈家长" and first[5] == "本站点"
     assert "【已取消】场地维修" in rows[6].get_text()
     crowded = [td.get_text() for td in rows[3].select("td")]
-    assert crowded[4] == "王芳、李明" and crowded[5] == "小学、初中、祖辈家长"
+    assert crowded[3] == "王芳、李明" and crowded[4] == "小学、初中、祖辈家长"
     assert len(rows) == 12 and len(doc.select("tbody svg")) == 12 and len(doc.select("svg")) == 13
 
 
@@ -186,7 +194,7 @@ def test_cli_prints_a_month_the_site_no_longer_keeps(catalog, tmp_path):
     out = tmp_path / "may.html"
     assert lvyin(["print", "--catalog", str(catalog), "--station", "qingjiang", "--month", "2026-05",
                   "--today", "2026-11-28", "--out", str(out)]) == 0
-    assert [td.get_text() for td in soup(out).select("tbody tr td")][3] == "五月亲子阅读课"
+    assert soup(out).select_one("tbody tr td.lv-title .lv-t").get_text() == "五月亲子阅读课"
 
 
 def test_cli_explains_bad_input_in_chinese(catalog, capsys):
