@@ -19,8 +19,8 @@ from generator.cli import main as lvyin
 SITE_URL = "https://jtjy.example.cn/"
 A4 = (595.28, 841.89)  # points
 MM = 96 / 25.4  # CSS pixels
-# The sheets of the test catalogue's months by their number of sessions: none, a poster, a table, compact tables.
-SESSIONS = {"2027-02": 0, "2026-05": 1, "2027-03": 6, "2026-12": 12, "2027-04": 14, "2027-01": 30}
+# The sheets of the test catalogue's months by their number of sessions: none, a poster, cards, a table, compact tables.
+SESSIONS = {"2027-02": 0, "2026-05": 1, "2027-06": 3, "2027-03": 6, "2026-12": 12, "2027-04": 14, "2027-01": 30}
 HEADER = ["日期", "时间", "课程", "主讲", "适合", "地点", "扫码"]  # the weekday is under the date
 
 # Long titles, to see them wrap inside their cell instead of widening the table or the page.
@@ -54,6 +54,12 @@ DECEMBER = "".join(_lecture(f"dec-{d:02d}", december_title(d), f"2026-12-{d:02d}
                             **({"status": "cancelled", "status_note": "场地维修"} if d == 7 else {}))
                    for d in range(1, 13))
 JANUARY = "".join(_lecture(f"jan-{d:02d}", january_title(d), f"2027-01-{d:02d}") for d in range(1, 31))
+# A month of three sessions with their descriptions, registration and places, one of six and one of fourteen.
+JUNE = "".join(_lecture(f"jun-{d:02d}", f"六月第{d}课：青春期孩子的心理变化与亲子沟通", f"2027-06-{d:02d}", crowded=True,
+                        registration="电话报名：0917-6224567（学校德育处），额满为止", capacity="150",
+                        description="初中生越来越不愿意和父母说话，是正常的吗？老师讲解青春期心理发展特点，教家长用“我信息”代替说教，"
+                                    "并回答家长们最常问的十个问题。")
+               for d in (5, 12, 26))
 # A month of six sessions (Saturday mornings and Wednesday evenings) and one of fourteen.
 MARCH = "".join(_lecture(f"mar-{d:02d}", f"三月第{d}课：家庭教育微讲堂", f"2027-03-{d:02d}", *times, crowded=d % 2 == 0)
                 for d, times in zip((3, 6, 10, 13, 17, 20), [("19:00", "20:30"), ("09:30", "11:00")] * 3))
@@ -87,6 +93,7 @@ def catalog(tmp_path_factory) -> Path:
     (root / "lectures" / "station-2026-05.yaml").write_text(MAY, encoding="utf-8")
     (root / "lectures" / "station-2027-03.yaml").write_text(MARCH, encoding="utf-8")
     (root / "lectures" / "station-2027-04.yaml").write_text(APRIL, encoding="utf-8")
+    (root / "lectures" / "station-2027-06.yaml").write_text(JUNE, encoding="utf-8")
     return root
 
 
@@ -266,14 +273,16 @@ def test_printed_sheets_are_readable_from_a_step_away(browser, sheets, month):
 
 @pytest.mark.browser
 def test_a_phone_shows_each_session_as_a_card(browser, sheets):
-    """Opened on a phone, a busy month's sessions stack: every cell as wide as half the screen or more, nothing
-    wider than the screen, each session's code beside its text."""
+    """Opened on a phone, a busy month's sessions stack as cards, not as a table of columns one or two characters
+    wide: date and time a third of the screen wide or more, every other line half of it; nothing wider than the
+    screen; each session's code beside its text."""
     page = browser.page(width=375, height=667)
     page.goto(f"{sheets}2026-12.html")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     cells = page.evaluate("""() => [...document.querySelectorAll('tbody tr:first-child td:not(.lv-qr)')]
                                .map(td => [td.innerText, td.getBoundingClientRect().width])""")
-    assert len(cells) == 6 and all(width >= 375 / 2 for _, width in cells), cells
+    assert len(cells) == 6 and all(width >= 375 / 3 for _, width in cells[:2]), cells
+    assert all(width >= 375 / 2 for _, width in cells[2:]), cells
     qr = page.evaluate("() => document.querySelector('tbody td.lv-qr svg').getBoundingClientRect().width")
     assert 60 <= qr <= 130
     page.context.close()
@@ -297,24 +306,25 @@ def test_a_month_of_one_session_fills_the_page_as_a_poster(catalog, tmp_path):
     assert sorted(qr_codes(pdf, tmp_path)) == [SITE_URL + "lectures/may-16/", SITE_URL + "stations/qingjiang/"]
 
 
-# A busy month fits on one page: twelve sessions, four with long titles and three with two lecturers; fourteen.
-BUSY = {"2026-12": {f"dec-{d:02d}": december_title(d) for d in range(1, 13)},
+# A month fits on one page: three large cards; twelve sessions, four with long titles and three with two lecturers; fourteen.
+ONE_PAGE = {"2027-06": {f"jun-{d:02d}": f"六月第{d}课：青春期孩子的心理变化与亲子沟通" for d in (5, 12, 26)},
+            "2026-12": {f"dec-{d:02d}": december_title(d) for d in range(1, 13)},
         "2027-04": {f"apr-{d:02d}": april_title(d) for d in range(1, 29, 2)}}
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("month", BUSY)
-def test_a_busy_month_is_one_a4_page_with_readable_qr_codes(catalog, tmp_path, month):
+@pytest.mark.parametrize("month", ONE_PAGE)
+def test_a_month_is_one_a4_page_with_readable_qr_codes(catalog, tmp_path, month):
     pdf = print_pdf(catalog, tmp_path, month=month)
     pages = pdf_pages(pdf)
     assert len(pages) == 1
     width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
     assert abs(width - A4[0]) < 1.5 and abs(height - A4[1]) < 1.5
     text = squash(pages[0].extract_text())
-    for title in BUSY[month].values():
+    for title in ONE_PAGE[month].values():
         assert squash(title) in text, title
     assert squash("清姜路社区家庭教育指导服务站") in text and squash("主办：宝鸡市妇女联合会") in text
-    expected = [SITE_URL + "stations/qingjiang/"] + [SITE_URL + f"lectures/{i}/" for i in BUSY[month]]
+    expected = [SITE_URL + "stations/qingjiang/"] + [SITE_URL + f"lectures/{i}/" for i in ONE_PAGE[month]]
     assert sorted(qr_codes(pdf, tmp_path)) == sorted(expected)
 
 
