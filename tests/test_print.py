@@ -353,3 +353,16 @@ def test_a_quarter_sheet_holds_the_quarters_sessions(catalog, tmp_path):
     assert squash("2026年第四季度课程表") in text
     assert all(squash(december_title(d)) in text for d in range(1, 13))
     assert squash("亲子共读的三个方法") not in text  # at the city library, not at this station
+
+
+def test_the_readmes_example_prints_sessions_of_the_demo_catalogue(tmp_path):
+    """The README's `lvyin print` lines name a station, a month and a quarter with sessions in catalog/."""
+    lines = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if "lvyin print --station" in line]
+    examples = {(re.search(r"--station (\S+)", line)[1], option, value)
+                for line in lines for option, value in re.findall(r"--(month|quarter) (\d{4}-\w+)", line)}
+    assert {option for _, option, _ in examples} == {"month", "quarter"}
+    for station, option, value in sorted(examples):
+        out = tmp_path / f"{value}.html"
+        assert lvyin(["print", "--catalog", str(DEMO_CATALOG), "--station", station, f"--{option}", value,
+                      "--out", str(out)]) == 0
+        assert soup(out).select("tbody tr") and "暂无讲座安排" not in out.read_text(encoding="utf-8"), (station, value)
