@@ -355,9 +355,10 @@ def test_a_quarter_sheet_holds_the_quarters_sessions(catalog, tmp_path):
     assert squash("亲子共读的三个方法") not in text  # at the city library, not at this station
 
 
-def test_the_readmes_example_prints_sessions_of_the_demo_catalogue(tmp_path):
-    """The README's `lvyin print` lines name a station, a month and a quarter with sessions in catalog/."""
-    lines = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if "lvyin print --station" in line]
+def test_the_documented_example_prints_sessions_of_the_demo_catalogue(tmp_path):
+    """docs/feeds-and-print.md's `lvyin print` lines name a station, a month and a quarter with sessions in catalog/."""
+    text = (ROOT / "docs" / "feeds-and-print.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "lvyin print --station" in line]
     examples = {(re.search(r"--station (\S+)", line)[1], option, value)
                 for line in lines for option, value in re.findall(r"--(month|quarter) (\d{4}-\w+)", line)}
     assert {option for _, option, _ in examples} == {"month", "quarter"}
