@@ -351,6 +351,10 @@ class KnownIds:
     ids: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
     unsure: set[str] = field(default_factory=set)
 
+    def sure_ids(self, kind: str) -> set[str] | None:
+        """The ids of `kind`, or None when some could not be told."""
+        return None if kind in self.unsure else self.ids[kind]
+
     def space(self, space: str) -> tuple[set[str], bool]:
         """The ids of an id space (`place`: venues, bases and stations), and whether they are all known."""
         kinds = [kind for kind in KINDS if ID_SPACES.get(kind, kind) == space]
