@@ -8,6 +8,7 @@ Checks that need more than one field or more than one entry live in `catalog`.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import re
@@ -335,9 +336,11 @@ def well_formed(model: type[BaseModel], data: dict) -> tuple[dict[str, Any], dic
     absent, and, of a list that is not valid as a whole, the items that are, with their positions."""
     values: dict[str, Any] = {}
     items: dict[str, list[tuple[int, Any]]] = {}
+    unknown = [str(key) for key in data if key not in model.model_fields]
     for name, info in model.model_fields.items():
         if name not in data:
-            if not info.is_required():
+            # absent, unless a misspelt key is meant to be it (`venu:`): then it is not known either
+            if not info.is_required() and not difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
                 values[name] = info.get_default(call_default_factory=True)
             continue
         try:
