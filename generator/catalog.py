@@ -21,6 +21,8 @@ from pydantic import ValidationError
 
 from . import vocab
 from .model import BAOJI_LAT, BAOJI_LNG, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue
+from .folders import display as _display
+from .folders import listing, refusal
 from .problems import CatalogInvalid, Problem, field_label, shown
 from .reader import Document, ReadError, read_file
 
@@ -133,20 +135,22 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
-    """(kind, path) for every catalogue file; unknown files are problems."""
+    """(kind, path) for every catalogue file; unknown files, links and special files are problems."""
     found: list[tuple[str, Path]] = []
+    entries = {path.name: path for path in listing(root, root, problems)}
     for stem, kind in SINGLE_FILES.items():
-        path = _yaml_file(root, stem)
+        path = _yaml_file(entries, stem)
         if path:
             found.append((kind, path))
         elif stem in REQUIRED_FILES:
             problems.append(Problem(_display(root / f"{stem}.yaml"), 1, 1, "", "缺少这个文件", f"请在 {root} 下创建 {stem}.yaml"))
     for folder, kind in FOLDERS.items():
-        for path in sorted((root / folder).glob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append((kind, path))
+        if folder in entries and entries[folder].is_dir():
+            for path in listing(entries[folder], root, problems):
+                if path.suffix in (".yaml", ".yml") and path.is_file():
+                    found.append((kind, path))
     known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
-    for path in sorted(root.iterdir()) if root.is_dir() else []:
+    for path in entries.values():
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
             continue
@@ -156,18 +160,8 @@ def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]
     return found
 
 
-def _yaml_file(root: Path, stem: str) -> Path | None:
-    for suffix in (".yaml", ".yml"):
-        if (root / f"{stem}{suffix}").is_file():
-            return root / f"{stem}{suffix}"
-    return None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _yaml_file(entries: dict[str, Path], stem: str) -> Path | None:
+    return next((entries[name] for name in (f"{stem}.yaml", f"{stem}.yml") if name in entries and entries[name].is_file()), None)
 
 
 def _expected_words(ctx: dict[str, Any] | None) -> list[str]:
@@ -445,6 +439,9 @@ def _read_entries(kind: str, path: Path) -> _FileEntries:
 def load_catalog(root: Path | str, cache: FileCache | None = None) -> Catalog:
     root = Path(root)
     problems: list[Problem] = []
+    linked = refusal(root, _display(root))
+    if linked:
+        raise CatalogInvalid([linked])
     if not root.is_dir():
         raise CatalogInvalid([Problem(str(root), 1, 1, "", "找不到目录文件夹", "请用 --catalog 指定 catalog 文件夹")])
     tables: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
