@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from . import vocab
 from .model import BAOJI_LAT, BAOJI_LNG, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue
 from .folders import display as _display
 from .folders import listing, refusal
+from .privacy import PrivateValues, id_card_in, mobile_in, numbers
 from .problems import CatalogInvalid, Problem, field_label, shown
 from .reader import Document, ReadError, read_file
 
@@ -310,6 +311,23 @@ class _Checker:
             self.ref(lecture, "series", lecture.series, c.series, "series")
             self.lecture(lecture)
         self.clashes()
+        self.privacy()
+
+    def privacy(self) -> None:
+        """No private value, identity-card number or lecturer's mobile number in a public field."""
+        c = self.c
+        private = PrivateValues((person.id, field_label(loc), value) for person in c.lecturers.values() if person.private
+                                for loc, value in _strings(person.private))
+        for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
+            for entry in table.values():
+                source = c.sources[(_space(type(entry)), entry.id)]
+                texts = list(_strings(entry, skip="private"))
+                if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
+                    continue
+                for loc, text in texts:
+                    found = _privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
+                    if found:
+                        self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
 
     def _at(self, entry: Entry, field_name: str, message: str, hint: str) -> Problem:
         return self.c.sources[(_space(type(entry)), entry.id)].problem(field_name, message, hint)
@@ -352,6 +370,33 @@ class _Checker:
             self.problems.append(self._at(b, "venue", f"与讲座“{a.id}”（{when}）在同一地点时间重叠", "请调整时间或地点"))
         for person in sorted(set(a.lecturers) & set(b.lecturers)):
             self.problems.append(self._at(b, "lecturers", f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{when}）", "请核对时间或主讲人"))
+
+
+def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
+    """(field path, text) of every text of an entry or a private block, but the field `skip`."""
+    fields = {**model.__dict__, **model.model_extra} if model.model_extra else model.__dict__
+    for name, value in fields.items():
+        if name == skip:
+            continue
+        if isinstance(value, str):
+            yield (name,), value
+        elif isinstance(value, list):
+            yield from (((name, i), item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def _privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
+    """(message, hint) when `text` holds what must not be public; the value itself is never quoted."""
+    found = numbers(text)
+    owner = private.owner_in(text, found)
+    if owner:
+        return (f"含有讲师“{owner[0]}”的内部信息（private.{owner[1]}），不能公开",
+                "请从这里删除；private 下的电话、邮箱、身份证号和备注只供管理员使用，永不发布")
+    if id_card_in(found):
+        return "含有身份证号，不能公开", "身份证号只能写在讲师的 private.id_number 下（不发布），请从这里删除"
+    if lecturer and mobile_in(found):
+        return ("讲师的公开信息里不能写手机号",
+                "讲师本人的手机号请写在 private.phone 下（不发布）；需要公开联系方式时，请写单位的公开电话")
+    return None
 
 
 def _space(model: type[Entry]) -> str:

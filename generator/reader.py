@@ -36,6 +36,7 @@ import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_liby
 from yaml import events as ev
 
 from .folders import refusal
+from .privacy import redact
 from .problems import Position, Problem, field_label, shown
 
 Loc = tuple[Any, ...]
@@ -309,7 +310,19 @@ def read_bytes(path: Path, display: str, within: Path | None = None, limit: int 
 
 
 def read_text(text: str, path: str) -> Document:
-    """Parse one YAML document; raise `ReadError` with every problem found."""
+    """Parse one YAML document; raise `ReadError` with every problem found.
+
+    No message quotes what is written in a `private` block (see `privacy.redact`).
+    """
+    try:
+        doc = _read_text(text, path)
+    except ReadError as error:
+        raise ReadError(redact(error.problems, text)) from None
+    doc.problems = redact(doc.problems, text)
+    return doc
+
+
+def _read_text(text: str, path: str) -> Document:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise _too_big(path, size)
