@@ -21,10 +21,12 @@ from typing import Annotated, Any, Collection
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .catalog import _display, suggest, validation_problems
+from .catalog import suggest, validation_problems
+from .folders import display as _display
+from .folders import listing, refusal
 from .model import Id, Text, WebUrl, _fail, well_formed
 from .problems import CatalogInvalid, Problem
-from .reader import ReadError, decode, read_text
+from .reader import ReadError, decode, read_bytes, read_text
 
 ARTICLES_FOLDER = "articles"
 SECTION = "articles"
@@ -78,11 +80,14 @@ def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Ar
     """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`.
     `topics`: the topic ids there are (None when the catalogue could not tell: then not checked)."""
     folder = Path(folder)
+    linked = refusal(folder, _display(folder))
+    if linked:
+        raise CatalogInvalid([linked])
     if not folder.is_dir():
         return []
     problems: list[Problem] = []
     articles: list[Article] = []
-    for path in sorted(folder.iterdir()):
+    for path in listing(folder, folder, problems):
         if path.name.startswith(".") or path.name == "README.md" or not path.is_file():
             continue
         display = _display(path)
@@ -93,7 +98,12 @@ def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Ar
             problems.append(Problem(display, 1, 1, "", f"文件名“{path.name}”不能用作网址",
                                     "文件名只能用小写英文字母、数字和连字符“-”，例如 reading-together.md，且不能是 index.md"))
             continue
-        article = parse_article(path.stem, decode(path.read_bytes(), display), display, topics, problems)
+        try:
+            text = decode(read_bytes(path, display, folder), display)
+        except ReadError as error:
+            problems.extend(error.problems)
+            continue
+        article = parse_article(path.stem, text, display, topics, problems)
         if article:
             articles.append(article)
     if problems:

@@ -16,13 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
 from . import vocab
 from .model import (BAOJI_LAT, BAOJI_LNG, EMPTY, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue,
                     meant_id, well_formed)
+from .folders import display as _display
+from .folders import listing, refusal
+from .privacy import PrivateValues, id_card_in, mobile_in, numbers
 from .problems import CatalogInvalid, Problem, field_label, shown
 from .reader import Document, ReadError, read_file
 
@@ -135,20 +138,22 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
-    """(kind, path) for every catalogue file; unknown files are problems."""
+    """(kind, path) for every catalogue file; unknown files, links and special files are problems."""
     found: list[tuple[str, Path]] = []
+    entries = {path.name: path for path in listing(root, root, problems)}
     for stem, kind in SINGLE_FILES.items():
-        path = _yaml_file(root, stem)
+        path = _yaml_file(entries, stem)
         if path:
             found.append((kind, path))
         elif stem in REQUIRED_FILES:
             problems.append(Problem(_display(root / f"{stem}.yaml"), 1, 1, "", "缺少这个文件", f"请在 {root} 下创建 {stem}.yaml"))
     for folder, kind in FOLDERS.items():
-        for path in sorted((root / folder).glob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append((kind, path))
+        if folder in entries and entries[folder].is_dir():
+            for path in listing(entries[folder], root, problems):
+                if path.suffix in (".yaml", ".yml") and path.is_file():
+                    found.append((kind, path))
     known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
-    for path in sorted(root.iterdir()) if root.is_dir() else []:
+    for path in entries.values():
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
             continue
@@ -158,18 +163,8 @@ def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]
     return found
 
 
-def _yaml_file(root: Path, stem: str) -> Path | None:
-    for suffix in (".yaml", ".yml"):
-        if (root / f"{stem}{suffix}").is_file():
-            return root / f"{stem}{suffix}"
-    return None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _yaml_file(entries: dict[str, Path], stem: str) -> Path | None:
+    return next((entries[name] for name in (f"{stem}.yaml", f"{stem}.yml") if name in entries and entries[name].is_file()), None)
 
 
 def _expected_words(ctx: dict[str, Any] | None) -> list[str]:
@@ -411,6 +406,23 @@ class _Checker:
                     except Unknown:  # a broken field: its own problem is reported already
                         pass
         self.clashes()
+        self.privacy()
+
+    def privacy(self) -> None:
+        """No private value, identity-card number or lecturer's mobile number in a public field."""
+        c = self.c
+        private = PrivateValues((person.id, field_label(loc), value) for person in c.lecturers.values() if person.private
+                                for loc, value in _strings(person.private))
+        for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
+            for entry in table.values():
+                source = c.sources[(_space(type(entry)), entry.id)]
+                texts = list(_strings(entry, skip="private"))
+                if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
+                    continue
+                for loc, text in texts:
+                    found = _privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
+                    if found:
+                        self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
 
     def _at(self, entry: Entry | Partial, field_name: str, message: str, hint: str) -> Problem:
         return self._source(entry).problem(field_name, message, hint)
@@ -481,6 +493,33 @@ _CLASH_FIELDS = ("id", "date", "start", "end", "status", "format", "venue", "lec
 
 def _has_all(partial: Partial, names: tuple[str, ...]) -> bool:
     return all(name in partial.values for name in names)
+
+
+def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
+    """(field path, text) of every text of an entry or a private block, but the field `skip`."""
+    fields = {**model.__dict__, **model.model_extra} if model.model_extra else model.__dict__
+    for name, value in fields.items():
+        if name == skip:
+            continue
+        if isinstance(value, str):
+            yield (name,), value
+        elif isinstance(value, list):
+            yield from (((name, i), item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def _privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
+    """(message, hint) when `text` holds what must not be public; the value itself is never quoted."""
+    found = numbers(text)
+    owner = private.owner_in(text, found)
+    if owner:
+        return (f"含有讲师“{owner[0]}”的内部信息（private.{owner[1]}），不能公开",
+                "请从这里删除；private 下的电话、邮箱、身份证号和备注只供管理员使用，永不发布")
+    if id_card_in(found):
+        return "含有身份证号，不能公开", "身份证号只能写在讲师的 private.id_number 下（不发布），请从这里删除"
+    if lecturer and mobile_in(found):
+        return ("讲师的公开信息里不能写手机号",
+                "讲师本人的手机号请写在 private.phone 下（不发布）；需要公开联系方式时，请写单位的公开电话")
+    return None
 
 
 def _space(model: type[Entry]) -> str:
@@ -588,6 +627,9 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
     and the ids of all (articles check their topics against these when the catalogue has problems)."""
     root = Path(root)
     problems: list[Problem] = []
+    linked = refusal(root, _display(root))
+    if linked:
+        raise CatalogInvalid([linked])
     if not root.is_dir():
         raise CatalogInvalid([Problem(str(root), 1, 1, "", "找不到目录文件夹", "请用 --catalog 指定 catalog 文件夹")])
     tables: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}

@@ -194,7 +194,24 @@ def _ages(value: Any) -> str:
     raise _fail(f"年龄范围“{shown(value)}”的写法不对", f"请写成 最小-最大 周岁，例如 {example}")
 
 
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _image_path(value: Any) -> str:
+    """A picture's path inside the repository's folders: relative, and never climbing out with `..`."""
+    value = _text(value)
+    parts = value.split("/")
+    if value.startswith("/") or "\\" in value or ":" in value or any(part in ("", ".", "..") for part in parts):
+        raise _fail(f"“{shown(value)}”不是仓库里的图片路径",
+                    "请写 content/ 下图片的相对路径，例如 assets/lecturers/wang-fang.jpg；"
+                    "不能以“/”开头，不能含“..”“\\”，也不能是网址")
+    if not value.lower().endswith(_IMAGE_SUFFIXES):
+        raise _fail(f"“{shown(value)}”不是图片文件", "照片请用 .jpg、.jpeg、.png 或 .webp 图片")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_text)]
+ImagePath = Annotated[str, BeforeValidator(_image_path)]
 Id = Annotated[str, BeforeValidator(_id)]
 Day = Annotated[date, BeforeValidator(_date)]
 Clock = Annotated[time, BeforeValidator(_time)]
@@ -256,7 +273,7 @@ class Lecturer(Entry):
     district: Id | None = Field(None, title="所属县区", description="县区讲师团成员必填，填县区编号")
     topics: list[Id] = Field(default_factory=list, title="擅长主题", description="主题编号列表")
     bio: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
-    photo: Text | None = Field(None, title="照片", description="catalog/ 或 content/ 下的图片路径")
+    photo: ImagePath | None = Field(None, title="照片", description="content/ 下图片的相对路径，例如 assets/lecturers/wang-fang.jpg")
     private: Private | None = Field(None, title="内部信息", description="电话、邮箱、身份证号、备注：只供管理员使用，永不发布")
 
 

@@ -11,6 +11,7 @@ script).
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import urllib.error
 import urllib.request
@@ -71,13 +72,13 @@ def published_ids(catalog) -> dict[str, list[str]]:
 def read_redirects(root: Path, known, problems: list[Problem]) -> list[Redirect]:
     """`redirects.yaml` (optional): old id → new id, checked against the ids the catalogue gives
     (`catalog.KnownIds`: of broken entries too, so that a broken entry makes no redirect look wrong)."""
-    path = next((root / f"redirects{suffix}" for suffix in (".yaml", ".yml") if (root / f"redirects{suffix}").is_file()), None)
+    path = next((root / f"redirects{suffix}" for suffix in (".yaml", ".yml") if os.path.lexists(root / f"redirects{suffix}")), None)
     if path is None:
         return []
     from .catalog import FOLDERS, SINGLE_FILES, _display, suggest
 
     try:
-        doc = read_file(path, _display(path))
+        doc = read_file(path, _display(path), root)
     except ReadError as error:
         problems.extend(error.problems)
         return []

@@ -49,6 +49,8 @@ _EDITOR_TYPES: list[tuple[Any, dict[str, Any]]] = [
     (model.Count, {"type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": r"^[0-9]{1,6}$"}),
     (model.Coordinate, {"type": ["number", "string"], "pattern": r"^-?[0-9]{1,3}(\.[0-9]{1,10})?$"}),
     (model.Ages, {"type": "string", "pattern": r"^[0-9]{1,2}-[0-9]{1,2}$"}),
+    (model.ImagePath, {"type": "string",
+                       "pattern": r"^(?!/)(?!(.*/)?\.\.?(/|$))[^\\:]+\.([Jj][Pp][Ee]?[Gg]|[Pp][Nn][Gg]|[Ww][Ee][Bb][Pp])$"}),
     (Flag, {"type": ["boolean", "string"], "enum": [True, False, "true", "false", "yes", "no", "on", "off", "是", "否"]}),
 ]
 

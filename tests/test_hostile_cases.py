@@ -18,6 +18,9 @@ case.yaml:
   never_anywhere: ["13912345678"]          # none of these is in any built file (feeds, data, index too)
   present: ["&lt;img"]                      # each of these is in some built file
   remove: [catalog/lectures/2026-12.yaml]   # optional: base files the pull request deletes
+  # optional, either expectation:
+  never_in_output: ["13912345678"]          # none of these is in what validate (text and --format github) or build prints
+  make_fifo: [catalog/venues/pipe.yaml]     # named pipes made in the repository (git cannot store them)
 
 Every run must finish within TIME_LIMIT seconds and MEMORY_LIMIT bytes, with no traceback.
 """
@@ -73,8 +76,12 @@ def _repository(case: Path, tmp: Path) -> Path:
     for part in ("catalog", "articles"):
         if (case / part).exists():
             shutil.copytree(case / part, repo / part, symlinks=True, dirs_exist_ok=True)
-    for name in yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8")).get("remove", []):
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    for name in spec.get("remove", []):
         (repo / name).unlink()
+    for name in spec.get("make_fifo", []):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(repo / name)
     return repo
 
 
@@ -98,6 +105,10 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
     validate = _run(repo, "validate", "--catalog", "catalog")
     build = _run(repo, "build", "--catalog", "catalog", "--site-dir", str(site), "--today", DEMO_TODAY,
                  "--config", str(ROOT / "mkdocs.yml"))
+    if spec.get("never_in_output"):
+        printed = [validate, build, _run(repo, "validate", "--catalog", "catalog", "--format", "github")]
+        for text in spec["never_in_output"]:
+            assert not any(text in run.stdout + run.stderr for run in printed), f"“{text}” was printed"
     if spec["expect"] == "refused":
         lines = validate.stdout.splitlines() + validate.stderr.splitlines()
         assert validate.returncode == 1, validate.stdout + validate.stderr
