@@ -6,9 +6,11 @@ front matter is read with the catalogue's strict YAML reader and checked with
 a pydantic model, so a typo gets the same Chinese `path:line:col: 错误: …`
 message as a catalogue entry; topic ids must exist in `topics.yaml`.
 
-The body is the authors' own Markdown (like a page of `content/`), passed on
-to the site engine as it is; everything that comes from the front matter or
-the catalogue is rendered through the Jinja environment and escaped.
+The body is Markdown, rendered by `richtext.render_article` like every other
+text editors write (raw HTML shown as text, only safe links); what it would not
+show as written (HTML tags, `javascript:` links, images …) is an error here,
+at its line and column, so validate and build agree.  Everything from the front
+matter is rendered through the Jinja environment and escaped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .folders import listing, refusal
 from .model import Id, Text, WebUrl, _fail, well_formed
 from .problems import CatalogInvalid, Problem
 from .reader import ReadError, decode, read_bytes, read_text
+from .richtext import article_problems
 
 ARTICLES_FOLDER = "articles"
 SECTION = "articles"
@@ -160,6 +163,8 @@ def parse_article(article_id: str, text: str, display: str, topics: Collection[s
         if re.match(r"#\s", lines[first]):
             body_problems.append(Problem(display, first + 1, 1, "", "正文不要再写一级标题",
                                          "标题已由 front matter 的 title 给出，正文从小标题（## …）写起"))
+        body_problems.extend(Problem(display, end + 2 + p.line, p.column + 1, "", p.message, p.hint)
+                             for p in article_problems("\n".join(lines[end + 1 :])))
     if yaml_problems or body_problems or meta is None:
         problems.extend(moved(yaml_problems) + body_problems)
         return None

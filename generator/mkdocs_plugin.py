@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -84,10 +85,12 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             settings = load_settings(self.catalog_dir)
         except CatalogInvalid as error:
             raise self._invalid(error, "") from None
-        # The theme reads these: the demo banner, and absolute links (canonical, sitemap).
+        # The theme reads these: the demo banner, and absolute links (canonical, sitemap).  It prints
+        # the name raw (header, <title>, aria-label), so it gets the name HTML-escaped.  Where the theme
+        # escapes it again (the logo's title) that is right too: its tooltips insert a title as HTML.
         config.extra["demo"] = settings.demo
         config.site_url = config.site_url or settings.base_url
-        config.site_name = settings.name
+        config.site_name = str(escape(settings.name))
         if self.preview is not None:
             self.preview.start_build(config)
         return config

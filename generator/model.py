@@ -143,7 +143,10 @@ def _time(value: Any) -> time:
     return time(hour, minute)
 
 
-_SPACE = re.compile(r"\s")
+# Spaces, control characters, and what would end the attribute or tag a link is written in
+# (quotes, angle brackets, backslash, backtick); a URL holds them only percent-encoded (RFC 3986).
+NOT_IN_URL = r"\s\x00-\x1f\x7f\"<>\\`"
+_NOT_IN_URL = re.compile(f"[{NOT_IN_URL}]")
 _COUNT = re.compile(r"[0-9]{1,6}")
 _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
@@ -151,9 +154,9 @@ _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 def _url(schemes: tuple[str, ...]):
     def check(value: Any) -> str:
         value = _text(value)
-        if not any(value.lower().startswith(s) for s in schemes) or _SPACE.search(value):
+        if not any(value.lower().startswith(s) for s in schemes) or _NOT_IN_URL.search(value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
-            raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
+            raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格、引号或尖括号")
         return value
     return check
 

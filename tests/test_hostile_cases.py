@@ -21,12 +21,16 @@ case.yaml:
   # optional, either expectation:
   never_in_output: ["13912345678"]          # none of these is in what validate (text and --format github) or build prints
   make_fifo: [catalog/venues/pipe.yaml]     # named pipes made in the repository (git cannot store them)
+  stats: ["[/bold]王芳"]                    # optional: `lvyin stats` also runs, succeeds and prints each of these
 
-Every run must finish within TIME_LIMIT seconds and MEMORY_LIMIT bytes, with no traceback.
+Every run must finish within TIME_LIMIT seconds and MEMORY_LIMIT bytes, with no traceback.  In every
+site built, no cell of a CSV starts with what a spreadsheet reads as a formula (FORMULA_STARTS).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import resource
 import shutil
@@ -44,6 +48,7 @@ TIME_LIMIT = 10  # seconds, for each command of a case
 MEMORY_LIMIT = 1024**3  # bytes, the largest process of a case
 CANARY = "OUTSIDE-CANARY-不应发布"
 MARKUP = {".html", ".xml", ".svg"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
 
 OUTSIDE_FILES = {
     "secret.yaml": f"""
@@ -88,7 +93,7 @@ def _repository(case: Path, tmp: Path) -> Path:
 def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     run = subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True,
-                         timeout=TIME_LIMIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         timeout=TIME_LIMIT, env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"})
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     assert peak <= max(MEMORY_LIMIT, before * 1024), f"{args[0]} used {peak / 1e6:.0f} MB"
     output = run.stdout + run.stderr
@@ -129,6 +134,15 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
         assert not any(text.encode() in data for data in built.values()), f"“{text}” reached the site"
     for text in spec.get("present", []):
         assert any(text.encode() in data for data in built.values()), f"“{text}” is not on the site"
+    for path, data in built.items():
+        if path.suffix == ".csv":
+            cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+            assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], f"{path.name}: a cell is a formula"
+    if "stats" in spec:
+        stats = _run(repo, "stats", "--catalog", "catalog", "--today", DEMO_TODAY)
+        assert stats.returncode == 0, stats.stdout + stats.stderr
+        for text in spec["stats"]:
+            assert text in stats.stdout, f"“{text}” is not in what lvyin stats printed:\n{stats.stdout}"
 
 
 def test_every_case_folder_has_its_case_file() -> None:
