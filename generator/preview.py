@@ -39,7 +39,7 @@ from typing import Iterator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from . import progress
+from . import lifeline, progress
 from .catalog import FileCache
 from .finishing import LinkCheckFailed, check_and_index
 from .incremental import RenderCache
@@ -125,9 +125,8 @@ class Preview:
 
     def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
         """Start the background work that needs the whole site."""
-        context = multiprocessing.get_context("fork")
         job = (site, site_dir, self.folder / ".assets", check_links, search_index)
-        self._finishing = context.Process(target=_finish, args=job)
+        self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
