@@ -31,6 +31,7 @@ from test_cli import snapshot
 # Put before the build: helpers for the lines each test adds.
 PRELUDE = """\
 import os, signal, sys, threading, time
+from pathlib import Path
 os.sched_getaffinity = lambda pid: {0, 1}  # two cores, as the parts and readers side by side need
 
 def die():
@@ -51,16 +52,19 @@ TITLE = "亲子共读的三个方法"
 def kill_build(catalog: Path, site: Path, injected: str) -> int:
     """Run `lvyin build` with `injected` wrapping some of it; it must die of SIGKILL. Its pid."""
     mark = uuid.uuid4().hex  # in the environment of every process it starts
-    memory = f"import generator.search_index\ngenerator.search_index.IN_MEMORY = {str(search_index.IN_MEMORY)!r}\n"
-    build = subprocess.Popen(
-        [sys.executable, "-c", PRELUDE + memory + textwrap.dedent(injected) + RUN, "build", "--catalog", str(catalog),
-         "--site-dir", str(site), "--today", DEMO_TODAY],
-        cwd=ROOT, env={**os.environ, "LVYIN_KILL_TEST": mark}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = f"import generator.search_index\ngenerator.search_index.IN_MEMORY = Path({str(search_index.IN_MEMORY)!r})\n"
+    err = site.parent / "kill-test.err"  # a file: a pipe would be held open by what outlives the build
+    with err.open("wb") as stderr:
+        build = subprocess.Popen(
+            [sys.executable, "-c", PRELUDE + memory + textwrap.dedent(injected) + RUN, "build", "--catalog",
+             str(catalog), "--site-dir", str(site), "--today", DEMO_TODAY],
+            cwd=ROOT, env={**os.environ, "LVYIN_KILL_TEST": mark}, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
-        _, err = build.communicate(timeout=120)
+        build.wait(timeout=120)
     finally:
         build.kill()
-    assert build.returncode == -signal.SIGKILL, err.decode()
+    assert build.returncode == -signal.SIGKILL, err.read_text(encoding="utf-8")
+    err.unlink()
     time.sleep(1)  # a short wait: what outlives the build now would stay
     survivors = _processes_with(mark)
     for pid in survivors:  # leave nothing running after the test
