@@ -44,6 +44,7 @@ from .catalog import FileCache
 from .finishing import LinkCheckFailed, check_and_index
 from .incremental import RenderCache
 from .pages import grown_paths
+from .scratch import new_folder
 from .search_index import SearchIndexError
 from .site import ASSET_MAKERS, Site, load_site, outputs
 
@@ -59,7 +60,7 @@ class Preview:
     def __init__(self) -> None:
         self.files = FileCache()
         self.renders = RenderCache()
-        self.folder = Path(tempfile.mkdtemp(prefix="lvyin-preview-"))
+        self.folder = new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
