@@ -17,12 +17,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Collection
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .catalog import _display, suggest, validation_problems
-from .model import Id, Text, WebUrl, _fail
+from .model import Id, Text, WebUrl, _fail, well_formed
 from .problems import CatalogInvalid, Problem
 from .reader import ReadError, decode, read_text
 
@@ -74,8 +74,9 @@ def articles_folder(catalog_dir: Path | str) -> Path:
     return Path(catalog_dir).resolve().parent / ARTICLES_FOLDER
 
 
-def load_articles(folder: Path | str, topics: dict[str, Any]) -> list[Article]:
-    """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`."""
+def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Article]:
+    """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`.
+    `topics`: the topic ids there are (None when the catalogue could not tell: then not checked)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
@@ -100,7 +101,7 @@ def load_articles(folder: Path | str, topics: dict[str, Any]) -> list[Article]:
     return articles
 
 
-def parse_article(article_id: str, text: str, display: str, topics: dict[str, Any], problems: list[Problem]) -> Article | None:
+def parse_article(article_id: str, text: str, display: str, topics: Collection[str] | None, problems: list[Problem]) -> Article | None:
     """One article from its text; problems are appended (positions are those of the whole file)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
@@ -128,12 +129,15 @@ def parse_article(article_id: str, text: str, display: str, topics: dict[str, An
         yaml_problems.append(doc.problem((), "", "front matter 应为若干“字段: 值”", "请写 title、summary、topics 和 sources"))
         problems.extend(moved(yaml_problems))
         return None
+    meta: ArticleMeta | None = None
     try:
         meta = ArticleMeta.model_validate(doc.data)
-    except ValidationError as error:
-        problems.extend(moved(yaml_problems + validation_problems(error, doc, (), ArticleMeta, doc.data)))
-        return None
-    for i, topic in enumerate(meta.topics):
+        named = list(enumerate(meta.topics))
+    except ValidationError as error:  # its sound topics and its body are still checked
+        yaml_problems += validation_problems(error, doc, (), ArticleMeta, doc.data)
+        values, items = well_formed(ArticleMeta, doc.data)
+        named = items.get("topics", list(enumerate(values.get("topics", []))))
+    for i, topic in named if topics is not None else ():
         if topic not in topics:
             yaml_problems.append(doc.problem(("topics", i), f"topics[{i}]", f"找不到编号为“{topic}”的主题",
                                              suggest(topic, topics) or "请使用 catalog/topics.yaml 中的主题编号"))
@@ -146,7 +150,7 @@ def parse_article(article_id: str, text: str, display: str, topics: dict[str, An
         if re.match(r"#\s", lines[first]):
             body_problems.append(Problem(display, first + 1, 1, "", "正文不要再写一级标题",
                                          "标题已由 front matter 的 title 给出，正文从小标题（## …）写起"))
-    if yaml_problems or body_problems:
+    if yaml_problems or body_problems or meta is None:
         problems.extend(moved(yaml_problems) + body_problems)
         return None
     return Article(article_id, display, meta.title, meta.summary, list(meta.topics), list(meta.sources), body + "\n")

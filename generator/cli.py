@@ -19,14 +19,12 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Iterator
 
-from .articles import articles_folder, load_articles
 from .build_date import SHANGHAI, build_date
 from . import progress
 from .catalog import load_catalog
 from .pages import SiteCollision
 from .problems import CatalogInvalid, Problem
-from .settings import load_settings
-from .site import load_site, outputs
+from .site import load_inputs, load_site, outputs
 from .swap import recover, swap_in
 
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -144,11 +142,9 @@ def _check_published(catalog, previous: str, catalog_dir: str) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    load_settings(args.catalog)
-    catalog = load_catalog(args.catalog)
+    _, catalog, articles = load_inputs(args.catalog)
     if args.published:
         _check_published(catalog, args.published, args.catalog)
-    articles = load_articles(articles_folder(args.catalog), catalog.topics)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
           f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个，"
           f"家长课堂文章 {len(articles)} 篇。")
@@ -281,7 +277,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _check_config(args)
-    load_catalog(args.catalog)
+    load_inputs(args.catalog)  # refused at once; once it runs, the preview shows problems in the browser
     _quiet_mkdocs()
     # Stopped by a service manager or a test as by Ctrl-C: MkDocs and the preview clean up after themselves.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -374,7 +374,7 @@ class _Composer:
         p = self.parser
         p.get_event()  # StreamStart
         if p.check_event(ev.StreamEndEvent):
-            raise _Stop([Problem(self.doc.path, 1, 1, "", "文件是空的", "请写入一个列表（每项以“- ”开头），或删除这个文件")])
+            return  # empty: whether it may be is for the reader of the file to say (data None)
         p.get_event()  # DocumentStart (directives were refused before parsing)
         self.doc.data = self._node((), 0)
         p.get_event()  # DocumentEnd

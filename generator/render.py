@@ -85,3 +85,8 @@ def render_page(page: Page) -> str:
     template = environment().get_template(page.template)
     body = template.render(here=page.url, page_title=page.title, **page.context)
     return front_matter(page) + body
+
+
+def render_problems(problems: list) -> str:
+    """The page `lvyin serve` shows at every address while the catalogue has problems (`Problem`s)."""
+    return environment().get_template("problems.html.j2").render(problems=problems)

@@ -12,6 +12,7 @@ case.yaml:
   problems:
     - at: catalog/site.yaml:2:7     # path:line:column as printed (paths from the repository root)
       says: 不能包含                  # a piece of the Chinese message on that line
+  only_these: true                  # optional: these are all the problems (one run names them all, none follows from another)
   # harmless: validate passes, the build succeeds, and
   never_in_markup: ["<img src=x onerror"]   # none of these is in a page a browser renders (.html .xml .svg)
   never_anywhere: ["13912345678"]          # none of these is in any built file (feeds, data, index too)
@@ -103,6 +104,8 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
         for problem in spec["problems"]:
             assert any(line.startswith(problem["at"] + ":") and problem["says"] in line for line in lines), (
                 f"no “{problem['says']}” at {problem['at']} in:\n" + "\n".join(lines))
+        if spec.get("only_these"):
+            assert f"共发现 {len(spec['problems'])} 处错误" in validate.stderr, "\n".join(lines)
         assert build.returncode == 1 and not site.exists(), build.stdout + build.stderr
         return
     assert validate.returncode == 0, validate.stdout + validate.stderr
