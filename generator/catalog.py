@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
-from . import vocab
+from . import lifeline, vocab
 from .model import (BAOJI_LAT, BAOJI_LNG, EMPTY, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue,
                     meant_id, well_formed)
 from .folders import display as _display
@@ -572,7 +572,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
     half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
     mine, theirs = files[:half], files[half:]
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    reader = multiprocessing.get_context("fork").Process(target=_read_for_parent, args=(theirs, sending), name="read")
+    reader = lifeline.fork_process(_read_for_parent, (theirs, sending), "read")  # it dies with a killed build
     reader.start()
     sending.close()
     try:

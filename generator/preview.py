@@ -41,13 +41,14 @@ from typing import Iterator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from . import progress
+from . import lifeline, progress
 from .catalog import FileCache
 from .finishing import LinkCheckFailed, check_and_index
 from .incremental import RenderCache
 from .pages import grown_paths
 from .problems import CatalogInvalid
 from .render import render_problems
+from .scratch import new_folder
 from .search_index import SearchIndexError
 from .site import ASSET_MAKERS, Site, load_site, outputs
 
@@ -63,7 +64,7 @@ class Preview:
     def __init__(self) -> None:
         self.files = FileCache()
         self.renders = RenderCache()
-        self.folder = Path(tempfile.mkdtemp(prefix="lvyin-preview-"))
+        self.folder = new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
@@ -159,9 +160,8 @@ class Preview:
 
     def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
         """Start the background work that needs the whole site."""
-        context = multiprocessing.get_context("fork")
         job = (site, site_dir, self.folder / ".assets", check_links, search_index)
-        self._finishing = context.Process(target=_finish, args=job)
+        self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
