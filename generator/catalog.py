@@ -93,7 +93,7 @@ class Catalog:
 
     @cached_property
     def lectures_by_audience(self) -> dict[str, list[Lecture]]:
-        return _group(self.lectures_in_order, lambda l: l.audiences)
+        return _group(self.lectures_in_order, lambda l: vocab.audiences_served(l.audiences))
 
     @cached_property
     def lectures_by_district(self) -> dict[str, list[Lecture]]:
