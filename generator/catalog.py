@@ -187,10 +187,11 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
     """pydantic's errors as Chinese problems at the right line of `doc` (`base`: where `data` is)."""
     problems = []
     for err in error.errors():
-        loc = _data_loc(err["loc"], data)
+        ctx = err.get("ctx") or {}
+        loc = _data_loc((*err["loc"], *([ctx["item"]] if "item" in ctx else [])), data)
         label = field_label(loc)
         full = (*base, *loc)
-        kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+        kind, given = err["type"], err.get("input")
         key = False
         if kind == "lvyin":
             message, hint = ctx["message"], ctx.get("hint", "")
