@@ -11,7 +11,8 @@ to N = 20,000 (`BARE_LIMIT`), a bare `mkdocs build` (without the lvyin plugin)
 plus one Pagefind run over the Markdown that `lvyin generate` writes.  Wall and CPU seconds, peak RSS (the
 largest process of the stage, Pagefind included) come from wait4/getrusage.
 
-Results: benchmarks/results.md (printed too) and benchmarks/results.json.
+Results: benchmarks/results.md (printed too) and benchmarks/results.json; the summary
+of a full run, with what made the build scale, is in docs/performance.md (written by hand).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ of Pagefind's own `search()`, which is what its default UI shows).
 
 recall@5: share of queries with an expected page among the first 5 results.
 MRR: mean of 1/rank of the first expected page within the first 10 results (0 when absent).
+The latest figures, and how search ranks: docs/search.md.
 """
 
 from __future__ import annotations

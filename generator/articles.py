@@ -6,9 +6,11 @@ front matter is read with the catalogue's strict YAML reader and checked with
 a pydantic model, so a typo gets the same Chinese `path:line:col: 错误: …`
 message as a catalogue entry; topic ids must exist in `topics.yaml`.
 
-The body is the authors' own Markdown (like a page of `content/`), passed on
-to the site engine as it is; everything that comes from the front matter or
-the catalogue is rendered through the Jinja environment and escaped.
+The body is Markdown, rendered by `richtext.render_article` like every other
+text editors write (raw HTML shown as text, only safe links); what it would not
+show as written (HTML tags, `javascript:` links, images …) is an error here,
+at its line and column, so validate and build agree.  Everything from the front
+matter is rendered through the Jinja environment and escaped.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Collection
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .catalog import _display, suggest, validation_problems
-from .model import Id, Text, WebUrl, _fail
+from .catalog import suggest, validation_problems
+from .folders import display as _display
+from .folders import listing, refusal
+from .model import Id, Text, WebUrl, _fail, well_formed
 from .problems import CatalogInvalid, Problem
-from .reader import ReadError, decode, read_text
+from .reader import ReadError, decode, read_bytes, read_text
+from .richtext import article_problems
 
 ARTICLES_FOLDER = "articles"
 SECTION = "articles"
@@ -74,14 +79,18 @@ def articles_folder(catalog_dir: Path | str) -> Path:
     return Path(catalog_dir).resolve().parent / ARTICLES_FOLDER
 
 
-def load_articles(folder: Path | str, topics: dict[str, Any]) -> list[Article]:
-    """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`."""
+def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Article]:
+    """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`.
+    `topics`: the topic ids there are (None when the catalogue could not tell: then not checked)."""
     folder = Path(folder)
+    linked = refusal(folder, _display(folder))
+    if linked:
+        raise CatalogInvalid([linked])
     if not folder.is_dir():
         return []
     problems: list[Problem] = []
     articles: list[Article] = []
-    for path in sorted(folder.iterdir()):
+    for path in listing(folder, folder, problems):
         if path.name.startswith(".") or path.name == "README.md" or not path.is_file():
             continue
         display = _display(path)
@@ -92,7 +101,12 @@ def load_articles(folder: Path | str, topics: dict[str, Any]) -> list[Article]:
             problems.append(Problem(display, 1, 1, "", f"文件名“{path.name}”不能用作网址",
                                     "文件名只能用小写英文字母、数字和连字符“-”，例如 reading-together.md，且不能是 index.md"))
             continue
-        article = parse_article(path.stem, decode(path.read_bytes(), display), display, topics, problems)
+        try:
+            text = decode(read_bytes(path, display, folder), display)
+        except ReadError as error:
+            problems.extend(error.problems)
+            continue
+        article = parse_article(path.stem, text, display, topics, problems)
         if article:
             articles.append(article)
     if problems:
@@ -100,7 +114,7 @@ def load_articles(folder: Path | str, topics: dict[str, Any]) -> list[Article]:
     return articles
 
 
-def parse_article(article_id: str, text: str, display: str, topics: dict[str, Any], problems: list[Problem]) -> Article | None:
+def parse_article(article_id: str, text: str, display: str, topics: Collection[str] | None, problems: list[Problem]) -> Article | None:
     """One article from its text; problems are appended (positions are those of the whole file)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
@@ -128,12 +142,15 @@ def parse_article(article_id: str, text: str, display: str, topics: dict[str, An
         yaml_problems.append(doc.problem((), "", "front matter 应为若干“字段: 值”", "请写 title、summary、topics 和 sources"))
         problems.extend(moved(yaml_problems))
         return None
+    meta: ArticleMeta | None = None
     try:
         meta = ArticleMeta.model_validate(doc.data)
-    except ValidationError as error:
-        problems.extend(moved(yaml_problems + validation_problems(error, doc, (), ArticleMeta, doc.data)))
-        return None
-    for i, topic in enumerate(meta.topics):
+        named = list(enumerate(meta.topics))
+    except ValidationError as error:  # its sound topics and its body are still checked
+        yaml_problems += validation_problems(error, doc, (), ArticleMeta, doc.data)
+        values, items = well_formed(ArticleMeta, doc.data)
+        named = items.get("topics", list(enumerate(values.get("topics", []))))
+    for i, topic in named if topics is not None else ():
         if topic not in topics:
             yaml_problems.append(doc.problem(("topics", i), f"topics[{i}]", f"找不到编号为“{topic}”的主题",
                                              suggest(topic, topics) or "请使用 catalog/topics.yaml 中的主题编号"))
@@ -146,7 +163,9 @@ def parse_article(article_id: str, text: str, display: str, topics: dict[str, An
         if re.match(r"#\s", lines[first]):
             body_problems.append(Problem(display, first + 1, 1, "", "正文不要再写一级标题",
                                          "标题已由 front matter 的 title 给出，正文从小标题（## …）写起"))
-    if yaml_problems or body_problems:
+        body_problems.extend(Problem(display, end + 2 + p.line, p.column + 1, "", p.message, p.hint)
+                             for p in article_problems("\n".join(lines[end + 1 :])))
+    if yaml_problems or body_problems or meta is None:
         problems.extend(moved(yaml_problems) + body_problems)
         return None
     return Article(article_id, display, meta.title, meta.summary, list(meta.topics), list(meta.sources), body + "\n")

@@ -7,6 +7,7 @@ sound, or raises `CatalogInvalid` with every problem of every file at once.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import multiprocessing
 import os
@@ -15,12 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
-from . import vocab
-from .model import BAOJI_LAT, BAOJI_LNG, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue
+from . import lifeline, vocab
+from .model import (BAOJI_LAT, BAOJI_LNG, EMPTY, KINDS, Base, District, Entry, Lecture, Lecturer, Place, Series, Station, Topic, Venue,
+                    meant_id, well_formed)
+from .folders import display as _display
+from .folders import listing, refusal
+from .privacy import PrivateValues, id_card_in, mobile_in, numbers
 from .problems import CatalogInvalid, Problem, field_label, shown
 from .reader import Document, ReadError, read_file
 
@@ -133,20 +138,22 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
-    """(kind, path) for every catalogue file; unknown files are problems."""
+    """(kind, path) for every catalogue file; unknown files, links and special files are problems."""
     found: list[tuple[str, Path]] = []
+    entries = {path.name: path for path in listing(root, root, problems)}
     for stem, kind in SINGLE_FILES.items():
-        path = _yaml_file(root, stem)
+        path = _yaml_file(entries, stem)
         if path:
             found.append((kind, path))
         elif stem in REQUIRED_FILES:
             problems.append(Problem(_display(root / f"{stem}.yaml"), 1, 1, "", "缺少这个文件", f"请在 {root} 下创建 {stem}.yaml"))
     for folder, kind in FOLDERS.items():
-        for path in sorted((root / folder).glob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append((kind, path))
+        if folder in entries and entries[folder].is_dir():
+            for path in listing(entries[folder], root, problems):
+                if path.suffix in (".yaml", ".yml") and path.is_file():
+                    found.append((kind, path))
     known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
-    for path in sorted(root.iterdir()) if root.is_dir() else []:
+    for path in entries.values():
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
             continue
@@ -156,18 +163,8 @@ def _catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]
     return found
 
 
-def _yaml_file(root: Path, stem: str) -> Path | None:
-    for suffix in (".yaml", ".yml"):
-        if (root / f"{stem}{suffix}").is_file():
-            return root / f"{stem}{suffix}"
-    return None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _yaml_file(entries: dict[str, Path], stem: str) -> Path | None:
+    return next((entries[name] for name in (f"{stem}.yaml", f"{stem}.yml") if name in entries and entries[name].is_file()), None)
 
 
 def _expected_words(ctx: dict[str, Any] | None) -> list[str]:
@@ -195,6 +192,8 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
         key = False
         if kind == "lvyin":
             message, hint = ctx["message"], ctx.get("hint", "")
+        elif kind == EMPTY:
+            message, hint = _empty(model, loc)
         elif kind == "missing":
             title = _field_title(model, loc)
             message, hint = f"缺少必填字段“{loc[-1]}”（{title}）", f"请添加一行“{loc[-1]}: …”"
@@ -218,6 +217,19 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
             message, hint = f"值不正确（{err['msg']}）", ""
         problems.append(doc.problem(full, label, message, hint, key=key))
     return problems
+
+
+def _empty(model: type, loc: tuple) -> tuple[str, str]:
+    """The message for an empty value: a required field must be filled; an optional one may go."""
+    if not loc or isinstance(loc[-1], int):
+        return "列表中的这一项是空的", "请填写这一项，或把它删掉"
+    target = _field_model(model, loc[:-1])
+    info = target.model_fields.get(loc[-1]) if target else None
+    if info is None or not info.is_required():
+        return "不能为空", "请填写内容，或删除这一行"
+    title = f"（{info.title}）" if info.title else ""
+    about = f"{info.title or '内容'}" + (f"（{info.description}）" if info.description else "")
+    return f"不能为空：“{loc[-1]}”{title}是必填字段", f"请在冒号后面填写{about}"
 
 
 def _data_loc(loc: tuple, data: Any) -> tuple:
@@ -259,69 +271,170 @@ def _field_title(model: type, loc: tuple) -> str:
     return (info.title or "") if info else ""
 
 
-def _entries(kind: str, doc: Document, problems: list[Problem]) -> Iterable[tuple[Entry, Source]]:
+def _entries(kind: str, doc: Document, problems: list[Problem]) -> Iterable[tuple[Entry, Source] | Partial | None]:
+    """Each entry of `doc`, validated; a `Partial` for an entry with problems of its own, and None for
+    an item (or a file) that is not an entry at all."""
     model = KINDS[kind]
     if not isinstance(doc.data, list):
         shape = "文件是空的" if doc.data is None else "文件的最外层应为列表"
-        problems.append(doc.problem((), "", shape, f"每个{KIND_LABELS[kind]}以“- id: …”开头，一项接一项往下写"))
+        hint = f"每个{KIND_LABELS[kind]}以“- id: …”开头，一项接一项往下写"
+        if doc.data is None and kind not in {SINGLE_FILES[stem] for stem in REQUIRED_FILES}:
+            hint += "；不用这个文件就删除它"
+        problems.append(doc.problem((), "", shape, hint))
+        if doc.data is not None:
+            yield None
         return
     for index, item in enumerate(doc.data):
         source = Source(doc, index)
         if not isinstance(item, dict):
             problems.append(source.problem("", f"第 {index + 1} 项应为一个{KIND_LABELS[kind]}（多行“字段: 值”）",
                                            "检查这一项的缩进和“- ”后面的内容"))
+            yield None
             continue
         try:
             yield model.model_validate(item), source
         except ValidationError as error:
             problems.extend(validation_problems(error, doc, (index,), model, item))
+            values, items = well_formed(model, item)
+            raw_id = item.get("id")
+            meant = values.get("id") or (meant_id(raw_id) if isinstance(raw_id, str) else "")
+            yield Partial(model, source, values, items, meant)
+
+
+class Unknown(AttributeError):
+    """A field of a `Partial` that is broken or missing: a check that needs it cannot run."""
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An entry that failed validation, as far as it is sound (`model.well_formed`).
+
+    It answers the checks across entries like a valid entry would, field by field: reading a field
+    that is broken or missing raises `Unknown`, and the check that needed it is skipped, so that
+    its problems are all reported at once and none of them follows from another."""
+
+    model: type[Entry]
+    source: Source
+    values: dict[str, Any]
+    items: dict[str, list[tuple[int, Any]]]  # the sound items of lists with broken ones
+    meant: str  # its id, or the id a malformed one is taken to mean; "" if it cannot be told
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values", {})
+        if name not in values:
+            raise Unknown(name)
+        return values[name]
 
 
 # ---------------------------------------------------------------- checking
 
+# Fields that name other entries: kind → (field, id space of the entries it names).
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lecturer": (("district", "district"), ("topics", "topic")),
+    "venue": (("district", "district"),),
+    "base": (("district", "district"),),
+    "station": (("district", "district"),),
+    "lecture": (("lecturers", "lecturer"), ("topics", "topic"), ("venue", "place"), ("series", "series")),
+}
+
+
+@dataclass
+class KnownIds:
+    """Every id the catalogue's files give, per kind: of valid entries, of broken ones, and what a
+    malformed id is taken to mean.  A reference to an id not among them is an error, unless some
+    entry of its kind could not be read far enough to tell its id (`unsure`)."""
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
+    unsure: set[str] = field(default_factory=set)
+
+    def sure_ids(self, kind: str) -> set[str] | None:
+        """The ids of `kind`, or None when some could not be told."""
+        return None if kind in self.unsure else self.ids[kind]
+
+    def space(self, space: str) -> tuple[set[str], bool]:
+        """The ids of an id space (`place`: venues, bases and stations), and whether they are all known."""
+        kinds = [kind for kind in KINDS if ID_SPACES.get(kind, kind) == space]
+        return set().union(*(self.ids[kind] for kind in kinds)), not self.unsure.intersection(kinds)
+
 
 class _Checker:
-    """Cross-entry checks; every problem is collected."""
+    """Checks across fields and entries, on valid entries and on what is sound of broken ones;
+    every problem is collected."""
 
-    def __init__(self, catalog: Catalog, problems: list[Problem]):
+    def __init__(self, catalog: Catalog, broken: list[Partial], known: KnownIds, problems: list[Problem]):
         self.c = catalog
+        self.broken = broken
+        self.spaces = {space: known.space(space) for space in {s for refs in REFERENCES.values() for _, s in refs}}
         self.problems = problems
 
-    def ref(self, entry: Entry, field_name: str, target: str | None, table: dict[str, Any], kind: str, index: int | None = None) -> None:
-        if target is None or target in table:
+    def _source(self, entry: Entry | Partial) -> Source:
+        if isinstance(entry, Partial):
+            return entry.source
+        return self.c.sources[(_space(type(entry)), entry.id)]
+
+    def ref(self, entry: Entry | Partial, field_name: str, target: str | None, space: str, index: int | None = None) -> None:
+        ids, certain = self.spaces[space]
+        if target is None or target in ids or not certain:
             return
-        source = self.c.sources[(_space(type(entry)), entry.id)]
+        source = self._source(entry)
         label = field_name if index is None else f"{field_name}[{index}]"
         loc = (source.index, field_name) if index is None else (source.index, field_name, index)
-        self.problems.append(source.doc.problem(loc, label, f"找不到编号为“{target}”的{KIND_LABELS[kind]}",
-                                                suggest(target, table) or f"请先在目录中添加这个{KIND_LABELS[kind]}，或改正编号"))
+        self.problems.append(source.doc.problem(loc, label, f"找不到编号为“{target}”的{KIND_LABELS[space]}",
+                                                suggest(target, ids) or f"请先在目录中添加这个{KIND_LABELS[space]}，或改正编号"))
+
+    def refs(self, entry: Entry | Partial, field_name: str, space: str) -> None:
+        if isinstance(entry, Partial) and field_name in entry.items:
+            named: Iterable[tuple[int | None, Any]] = entry.items[field_name]
+        else:
+            value = getattr(entry, field_name)
+            named = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, target in named:
+            self.ref(entry, field_name, target, space, index)
 
     def run(self) -> None:
         c = self.c
-        for person in c.lecturers.values():
-            self.ref(person, "district", person.district, c.districts, "district")
-            for i, topic in enumerate(person.topics):
-                self.ref(person, "topics", topic, c.topics, "topic", i)
-            if person.level == "county" and not person.district:
-                self.problems.append(self._at(person, "level", "县区讲师团成员必须填写所属县区", "请添加“district: 县区编号”"))
-        for place in c.places.values():
-            self.ref(place, "district", place.district, c.districts, "district")
-            if place.location:
-                self.location(place)
-        for lecture in c.lectures.values():
-            for i, person in enumerate(lecture.lecturers):
-                self.ref(lecture, "lecturers", person, c.lecturers, "lecturer", i)
-            for i, topic in enumerate(lecture.topics):
-                self.ref(lecture, "topics", topic, c.topics, "topic", i)
-            self.ref(lecture, "venue", lecture.venue, c.places, "place")
-            self.ref(lecture, "series", lecture.series, c.series, "series")
-            self.lecture(lecture)
+        checks = {"lecturer": [self.county], "lecture": [self.lecture],
+                  **{kind: [self.location] for kind in ("venue", "base", "station")}}
+        tables = {"lecturer": c.lecturers, "venue": c.venues, "base": c.bases, "station": c.stations, "lecture": c.lectures}
+        for kind, model in KINDS.items():
+            entries = [*tables.get(kind, {}).values(), *(p for p in self.broken if p.model is model)]
+            steps = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
+                     *checks.get(kind, ())]
+            for entry in entries:
+                for step in steps:
+                    try:
+                        step(entry)
+                    except Unknown:  # a broken field: its own problem is reported already
+                        pass
         self.clashes()
+        self.privacy()
 
-    def _at(self, entry: Entry, field_name: str, message: str, hint: str) -> Problem:
-        return self.c.sources[(_space(type(entry)), entry.id)].problem(field_name, message, hint)
+    def privacy(self) -> None:
+        """No private value, identity-card number or lecturer's mobile number in a public field."""
+        c = self.c
+        private = PrivateValues((person.id, field_label(loc), value) for person in c.lecturers.values() if person.private
+                                for loc, value in _strings(person.private))
+        for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
+            for entry in table.values():
+                source = c.sources[(_space(type(entry)), entry.id)]
+                texts = list(_strings(entry, skip="private"))
+                if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
+                    continue
+                for loc, text in texts:
+                    found = _privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
+                    if found:
+                        self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
+
+    def _at(self, entry: Entry | Partial, field_name: str, message: str, hint: str) -> Problem:
+        return self._source(entry).problem(field_name, message, hint)
+
+    def county(self, person: Lecturer) -> None:
+        if person.level == "county" and not person.district:
+            self.problems.append(self._at(person, "level", "县区讲师团成员必须填写所属县区", "请添加“district: 县区编号”"))
 
     def location(self, place: Place) -> None:
+        if not place.location:
+            return
         lat, lng = place.location.lat, place.location.lng
         inside = BAOJI_LAT[0] <= lat <= BAOJI_LAT[1] and BAOJI_LNG[0] <= lng <= BAOJI_LNG[1]
         if inside:
@@ -332,10 +445,21 @@ class _Checker:
         self.problems.append(self._at(place, "location", message, hint))
 
     def lecture(self, lecture: Lecture) -> None:
+        for check in (self._times, self._online, self._offline):
+            try:
+                check(lecture)
+            except Unknown:
+                pass
+
+    def _times(self, lecture: Lecture) -> None:
         if lecture.end <= lecture.start:
             self.problems.append(self._at(lecture, "end", f"结束时间 {lecture.end:%H:%M} 不晚于开始时间 {lecture.start:%H:%M}", "请核对开始和结束时间"))
+
+    def _online(self, lecture: Lecture) -> None:
         if lecture.format in ("online", "hybrid") and not lecture.online_url:
             self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写 online_url", "请添加“online_url: https://…”（直播或会议链接）"))
+
+    def _offline(self, lecture: Lecture) -> None:
         if lecture.format in ("offline", "hybrid") and not lecture.venue:
             self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写地点 venue", "请添加“venue: 地点编号”，纯线上讲座请写 format: online"))
 
@@ -347,6 +471,9 @@ class _Checker:
         clash is reported at the later lecture, the first few of each place or lecturer line by
         line and the rest counted in one more line."""
         live = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
+        sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS)]
+        if sound:
+            live = sorted(live + [p for p in sound if p.status in ("scheduled", "done")], key=lecture_order)
         at_place = _group(live, lambda l: [l.venue] if l.venue and l.format != "online" else [])
         for place, lectures in sorted(at_place.items()):
             self._report(_overlaps(lectures), "venue", f"地点“{place}”",
@@ -385,6 +512,41 @@ def _when(lecture: Lecture) -> str:
     return f"{lecture.date} {lecture.start:%H:%M}–{lecture.end:%H:%M}"
 
 
+# What the clash check reads of a lecture: a broken lecture takes part when all of these are sound.
+_CLASH_FIELDS = ("id", "date", "start", "end", "status", "format", "venue", "lecturers")
+
+
+def _has_all(partial: Partial, names: tuple[str, ...]) -> bool:
+    return all(name in partial.values for name in names)
+
+
+def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
+    """(field path, text) of every text of an entry or a private block, but the field `skip`."""
+    fields = {**model.__dict__, **model.model_extra} if model.model_extra else model.__dict__
+    for name, value in fields.items():
+        if name == skip:
+            continue
+        if isinstance(value, str):
+            yield (name,), value
+        elif isinstance(value, list):
+            yield from (((name, i), item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def _privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
+    """(message, hint) when `text` holds what must not be public; the value itself is never quoted."""
+    found = numbers(text)
+    owner = private.owner_in(text, found)
+    if owner:
+        return (f"含有讲师“{owner[0]}”的内部信息（private.{owner[1]}），不能公开",
+                "请从这里删除；private 下的电话、邮箱、身份证号和备注只供管理员使用，永不发布")
+    if id_card_in(found):
+        return "含有身份证号，不能公开", "身份证号只能写在讲师的 private.id_number 下（不发布），请从这里删除"
+    if lecturer and mobile_in(found):
+        return ("讲师的公开信息里不能写手机号",
+                "讲师本人的手机号请写在 private.phone 下（不发布）；需要公开联系方式时，请写单位的公开电话")
+    return None
+
+
 def _space(model: type[Entry]) -> str:
     kind = next(k for k, m in KINDS.items() if m is model)
     return ID_SPACES.get(kind, kind)
@@ -417,6 +579,8 @@ class FileCache:
 class _FileEntries:
     problems: list[Problem]
     entries: list[tuple[Entry, Source]]
+    broken: list[Partial] = field(default_factory=list)  # entries with problems of their own
+    unsure: bool = False  # the file, or an item of it, could not be read far enough to tell its ids
 
 
 # A catalogue of more bytes than this is read by two processes side by side (at 100,000 lectures,
@@ -433,7 +597,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
     half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
     mine, theirs = files[:half], files[half:]
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    reader = multiprocessing.get_context("fork").Process(target=_read_for_parent, args=(theirs, sending), name="read")
+    reader = lifeline.fork_process(_read_for_parent, (theirs, sending), "read")  # it dies with a killed build
     reader.start()
     sending.close()
     try:
@@ -451,7 +615,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
 def _read_for_parent(files: list[tuple[str, Path]], sending) -> None:
     read = [_read_entries(kind, path) for kind, path in files]
     for (_, path), entries in zip(files, read):
-        for _, source in entries.entries:
+        for source in [source for _, source in entries.entries] + [partial.source for partial in entries.broken]:
             source.doc.travel_light(path)  # a fifth of the bytes to send, and a tenth of the time to take them in
     sending.send(read)
     sending.close()
@@ -461,43 +625,77 @@ def _read_entries(kind: str, path: Path) -> _FileEntries:
     try:
         doc = read_file(path, _display(path))
     except ReadError as error:
-        return _FileEntries(error.problems, [])
+        return _FileEntries(error.problems, [], unsure=True)
     problems = list(doc.problems)
-    entries = list(_entries(kind, doc, problems))
-    return _FileEntries(problems, entries)
+    entries, broken, unsure = [], [], False
+    for read in _entries(kind, doc, problems):
+        if isinstance(read, Partial):
+            broken.append(read)
+            unsure = unsure or not read.meant
+        elif read is None:
+            unsure = True
+        else:
+            entries.append(read)
+    return _FileEntries(problems, entries, broken, unsure)
 
 
 def load_catalog(root: Path | str, cache: FileCache | None = None) -> Catalog:
+    """The catalogue at `root`, whose entries and cross-references are all sound; or `CatalogInvalid`."""
+    catalog, known, problems = check_catalog(root, cache)
+    if problems:
+        raise CatalogInvalid(problems)
+    return catalog
+
+
+def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Catalog, KnownIds, list[Problem]]:
+    """Every problem of the catalogue at `root`, with what could be read of it: its valid entries
+    and the ids of all (articles check their topics against these when the catalogue has problems)."""
     root = Path(root)
     problems: list[Problem] = []
+    linked = refusal(root, _display(root))
+    if linked:
+        raise CatalogInvalid([linked])
     if not root.is_dir():
         raise CatalogInvalid([Problem(str(root), 1, 1, "", "找不到目录文件夹", "请用 --catalog 指定 catalog 文件夹")])
     tables: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
     sources: dict[tuple[str, str], Source] = {}
+    known = KnownIds()
+    broken: list[Partial] = []
     files = _catalog_files(root, problems)
     if cache is not None:
         cache.keep_only({path for _, path in files})
     reads = [cache.read(kind, path) for kind, path in files] if cache is not None else _read_all(files)
     for (kind, _), read in zip(files, reads):
         problems.extend(read.problems)
-        for entry, source in read.entries:
-            space = ID_SPACES.get(kind, kind)
+        space = ID_SPACES.get(kind, kind)
+        if read.unsure:
+            known.unsure.add(kind)
+        for partial in read.broken:
+            known.ids[kind].add(partial.meant)
+        broken.extend(read.broken)
+        in_order = read.entries
+        if read.broken:  # a duplicate id is found in the order of the file, valid entries or not
+            in_order = sorted([*read.entries, *((p, p.source) for p in read.broken if "id" in p.values)],
+                              key=lambda pair: pair[1].index)
+        for entry, source in in_order:
             if (space, entry.id) in sources:
                 first = sources[(space, entry.id)]
                 where = f"{first.doc.path}:{first.doc.position((first.index, 'id')).line}"
                 problems.append(source.problem("id", f"编号“{entry.id}”重复，{where} 已经用过", "每个编号只能用一次，请换一个"))
                 continue
             sources[(space, entry.id)] = source
+            if isinstance(entry, Partial):
+                continue
             tables[kind][entry.id] = entry
+            known.ids[kind].add(entry.id)
+    known.ids = {kind: ids - {""} for kind, ids in known.ids.items()}
     catalog = Catalog(
         districts=tables["district"], topics=tables["topic"], series=tables["series"],
         lecturers=tables["lecturer"], venues=tables["venue"], bases=tables["base"],
         stations=tables["station"], lectures=tables["lecture"], sources=sources,
     )
-    _Checker(catalog, problems).run()
+    _Checker(catalog, broken, known, problems).run()
     from .published import read_redirects  # late: published builds on this module
 
-    catalog.redirects = read_redirects(root, catalog, problems)
-    if problems:
-        raise CatalogInvalid(problems)
-    return catalog
+    catalog.redirects = read_redirects(root, known, problems)
+    return catalog, known, problems

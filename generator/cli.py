@@ -2,8 +2,8 @@
 
 User errors print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
 traceback.  `build` and `generate` write into a new folder next to the target
-and swap it in only when everything succeeded, so a failed build leaves the
-previous output untouched.
+and swap it in only when everything succeeded (swap.py), so a failed or killed
+build leaves the previous output untouched.
 """
 
 from __future__ import annotations
@@ -14,21 +14,18 @@ import gc
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 from datetime import datetime, time
 from pathlib import Path
 from typing import Iterator
 
-from .articles import articles_folder, load_articles
 from .build_date import SHANGHAI, build_date
 from . import progress
 from .catalog import load_catalog
 from .pages import SiteCollision
 from .problems import CatalogInvalid, Problem
-from .settings import load_settings
-from .site import load_site, outputs
+from .site import load_inputs, load_site, outputs
+from .swap import recover, swap_in
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -145,11 +142,9 @@ def _check_published(catalog, previous: str, catalog_dir: str) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    load_settings(args.catalog)
-    catalog = load_catalog(args.catalog)
+    _, catalog, articles = load_inputs(args.catalog)
     if args.published:
         _check_published(catalog, args.published, args.catalog)
-    articles = load_articles(articles_folder(args.catalog), catalog.topics)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
           f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个，"
           f"家长课堂文章 {len(articles)} 篇。")
@@ -225,35 +220,6 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-@contextlib.contextmanager
-def _swap_in(target: Path) -> Iterator[Path]:
-    """Yield a fresh folder beside `target`; on success it replaces `target`, and the replaced
-    one (with any left by a build stopped while deleting it) is deleted in the background."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        yield fresh
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        target.rename(old / target.name)
-    fresh.rename(target)
-    _delete_in_background(sorted(target.parent.glob(f".{target.name}.old-*")))
-
-
-def _delete_in_background(folders: list[Path]) -> None:
-    """Delete `folders` in a process that outlives this one (started in its own session, so
-    Ctrl-C does not stop it half way): deleting a site of 100,000 lectures took 50 s on disk,
-    and the new site is in place already."""
-    if folders:
-        subprocess.run(["sh", "-c", 'rm -rf -- "$@" &', "sh", *map(str, folders)], check=True,
-                       start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-
-
 def _check_config(args: argparse.Namespace) -> None:
     if not Path(args.config).is_file():
         raise UserError(f"找不到 MkDocs 配置文件 {args.config}，请在项目根目录运行，或用 --config 指定")
@@ -273,6 +239,7 @@ def _build_site(args: argparse.Namespace) -> int:
     from .search_index import SearchIndexError, copies_folder
 
     site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
+    recover(Path(args.site_dir))  # a site a killed build left set aside comes back first
     previous = Path(args.site_dir) / "ids.json"
     if previous.is_file():  # ids the last build published must not disappear
         _check_published(site.catalog, str(previous), args.catalog)
@@ -280,7 +247,7 @@ def _build_site(args: argparse.Namespace) -> int:
     site_dir = Path(args.site_dir)
     with _plugin_settings(args):
         try:
-            with (_swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
+            with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
                 build_in_parts(args.config, site, fresh, search_copies=Path(copies))
                 progress.stage("正在检查链接、建立搜索索引")
@@ -310,7 +277,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _check_config(args)
-    load_catalog(args.catalog)
+    load_inputs(args.catalog)  # refused at once; once it runs, the preview shows problems in the browser
     _quiet_mkdocs()
     # Stopped by a service manager or a test as by Ctrl-C: MkDocs and the preview clean up after themselves.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -327,7 +294,7 @@ def _generate(args: argparse.Namespace) -> int:
     site = load_site(args.catalog, args.today)
     content = Path(args.content)
     count = 0
-    with _swap_in(Path(args.out)) as fresh:
+    with swap_in(Path(args.out)) as fresh:
         if content.is_dir():
             shutil.copytree(content, fresh, dirs_exist_ok=True)
         for path, data in outputs(site):

@@ -1,21 +1,21 @@
 """The outputs of `stats.py`: one CSV and one SVG chart per table for `/stats/`, and the terminal tables.
 
-CSVs are UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese
-Windows opens them without garbling.  Charts are plain SVG written by a Jinja
+CSVs are written by `spreadsheet.csv_bytes` (for Excel, safe from formula
+injection).  The terminal tables show editors' names as plain text, never as
+rich's console markup.  Charts are plain SVG written by a Jinja
 template (escaped like every page), with no script and nothing from another
 host; the page shows each beside its table.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import TYPE_CHECKING
 
 from .catalog import Catalog
 from .pages import Asset
 from .render import environment
+from .spreadsheet import csv_bytes
 from .stats import Stats, Table, compute
 
 if TYPE_CHECKING:
@@ -27,14 +27,6 @@ ROW = 26
 FONT = 13
 BAR_AREA = 360
 VALUE_AREA = 70
-
-
-def csv_bytes(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def chart_svg(table: Table) -> str:
@@ -53,7 +45,7 @@ def chart_svg(table: Table) -> str:
 
 def stats_assets(catalog: Catalog, today: date) -> list[Asset]:
     stats = compute(catalog, today)
-    assets = [Asset(f"{SECTION}/{t.key}.csv", csv_bytes(t)) for t in stats.tables]
+    assets = [Asset(f"{SECTION}/{t.key}.csv", csv_bytes(t.columns, t.rows)) for t in stats.tables]
     assets += [Asset(f"{SECTION}/{t.key}.svg", chart_svg(t).encode("utf-8")) for t in stats.tables if t.chart]
     return assets
 
@@ -62,6 +54,7 @@ def print_tables(stats: Stats, console: "Console | None" = None) -> None:
     """`lvyin stats`: the page's tables in the terminal."""
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     console = console or Console()
     console.print(f"[bold]绿荫计划数据统计[/bold]　{stats.period.label}（{stats.period.start} 至 {stats.period.end}），统计日期 {stats.today}", highlight=False)
@@ -73,6 +66,6 @@ def print_tables(stats: Stats, console: "Console | None" = None) -> None:
             numeric = bool(table.rows) and all(isinstance(row[i], int) for row in table.rows)
             out.add_column(column, justify="right" if numeric else "left", overflow="fold")
         for row in table.rows:
-            out.add_row(*(str(v) for v in row))
+            out.add_row(*(Text(str(v)) for v in row))
         console.print()
         console.print(out)

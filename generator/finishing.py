@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from . import progress
+from . import lifeline, progress
 from .search_index import index_site
 from .site_check import check_site
 
@@ -34,7 +34,7 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     if not search_index:
         return check_site(site_dir)
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    checker = multiprocessing.get_context("fork").Process(target=_check, args=(site_dir, sending), name="link-check")
+    checker = lifeline.fork_process(_check, (site_dir, sending), "link-check")
     checker.start()
     sending.close()
     try:

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -83,14 +84,22 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         try:
             settings = load_settings(self.catalog_dir)
         except CatalogInvalid as error:
-            raise PluginError(error.report()) from None
-        # The theme reads these: the demo banner, and absolute links (canonical, sitemap).
+            raise self._invalid(error, "") from None
+        # The theme reads these: the demo banner, and absolute links (canonical, sitemap).  It prints
+        # the name raw (header, <title>, aria-label), so it gets the name HTML-escaped.  Where the theme
+        # escapes it again (the logo's title) that is right too: its tooltips insert a title as HTML.
         config.extra["demo"] = settings.demo
         config.site_url = config.site_url or settings.base_url
-        config.site_name = settings.name
+        config.site_name = str(escape(settings.name))
         if self.preview is not None:
             self.preview.start_build(config)
         return config
+
+    def _invalid(self, error: CatalogInvalid, intro: str) -> PluginError:
+        """The build stops; under `lvyin serve` the preview shows the problems in the browser."""
+        if self.preview is not None:
+            self.preview.problems = error
+        return PluginError(intro + error.report())
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.handoff is not None:
@@ -119,7 +128,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
                     HtmlPage(None, file, config)
                 count += 1
         except CatalogInvalid as error:
-            raise PluginError("目录数据有错误，网站没有生成：\n" + error.report()) from None
+            raise self._invalid(error, "目录数据有错误，网站没有生成：\n") from None
         except SiteCollision as error:
             raise PluginError(str(error)) from None
         log.info("lvyin: 由目录生成了 %d 个文件", count)
@@ -174,6 +183,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         server.watch(str(self.catalog_dir))
         if articles_folder(self.catalog_dir).is_dir():
             server.watch(str(articles_folder(self.catalog_dir)))
+        if self.preview is not None:
+            self.preview.show_problems(server)
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:

@@ -8,12 +8,14 @@ Checks that need more than one field or more than one entry live in `catalog`.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import math
 import re
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from . import vocab
@@ -36,6 +38,11 @@ def _fail(message: str, hint: str = "", *, item: int | None = None) -> PydanticC
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９：－．", "0123456789:-.")
 
 
+# An empty value: what to do about it depends on whether the field is required, which
+# `catalog.validation_problems` knows (deleting a required field only leads to "缺少必填字段").
+EMPTY = "lvyin_empty"
+
+
 # Bounds that keep every value usable where the build puts it: an id in a URL and a file name,
 # a name in a calendar's title line, a description on a page.
 MAX_ID = 64
@@ -53,14 +60,11 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u20
 
 
 def _blank(value: Any) -> str:
-    if value is None:
-        raise _fail("不能为空", "请填写内容，或删除这个字段")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise PydanticCustomError(EMPTY, "{message}", {"message": "不能为空", "hint": "请填写内容"})
     if not isinstance(value, str):
         raise _fail("应为一段文字", "请直接写文字；列表或多层结构不能用在这里")
-    value = value.strip()
-    if not value:
-        raise _fail("不能为空", "请填写内容，或删除这个字段")
-    return value
+    return value.strip()
 
 
 def _after(value: str, at: int) -> str:
@@ -96,6 +100,12 @@ _INVISIBLE = re.compile(r"[\u00a0\u00ad\u180e\u2000-\u200f\u202a-\u202f\u205f-\u
 RESERVED_IDS = {"index"}
 
 
+def meant_id(value: str) -> str:
+    """The id an ill-formed one was most likely meant to be ("" if none): what its message suggests,
+    and what other entries may already name."""
+    return re.sub(r"[^a-z0-9]+", "-", _INVISIBLE.sub("", value).lower()).strip("-")
+
+
 def _id(value: Any) -> str:
     value = _blank(value)
     hidden = _INVISIBLE.search(value)
@@ -107,7 +117,7 @@ def _id(value: Any) -> str:
         if re.search(r"[，、；]", value):
             hint = "多个编号要写成列表，用英文逗号分隔，例如 [reading, safety]；" + hint
         else:
-            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+            suggestion = meant_id(value)
             if suggestion and suggestion != value:
                 hint += f"；您是不是想写“{shown(suggestion)}”"
         raise _fail(f"“{shown(value)}”不是有效的编号", hint)
@@ -180,7 +190,10 @@ def _time(value: Any) -> time:
     return time(hour, minute)
 
 
-_SPACE = re.compile(r"\s")
+# Spaces, control characters, and what would end the attribute or tag a link is written in
+# (quotes, angle brackets, backslash, backtick); a URL holds them only percent-encoded (RFC 3986).
+NOT_IN_URL = r"\s\x00-\x1f\x7f\"<>\\`"
+_NOT_IN_URL = re.compile(f"[{NOT_IN_URL}]")
 _COUNT = re.compile(r"[0-9]{1,6}")
 _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
@@ -188,9 +201,9 @@ _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 def _url(schemes: tuple[str, ...]):
     def check(value: Any) -> str:
         value = _text(value, limit=MAX_URL)
-        if not any(value.lower().startswith(s) for s in schemes) or _SPACE.search(value):
+        if not any(value.lower().startswith(s) for s in schemes) or _NOT_IN_URL.search(value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
-            raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格")
+            raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格、引号或尖括号")
         return value
     return check
 
@@ -243,8 +256,25 @@ def _distinct(items: list[Any]) -> list[Any]:
     return items
 
 
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _image_path(value: Any) -> str:
+    """A picture's path inside the repository's folders: relative, and never climbing out with `..`."""
+    value = _text(value)
+    parts = value.split("/")
+    if value.startswith("/") or "\\" in value or ":" in value or any(part in ("", ".", "..") for part in parts):
+        raise _fail(f"“{shown(value)}”不是仓库里的图片路径",
+                    "请写 content/ 下图片的相对路径，例如 assets/lecturers/wang-fang.jpg；"
+                    "不能以“/”开头，不能含“..”“\\”，也不能是网址")
+    if not value.lower().endswith(_IMAGE_SUFFIXES):
+        raise _fail(f"“{shown(value)}”不是图片文件", "照片请用 .jpg、.jpeg、.png 或 .webp 图片")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_text)]  # one line: a title, a name, an address
 Prose = Annotated[str, BeforeValidator(_prose)]  # several lines allowed: limited Markdown, notes
+ImagePath = Annotated[str, BeforeValidator(_image_path)]
 Id = Annotated[str, BeforeValidator(_id)]
 Day = Annotated[date, BeforeValidator(_date)]
 Clock = Annotated[time, BeforeValidator(_time)]
@@ -311,7 +341,7 @@ class Lecturer(Entry):
     district: Id | None = Field(None, title="所属县区", description="县区讲师团成员必填，填县区编号")
     topics: Ids = Field(default_factory=list, title="擅长主题", description="主题编号列表")
     bio: Prose | None = Field(None, title="简介", description="可用有限的 Markdown")
-    photo: Text | None = Field(None, title="照片", description="catalog/ 或 content/ 下的图片路径")
+    photo: ImagePath | None = Field(None, title="照片", description="content/ 下图片的相对路径，例如 assets/lecturers/wang-fang.jpg")
     private: Private | None = Field(None, title="内部信息", description="电话、邮箱、身份证号、备注：只供管理员使用，永不发布")
 
 
@@ -383,3 +413,40 @@ KINDS: dict[str, type[Entry]] = {
     "station": Station,
     "lecture": Lecture,
 }
+
+
+def well_formed(model: type[BaseModel], data: dict) -> tuple[dict[str, Any], dict[str, list[tuple[int, Any]]]]:
+    """What is still sound of `data`, an entry that failed validation against `model`, for the checks
+    across entries: each field valid on its own (validated), the default of each optional field that is
+    absent, and, of a list that is not valid as a whole, the items that are, with their positions."""
+    values: dict[str, Any] = {}
+    items: dict[str, list[tuple[int, Any]]] = {}
+    unknown = [str(key) for key in data if key not in model.model_fields]
+    for name, info in model.model_fields.items():
+        if name not in data:
+            # absent, unless a misspelt key is meant to be it (`venu:`): then it is not known either
+            if not info.is_required() and not difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _adapter(model, name).validate_python(data[name])
+        except ValidationError:
+            if isinstance(data[name], list) and get_origin(info.annotation) is list:
+                items[name] = list(_sound_items(_adapter(model, name, item=True), data[name]))
+    return values, items
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str, item: bool = False) -> TypeAdapter:
+    info = model.model_fields[name]
+    if item:
+        return TypeAdapter(get_args(info.annotation)[0])
+    return TypeAdapter(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+
+
+def _sound_items(adapter: TypeAdapter, items: list) -> Iterator[tuple[int, Any]]:
+    for index, item in enumerate(items):
+        try:
+            yield index, adapter.validate_python(item)
+        except ValidationError:
+            pass

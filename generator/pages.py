@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from markupsafe import Markup
 
 from . import campaigns, stats, vocab
 from .articles import Article
@@ -148,8 +147,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
 
     for article in articles:
-        # The body is the authors' Markdown (like content/), passed on as it is; see articles.py.
-        add(article.page_path, "article.md.j2", article.title, article=article, body=Markup(article.body),
+        add(article.page_path, "article.md.j2", article.title, article=article,
             upcoming=article_upcoming(c, article, today)[:ARTICLE_UPCOMING],
             upcoming_total=len(article_upcoming(c, article, today)))
     add("articles/index.md", "articles_index.md.j2", "家长课堂",

@@ -27,20 +27,19 @@ from __future__ import annotations
 import gc
 import json
 import math
-import multiprocessing
 import multiprocessing.connection
 import os
 import re
 import resource
 import shutil
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import progress
+from . import lifeline, progress
 from .pages import SiteCollision, grown_paths, page_url
+from .scratch import new_folder
 from .site import ASSET_MAKERS, Site
 
 PAGES_PER_PART = int(os.environ.get("LVYIN_PAGES_PER_PART", "3000"))
@@ -78,7 +77,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     parts = plan_parts(site)
     site.pages  # planned here, once, for every part
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
-    scratch = Path(tempfile.mkdtemp(prefix=".lvyin-parts-", dir=site_dir.parent))
+    scratch = new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
     main_done = False
     held: list[Part] = []  # parts done before the main part
@@ -110,14 +109,13 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) 
     """Run each part in a forked process, `workers` at a time, and hand each that succeeds to
     `done`; raise the first failure."""
     workers = workers or len(os.sched_getaffinity(0))
-    fork = multiprocessing.get_context("fork")
     gc.freeze()  # should the children collect, the catalogue stays shared instead of being copied page by page
     waiting, running, finished = list(parts), {}, 0
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 part = waiting.pop(0)
-                process = fork.Process(target=_child, args=(make, part, scratch), name=part.name)
+                process = lifeline.fork_process(_child, (make, part, scratch), part.name)
                 process.start()
                 running[process.sentinel] = (process, part)
             ready = multiprocessing.connection.wait(list(running))

@@ -13,7 +13,9 @@ MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
   (parallel_build.py).  Pages and files of entries gone leave the preview;
 - what needs the whole site (feeds, print sheets, open data, the link check and
   the search index) is made after the pages, in a background process.  A newer
-  edit stops it and starts another; the log says when it is done or what is wrong.
+  edit stops it and starts another; the log says when it is done or what is wrong;
+- while the catalogue has problems, every page of the preview is the list of them
+  (`show_problems`), and the browser reloads it when they are fixed.
 
 Python's full garbage collection, which walks every object of a big catalogue
 (a second at 10,000 lectures), runs between edits instead of in the middle of
@@ -39,11 +41,14 @@ from typing import Iterator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from . import progress
+from . import lifeline, progress
 from .catalog import FileCache
 from .finishing import LinkCheckFailed, check_and_index
 from .incremental import RenderCache
 from .pages import grown_paths
+from .problems import CatalogInvalid
+from .render import render_problems
+from .scratch import new_folder
 from .search_index import SearchIndexError
 from .site import ASSET_MAKERS, Site, load_site, outputs
 
@@ -59,7 +64,7 @@ class Preview:
     def __init__(self) -> None:
         self.files = FileCache()
         self.renders = RenderCache()
-        self.folder = Path(tempfile.mkdtemp(prefix="lvyin-preview-"))
+        self.folder = new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
@@ -67,6 +72,7 @@ class Preview:
         self._whole = False  # this build remakes every page (mkdocs.yml changed)
         self._finishing: multiprocessing.Process | None = None
         self._collecting: threading.Timer | None = None
+        self.problems: CatalogInvalid | None = None  # of the last build, which they stopped
         gc.set_threshold(_USUAL_GC[0], _USUAL_GC[1], 1_000_000)  # no full collection mid-build
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
@@ -87,6 +93,35 @@ class Preview:
 
     def load(self, catalog_dir: Path, today: str | None) -> Site:
         return load_site(catalog_dir, today, self.files)
+
+    def show_problems(self, server) -> None:
+        """While the catalogue has problems, `server` (MkDocs' LiveReloadServer) answers every page
+        with their list instead of holding the browser until a build succeeds.
+
+        A build that the problems stopped counts as done for the server, so the browsers it tells
+        reload (and get the list); the next good build tells them again (and they get the site).
+        The list carries the server's live-reload script for that."""
+        build, serve_request = server.builder, server._serve_request
+
+        def builder(*args, **kwargs) -> None:
+            self.problems = None
+            try:
+                build(*args, **kwargs)
+            except Exception:
+                if self.problems is None:
+                    raise
+                # MkDocs has logged them already
+
+        def serve_page_or_problems(environ, start_response):
+            problems, path = self.problems, environ.get("PATH_INFO", "")
+            if problems is None or path.startswith("/livereload/") or not _is_page(path):
+                return serve_request(environ, start_response)
+            page = server._inject_js_into_html(render_problems(problems.problems).encode("utf-8"), server._visible_epoch)
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                        ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
+            return [page]
+
+        server.builder, server._serve_request = builder, serve_page_or_problems
 
     def pages(self, site: Site, config: MkDocsConfig) -> Iterator[File]:
         """The generated pages MkDocs needs to see, as files of the docs tree written anew only when
@@ -125,9 +160,8 @@ class Preview:
 
     def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
         """Start the background work that needs the whole site."""
-        context = multiprocessing.get_context("fork")
         job = (site, site_dir, self.folder / ".assets", check_links, search_index)
-        self._finishing = context.Process(target=_finish, args=job)
+        self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
@@ -152,6 +186,12 @@ class Preview:
         self.stop_finishing()
         shutil.rmtree(self.folder, ignore_errors=True)
         logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+
+
+def _is_page(path: str) -> bool:
+    """Whether a browser asks for a page (`/lectures/x/`, `/404.html`), not a stylesheet or image."""
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith(".html") or "." not in last
 
 
 def _collect() -> None:

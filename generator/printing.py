@@ -7,9 +7,11 @@ portrait sheet per month and per quarter of a station that has sessions then:
     /print/stations/<id>/2026-12/    a month's sheet
     /print/stations/<id>/2026-q4/    a quarter's sheet
 
-Each sheet has the station's name, address and hours, a table of its sessions,
-QR codes (zxing-cpp, inline SVG) to the station's page and to each lecture's, and
-the organiser line.  `html_to_pdf` prints a sheet with headless Chromium.
+Each sheet has the station's name, address and hours, its sessions, QR codes
+(zxing-cpp, inline SVG) to the station's page and to each lecture's, and the
+organiser line.  How large the sessions are set depends on how many there are
+(`layout`), so a short month fills the notice board's page and a busy one still
+fits on one.  `html_to_pdf` prints a sheet with headless Chromium.
 """
 
 from __future__ import annotations
@@ -79,6 +81,20 @@ def periods(lectures: list[Lecture]) -> tuple[list[Period], list[Period]]:
             [quarter_period(f"{y:04d}-q{q}") for y, q in quarters])
 
 
+def layout(sessions: int) -> str:
+    """How the sheet sets `sessions` sessions on A4 (classes of print_sheet.html.j2's stylesheet): one
+    session as a poster, two or three as large cards with large QR codes, up to eight as a table, more
+    as a compact table, every text at 12 pt or more (the 30 sessions of a busy month flow on to a second
+    page, the table header repeated)."""
+    if sessions == 0:
+        return "empty"
+    if sessions == 1:
+        return "poster"
+    if sessions <= 3:
+        return "cards"
+    return "table" if sessions <= 8 else "compact"
+
+
 def sheet_dir(station_id: str, key: str | None = None) -> str:
     return f"print/stations/{station_id}/" + (f"{key}/" if key else "")
 
@@ -130,8 +146,8 @@ def sheet_html(site, station_id: str, period: Period) -> str:
     station_url = settings.absolute(f"stations/{station.id}/")
     return environment().get_template("print_sheet.html.j2").render(
         here=sheet_dir(station.id, period.key), station=station, district=c.districts[station.district],
-        period=period, rows=rows, station_url=station_url, station_qr=qr_svg(station_url), settings=settings,
-        today=site.today)
+        period=period, rows=rows, layout=layout(len(rows)), station_url=station_url, station_qr=qr_svg(station_url),
+        settings=settings, today=site.today)
 
 
 def site_periods(site, station: Station) -> tuple[list[Period], list[Period]]:

@@ -11,6 +11,7 @@ script).
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import urllib.error
 import urllib.request
@@ -68,15 +69,16 @@ def published_ids(catalog) -> dict[str, list[str]]:
     return {section: sorted(found) for section, found in ids.items()}
 
 
-def read_redirects(root: Path, catalog, problems: list[Problem]) -> list[Redirect]:
-    """`redirects.yaml` (optional): old id → new id, checked against the catalogue."""
-    path = next((root / f"redirects{suffix}" for suffix in (".yaml", ".yml") if (root / f"redirects{suffix}").is_file()), None)
+def read_redirects(root: Path, known, problems: list[Problem]) -> list[Redirect]:
+    """`redirects.yaml` (optional): old id → new id, checked against the ids the catalogue gives
+    (`catalog.KnownIds`: of broken entries too, so that a broken entry makes no redirect look wrong)."""
+    path = next((root / f"redirects{suffix}" for suffix in (".yaml", ".yml") if os.path.lexists(root / f"redirects{suffix}")), None)
     if path is None:
         return []
-    from .catalog import _display, suggest
+    from .catalog import FOLDERS, SINGLE_FILES, _display, suggest
 
     try:
-        doc = read_file(path, _display(path))
+        doc = read_file(path, _display(path), root)
     except ReadError as error:
         problems.extend(error.problems)
         return []
@@ -86,8 +88,9 @@ def read_redirects(root: Path, catalog, problems: list[Problem]) -> list[Redirec
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "", "redirects.yaml 应为若干“旧编号: 新编号”", "每行写一个改名，例如 old-id: new-id"))
         return []
-    check_targets = not problems  # a half-loaded catalogue would make every target look missing
-    ids = catalog_ids(catalog)
+    kinds = {**SINGLE_FILES, **FOLDERS}  # section → kind
+    ids = {section: known.ids[kinds[section]] for section in SECTIONS}
+    certain = not known.unsure  # else a new id not found may be that of an entry that could not be read
     redirects = []
     for old, new in doc.data.items():
         bad = False
@@ -98,13 +101,15 @@ def read_redirects(root: Path, catalog, problems: list[Problem]) -> list[Redirec
                 ctx = error.errors()[0].get("ctx") or {}
                 problems.append(doc.problem(loc, str(old), ctx.get("message", "编号不正确"), ctx.get("hint", ""), key=key))
                 bad = True
-        if bad or not check_targets:
+        if bad:
             continue
         seen = {old}
         while isinstance(new, str) and new not in set().union(*ids.values()) and new in doc.data and new not in seen:
             seen.add(new)  # renamed twice: a → b, then b → c sends a straight to c
             new = doc.data[new]
         targets = [s for s in SECTIONS if new in ids[s]]
+        if not targets and not certain:
+            continue
         if not targets:
             everything = set().union(*ids.values())
             problems.append(doc.problem((old,), str(old), f"找不到新编号“{new}”",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
 from yaml import events as ev
 
+from .folders import refusal
+from .privacy import redact
 from .problems import Position, Problem, field_label, shown
 
 Loc = tuple[Any, ...]
@@ -277,16 +280,49 @@ def _directive_problems(source: _Source, path: str) -> list[Problem]:
 # ---------------------------------------------------------------- reading
 
 
-def read_file(path: Path, display: str | None = None) -> Document:
+def read_file(path: Path, display: str | None = None, within: Path | None = None) -> Document:
+    """One YAML file; `within`: the folder it belongs to (a link out of it is named so)."""
     display = display or str(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise _too_big(display, size)
-    return read_text(decode(path.read_bytes(), display), display)
+    return read_text(decode(read_bytes(path, display, within, MAX_BYTES), display), display)
+
+
+def read_bytes(path: Path, display: str, within: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of a file an editor wrote: never through a link, never from a pipe or device.
+
+    `folders.refusal` looks first, without opening anything; the file is then opened without
+    following a link and without waiting for a writer, and looked at again, in case it was
+    swapped in between.
+    """
+    refused = refusal(path, display, within)
+    if refused:
+        raise ReadError([refused])
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        raise ReadError([refusal(path, display, within) or Problem(display, 1, 1, "", "无法读取这个文件", "请检查文件是否存在")]) from None
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadError([refusal(path, display, within) or Problem(display, 1, 1, "", "这不是普通文件，不能读取", "请删除它")])
+        if limit is not None and status.st_size > limit:
+            raise _too_big(display, status.st_size)
+        return file.read()
 
 
 def read_text(text: str, path: str) -> Document:
-    """Parse one YAML document; raise `ReadError` with every problem found."""
+    """Parse one YAML document; raise `ReadError` with every problem found.
+
+    No message quotes what is written in a `private` block (see `privacy.redact`).
+    """
+    try:
+        doc = _read_text(text, path)
+    except ReadError as error:
+        raise ReadError(redact(error.problems, text)) from None
+    doc.problems = redact(doc.problems, text)
+    return doc
+
+
+def _read_text(text: str, path: str) -> Document:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise _too_big(path, size)
@@ -374,7 +410,7 @@ class _Composer:
         p = self.parser
         p.get_event()  # StreamStart
         if p.check_event(ev.StreamEndEvent):
-            raise _Stop([Problem(self.doc.path, 1, 1, "", "文件是空的", "请写入一个列表（每项以“- ”开头），或删除这个文件")])
+            return  # empty: whether it may be is for the reader of the file to say (data None)
         p.get_event()  # DocumentStart (directives were refused before parsing)
         self.doc.data = self._node((), 0)
         p.get_event()  # DocumentEnd

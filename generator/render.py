@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from . import geo, vocab
 from .build_date import RECENT_DAYS
 from .pages import Page, entry_path, page_url
-from .richtext import render_rich
+from .richtext import render_article, render_rich
 from .search_terms import TERMS_MARK, terms_for, title_pinyin
 
 
@@ -59,6 +59,12 @@ def href(context: jinja2.runtime.Context, target: str) -> str:
     return "./" if relative == "." else relative
 
 
+@jinja2.pass_context
+def article_html(context: jinja2.runtime.Context, text: str, page_path: str) -> Markup:
+    """An article body (Markdown) as HTML, its links to other pages relative to the page being rendered."""
+    return render_article(text, page_path, lambda target: href(context, page_url(target)))
+
+
 def section_url(section: str, entry_id: str) -> str:
     return page_url(entry_path(section, entry_id))
 
@@ -74,7 +80,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich)
+    env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich, article_html=article_html)
     env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
                        title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
@@ -85,3 +91,8 @@ def render_page(page: Page) -> str:
     template = environment().get_template(page.template)
     body = template.render(here=page.url, page_title=page.title, **page.context)
     return front_matter(page) + body
+
+
+def render_problems(problems: list) -> str:
+    """The page `lvyin serve` shows at every address while the catalogue has problems (`Problem`s)."""
+    return environment().get_template("problems.html.j2").render(problems=problems)

@@ -45,11 +45,13 @@ _EDITOR_TYPES: list[tuple[Any, dict[str, Any]]] = [
     (model.Id, {"type": ["string", "integer"], "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "minimum": 0, "maxLength": model.MAX_ID}),
     (model.Day, {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}),
     (model.Clock, {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}),
-    (model.WebUrl, {"type": "string", "pattern": r"^https?://\S+$"}),
-    (model.ContactUrl, {"type": "string", "pattern": r"^(https?://|tel:|mailto:)\S+$"}),
+    (model.WebUrl, {"type": "string", "pattern": rf"^https?://[^{model.NOT_IN_URL}]+$"}),
+    (model.ContactUrl, {"type": "string", "pattern": rf"^(https?://|tel:|mailto:)[^{model.NOT_IN_URL}]+$"}),
     (model.Count, {"type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": r"^[0-9]{1,6}$"}),
     (model.Coordinate, {"type": ["number", "string"], "pattern": r"^-?[0-9]{1,3}(\.[0-9]{1,10})?$"}),
     (model.Ages, {"type": "string", "pattern": r"^[0-9]{1,2}-[0-9]{1,2}$"}),
+    (model.ImagePath, {"type": "string",
+                       "pattern": r"^(?!/)(?!(.*/)?\.\.?(/|$))[^\\:]+\.([Jj][Pp][Ee]?[Gg]|[Pp][Nn][Gg]|[Ww][Ee][Bb][Pp])$"}),
     (Flag, {"type": ["boolean", "string"], "enum": [True, False, "true", "false", "yes", "no", "on", "off", "是", "否"]}),
 ]
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
@@ -48,7 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import progress
+from . import lifeline, progress
+from .scratch import abandoned, new_folder, temporary
 from .search_bundle import canonicalize
 
 # Pages of an archive part (a current part holds up to twice as many).
@@ -79,7 +79,7 @@ def pagefind_binary() -> str:
 
 def _run(site: Path, output: Path) -> str:
     result = subprocess.run(
-        [pagefind_binary(), "--site", str(site), "--output-path", str(output), "--quiet"],
+        lifeline.command([pagefind_binary(), "--site", str(site), "--output-path", str(output), "--quiet"]),
         capture_output=True, text=True,
     )
     if result.returncode != 0:
@@ -125,35 +125,20 @@ _TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
 # folders of one small file took 25 s each on the benchmark's disk and 3 s here.
 IN_MEMORY = Path("/dev/shm")
 IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
+# The folders' names (scratch.py: those of killed builds are deleted by the next build; in memory,
+# they would hold it until the machine restarts).  No name starts with another.
+COPIES_IN_MEMORY, COPIES_ON_DISK, TREES = "lvyin-search-copies-", ".lvyin-copies-", ".lvyin-search-"
 
 
 def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
     """A new folder for the pages' copies (and the index parts' trees, made of hard links to
     them): in memory when there is room, else `beside` the site."""
     with contextlib.suppress(OSError):
-        _delete_abandoned_copies()
+        for folder in abandoned(COPIES_IN_MEMORY, IN_MEMORY) + abandoned(TREES, IN_MEMORY):
+            shutil.rmtree(folder, ignore_errors=True)  # at once: the room they hold is counted next
         if os.access(IN_MEMORY, os.W_OK) and shutil.disk_usage(IN_MEMORY).free >= IN_MEMORY_ROOM:
-            return tempfile.TemporaryDirectory(prefix=f"lvyin-search-copies-{os.getpid()}-", dir=IN_MEMORY)
-    return tempfile.TemporaryDirectory(prefix=".lvyin-search-copies-", dir=beside)
-
-
-def _delete_abandoned_copies() -> None:
-    """Delete the copies in memory of builds that were killed (their folders name their process):
-    they would hold the memory until the machine restarts."""
-    for folder in IN_MEMORY.glob("lvyin-search-copies-*-*"):
-        pid = folder.name.split("-")[3]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        pass
-    return True
+            return temporary(COPIES_IN_MEMORY, IN_MEMORY)
+    return temporary(COPIES_ON_DISK, beside)
 
 
 def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
@@ -169,7 +154,7 @@ def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
     if len(slices) <= 1:
         found = [_scan(site_dir, part) for part in slices]
     else:
-        with multiprocessing.get_context("fork").Pool(len(os.sched_getaffinity(0))) as pool:
+        with lifeline.fork_pool(len(os.sched_getaffinity(0))) as pool:
             found = pool.starmap(_scan, [(site_dir, part) for part in slices])
     pages = [(Path(path), date) for part in found for path, date, _ in part]
     marked = [(Path(path), date) for part in found for path, date, mark in part if mark]
@@ -226,7 +211,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone,
     # made in the part's order: Pagefind numbers pages in the order the file system lists them,
     # which in memory is the order they were made in (the copies come from parts side by side).
-    scratch = Path(tempfile.mkdtemp(prefix=".lvyin-search-", dir=source.parent))
+    scratch = new_folder(TREES, source.parent)
     schedule = _Schedule([len(part.pages) for part in parts], PAGES_AT_ONCE)
     summaries: dict[int, str] = {}
 

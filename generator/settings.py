@@ -8,6 +8,7 @@ has a default.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,10 +55,10 @@ class SiteSettings(BaseModel):
 
 def load_settings(catalog: Path | str) -> SiteSettings:
     path = Path(catalog) / SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a link or a pipe named site.yaml is refused by read_file, not skipped
         return SiteSettings()
     try:
-        doc = read_file(path)
+        doc = read_file(path, within=Path(catalog))
     except ReadError as error:
         raise CatalogInvalid(error.problems) from None
     if doc.data is None:

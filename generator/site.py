@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from .articles import Article, articles_folder, load_articles
 from .build_date import build_date
-from .catalog import Catalog, FileCache, load_catalog
+from .catalog import Catalog, FileCache, check_catalog
 from .dashboard import stats_assets
 from .feeds import make_feeds
 from .nearby import nearby_assets
@@ -25,6 +25,7 @@ from .pages import Asset, Page, SiteCollision, plan_pages
 from .guide import guide_page
 from .published import published_files
 from .printing import make_print_sheets
+from .problems import CatalogInvalid, Problem
 from .render import render_page
 from .settings import SiteSettings, load_settings
 
@@ -47,10 +48,29 @@ def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCach
     """The site of the catalogue at `catalog_dir`; with a `cache`, files unchanged since it read
     them are not read again (`lvyin serve`)."""
     catalog_dir = Path(catalog_dir)
-    settings = load_settings(catalog_dir)
-    catalog = load_catalog(catalog_dir, cache)
-    articles = tuple(load_articles(articles_folder(catalog_dir), catalog.topics))
+    settings, catalog, articles = load_inputs(catalog_dir, cache)
     return Site(catalog, settings, build_date(today, catalog_dir), articles)
+
+
+def load_inputs(catalog_dir: Path | str, cache: FileCache | None = None) -> tuple[SiteSettings, Catalog, tuple[Article, ...]]:
+    """The settings, catalogue and articles at `catalog_dir`; or `CatalogInvalid` with the problems
+    of all three at once (the articles' topics are checked against the topics there are)."""
+    problems: list[Problem] = []
+    settings = SiteSettings()
+    try:
+        settings = load_settings(catalog_dir)
+    except CatalogInvalid as error:
+        problems += error.problems
+    catalog, known, found = check_catalog(catalog_dir, cache)
+    problems += found
+    articles: tuple[Article, ...] = ()
+    try:
+        articles = tuple(load_articles(articles_folder(catalog_dir), known.sure_ids("topic")))
+    except CatalogInvalid as error:
+        problems += error.problems
+    if problems:
+        raise CatalogInvalid(problems)
+    return settings, catalog, articles
 
 
 def stats_files(site: Site) -> list[Asset]:

@@ -5,12 +5,13 @@ A big site's pages are checked in slices by forked processes, one per core.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from . import lifeline
 
 # Only the tags with an href or src: a page has about 300 tags, a tenth of them with a link.
 _TAG = re.compile(r"<(\w+)\b([^>]*?\s(?:href|src)=[^>]*)>", re.IGNORECASE)
@@ -36,7 +37,7 @@ def check_site(site_dir: Path) -> list[str]:
     try:
         if len(slices) <= 1:
             return [problem for part in slices for problem in _check_pages(*part)]
-        with multiprocessing.get_context("fork").Pool(len(os.sched_getaffinity(0))) as pool:
+        with lifeline.fork_pool(len(os.sched_getaffinity(0))) as pool:
             return [problem for part in pool.starmap(_check_pages, slices) for problem in part]
     finally:
         _files = set()

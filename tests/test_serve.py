@@ -129,3 +129,38 @@ def test_preview_rebuilds_every_page_when_the_site_configuration_changes(make_ca
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_browser_shows_what_is_wrong_and_the_site_again_once_fixed(make_catalog, browser, tmp_path):
+    """A broken catalogue under `lvyin serve`: the open page reloads into the list of problems (file and
+    line, the editor's text escaped), instead of hanging; fixed, it reloads into the site again."""
+    catalog = make_catalog()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}", "--today", "2026-11-28"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.log").open("w"),
+    )
+    url = f"http://127.0.0.1:{port}/lectures/reading-1205/"
+    december = catalog / "lectures" / "2026-12.yaml"
+    good = december.read_text(encoding="utf-8")
+    try:
+        fetch(url)
+        page = browser.page(width=1000, height=800)
+        page.goto(url)
+        assert "亲子共读的三个方法" in page.title()
+
+        december.write_text(good.replace("start: 14:30", "start: <b>14:3O</b>"), encoding="utf-8")
+        page.wait_for_selector("#problems", timeout=20000)  # the page reloads by itself
+        shown = page.inner_text("body")
+        assert "目录数据有错误" in shown and "2026-12.yaml:4:10" in shown and "时间“<b>14:3O</b>”的写法不对" in shown
+        assert page.locator("li b").count() == 0  # the editor's text is text, not markup
+        other = browser.page(width=1000, height=800)  # and so is every other page opened meanwhile
+        other.goto(f"http://127.0.0.1:{port}/lecturers/wang-fang/")
+        assert "2026-12.yaml:4:10" in other.inner_text("body")
+
+        december.write_text(good, encoding="utf-8")
+        page.wait_for_function("document.title.includes('亲子共读的三个方法')", timeout=20000)
+        assert page.locator("#problems").count() == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
