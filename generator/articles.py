@@ -19,15 +19,16 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Collection
+from typing import Annotated, Any, Collection, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .catalog import suggest, validation_problems
+from .catalog import privacy_problem, suggest, validation_problems
 from .folders import display as _display
 from .folders import listing, refusal
 from .model import Id, Text, WebUrl, _fail, well_formed
 from .problems import CatalogInvalid, Problem
+from .privacy import PrivateValues
 from .reader import ReadError, decode, read_bytes, read_text
 from .richtext import article_problems
 
@@ -79,9 +80,10 @@ def articles_folder(catalog_dir: Path | str) -> Path:
     return Path(catalog_dir).resolve().parent / ARTICLES_FOLDER
 
 
-def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Article]:
+def load_articles(folder: Path | str, topics: Collection[str] | None, private: PrivateValues | None = None) -> list[Article]:
     """Every article of `folder` (none if it does not exist), sorted by id; or `CatalogInvalid`.
-    `topics`: the topic ids there are (None when the catalogue could not tell: then not checked)."""
+    `topics`: the topic ids there are (None when the catalogue could not tell: then not checked);
+    `private`: the catalogue's private values, which no line of an article may hold."""
     folder = Path(folder)
     linked = refusal(folder, _display(folder))
     if linked:
@@ -106,12 +108,24 @@ def load_articles(folder: Path | str, topics: Collection[str] | None) -> list[Ar
         except ReadError as error:
             problems.extend(error.problems)
             continue
+        if private is not None:
+            problems.extend(_private_lines(text, display, private))
         article = parse_article(path.stem, text, display, topics, problems)
         if article:
             articles.append(article)
     if problems:
         raise CatalogInvalid(problems)
     return articles
+
+
+def _private_lines(text: str, display: str, private: PrivateValues) -> Iterator[Problem]:
+    """A problem at each line of an article (front matter or body: all of it is published) that
+    holds a private value or an identity-card number; the value itself is never quoted."""
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+        if private.may_be_in(line):
+            found = privacy_problem(line, private, lecturer=False)
+            if found:
+                yield Problem(display, number, 1, "", *found)
 
 
 def parse_article(article_id: str, text: str, display: str, topics: Collection[str] | None, problems: list[Problem]) -> Article | None:

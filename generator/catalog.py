@@ -93,7 +93,7 @@ class Catalog:
 
     @cached_property
     def lectures_by_audience(self) -> dict[str, list[Lecture]]:
-        return _group(self.lectures_in_order, lambda l: l.audiences)
+        return _group(self.lectures_in_order, lambda l: vocab.audiences_served(l.audiences))
 
     @cached_property
     def lectures_by_district(self) -> dict[str, list[Lecture]]:
@@ -412,8 +412,7 @@ class _Checker:
     def privacy(self) -> None:
         """No private value, identity-card number or lecturer's mobile number in a public field."""
         c = self.c
-        private = PrivateValues((person.id, field_label(loc), value) for person in c.lecturers.values() if person.private
-                                for loc, value in _strings(person.private))
+        private = private_values(c)
         for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
             for entry in table.values():
                 source = c.sources[(_space(type(entry)), entry.id)]
@@ -421,7 +420,7 @@ class _Checker:
                 if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
                     continue
                 for loc, text in texts:
-                    found = _privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
+                    found = privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
                     if found:
                         self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
 
@@ -532,7 +531,13 @@ def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
             yield from (((name, i), item) for i, item in enumerate(value) if isinstance(item, str))
 
 
-def _privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
+def private_values(catalog: Catalog) -> PrivateValues:
+    """Every value of the lecturers' private blocks, to look for in public text."""
+    return PrivateValues((person.id, field_label(loc), value) for person in catalog.lecturers.values() if person.private
+                         for loc, value in _strings(person.private))
+
+
+def privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
     """(message, hint) when `text` holds what must not be public; the value itself is never quoted."""
     found = numbers(text)
     owner = private.owner_in(text, found)

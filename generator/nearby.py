@@ -1,10 +1,18 @@
-"""Data of the 附近 page: every place with a location, in WGS-84 (what browsers report).
+"""Data of the 附近 page and the home page's finder: every place with a location, in WGS-84
+(what browsers report), and the lectures of the coming months.
 
-`nearby_assets` writes `nearby/places.json`, loaded only by /nearby/, so no
-other page grows with the catalogue.  Places are ordered by district then id;
-`areas` gives each district's and each street's (街道/镇) centre, the mean of
-its stations' points, for parents who pick where they are instead of sharing
-their location.
+`nearby_assets` writes `nearby/places.json`, loaded only by /nearby/ and by the
+finder once a parent uses it, so no page grows with the catalogue.  Places are
+ordered by district then id; `areas` gives each district's and each street's
+(街道/镇) centre, the mean of its stations' points, for parents who pick where
+they are instead of sharing their location.
+
+`lectures` holds the lectures from the build date to `FINDER_DAYS` days after it,
+by date and time, in few short fields: the reader's phone drops those that are
+over by its own clock (a static site is read days after it is built).  A
+lecture names its place by its index in `places` (`p`), or, at a place without
+a location, by district and name; `a` lists every audience it serves
+(全学段 counts for each school stage).
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from datetime import timedelta
+
 from . import geo, vocab
 from .pages import Asset, entry_path, page_url
 
@@ -20,6 +30,9 @@ if TYPE_CHECKING:
     from .site import Site
 
 PLACES_JSON = "nearby/places.json"
+# How far ahead the finder and 附近 look: half a year, so the file stays small at 20,000 lectures a
+# year and is still right when a phone reads a site built a few days (or weeks) ago.
+FINDER_DAYS = 183
 
 
 def _kind_label(kind: str, place: Any) -> str:
@@ -62,7 +75,32 @@ def nearby_data(site: "Site") -> dict[str, Any]:
         streets = sorted((s, pts) for (dist, s), pts in street_points.items() if dist == d.id)
         areas.append({"id": d.id, "name": d.name, "centre": centre(points[d.id]),
                       "streets": [{"name": s, "centre": centre(pts)} for s, pts in streets]})
-    return {"crs": "wgs84", "kinds": vocab.PLACE_LABELS, "admissions": vocab.ADMISSIONS, "areas": areas, "places": places}
+    return {"crs": "wgs84", "kinds": vocab.PLACE_LABELS, "admissions": vocab.ADMISSIONS, "areas": areas, "places": places,
+            "formats": vocab.FORMATS, "statuses": vocab.STATUSES, "since": site.today.isoformat(), "lectures": _lectures(site, {p["url"]: i for i, p in enumerate(places)})}
+
+
+def _lectures(site: "Site", place_index: dict[str, int]) -> list[dict[str, Any]]:
+    c = site.catalog
+    until = site.today + timedelta(days=FINDER_DAYS)
+    rows = []
+    for l in c.lectures_in_order:
+        if not site.today <= l.date <= until:
+            continue
+        row: dict[str, Any] = {"id": l.id, "t": l.title, "d": l.date.isoformat(), "s": f"{l.start:%H:%M}",
+                               "e": f"{l.end:%H:%M}", "a": vocab.audiences_served(l.audiences)}
+        if l.status in ("cancelled", "postponed"):
+            row["x"] = l.status
+        if l.format != "offline":
+            row["f"] = l.format
+        place = c.places.get(l.venue) if l.venue else None
+        if place is not None:
+            url = page_url(entry_path(vocab.PLACE_SECTIONS[c.place_kind(place.id)], place.id))
+            if url in place_index:
+                row["p"] = place_index[url]
+            else:
+                row["pd"], row["pn"] = place.district, place.name
+        rows.append(row)
+    return rows
 
 
 def nearby_assets(site: "Site") -> list[Asset]:

@@ -26,6 +26,8 @@ PAST_LIMIT = 30
 # lectures a year a district's or topic's next months would otherwise make a page of megabytes.
 UPCOMING_LIMIT = 50
 HOME_UPCOMING = 8
+# Lectures after those, hidden: lvyin.js shows them when lectures before them are over by the reader's clock.
+HOME_SPARE = 16
 # How many upcoming lectures of its topics an article shows before pointing at the topic pages.
 ARTICLE_UPCOMING = 8
 
@@ -95,7 +97,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     months = _months(c.lectures_in_order)
     upcoming = [l for l in c.lectures_in_order if l.date >= today]
 
-    add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING],
+    add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING + HOME_SPARE], shown=HOME_UPCOMING,
         upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
         audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
 
@@ -113,8 +115,9 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     for series in c.series.values():
         add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
             sessions=c.lectures_by_series.get(series.id, []))
+    near = audience_districts(c, today)
     for audience, label in vocab.AUDIENCES.items():
-        add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label,
+        add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
             lectures=split(c.lectures_by_audience.get(audience, []), today),
             venues=[v for v in _sorted(c.venues) if audience in v.audiences or "all" in v.audiences])
 
@@ -145,6 +148,11 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
         counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
     add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
+    # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
+    for audience, label in vocab.AUDIENCES.items():
+        for district, lectures in near[audience]:
+            add(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
+                audience=audience, label=label, district=district, lectures=split(lectures, today))
 
     for article in articles:
         add(article.page_path, "article.md.j2", article.title, article=article,
@@ -190,6 +198,20 @@ def grown_paths(c: Catalog) -> list[str]:
     tables = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
     sections = ("lecturers", *vocab.PLACE_SECTIONS.values(), "lectures")
     return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
+
+
+def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, list[Lecture]]]]:
+    """For each audience, every district with the lectures for it there (全学段 counts for each school
+    stage) and the online ones without a place, which are for every district; by date."""
+    near: dict[str, list[tuple[Any, list[Lecture]]]] = {}
+    for audience in vocab.AUDIENCES:
+        by_district: dict[str, list[Lecture]] = defaultdict(list)
+        for lecture in c.lectures_by_audience.get(audience, []):
+            place = c.places.get(lecture.venue) if lecture.venue else None
+            for district in [place.district] if place else c.districts:
+                by_district[district].append(lecture)
+        near[audience] = [(d, by_district.get(d.id, [])) for d in _sorted(c.districts)]
+    return near
 
 
 def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from .articles import Article, articles_folder, load_articles
 from .build_date import build_date
-from .catalog import Catalog, FileCache, check_catalog
+from .catalog import Catalog, FileCache, check_catalog, private_values
 from .dashboard import stats_assets
 from .feeds import make_feeds
 from .nearby import nearby_assets
@@ -65,7 +65,7 @@ def load_inputs(catalog_dir: Path | str, cache: FileCache | None = None) -> tupl
     problems += found
     articles: tuple[Article, ...] = ()
     try:
-        articles = tuple(load_articles(articles_folder(catalog_dir), known.sure_ids("topic")))
+        articles = tuple(load_articles(articles_folder(catalog_dir), known.sure_ids("topic"), private_values(catalog)))
     except CatalogInvalid as error:
         problems += error.problems
     if problems:

@@ -13,6 +13,21 @@ AUDIENCES = {
     "in-need": "困境儿童家庭",
 }
 
+# The school stages, in school order; the audiences above are in the order a reader scans them.
+STAGES = ("preschool", "primary", "junior", "senior")
+
+
+def in_reading_order(audiences: list[str]) -> list[str]:
+    """`audiences` in the order of AUDIENCES (学前, 小学, 初中, 高中, then the others), without repeats."""
+    chosen = set(audiences)
+    return [a for a in AUDIENCES if a in chosen]
+
+
+def audiences_served(audiences: list[str]) -> list[str]:
+    """Every audience whose lists show an entry for `audiences`: 全学段 (`all`) is for each school stage too."""
+    return in_reading_order([*audiences, *(STAGES if "all" in audiences else ())])
+
+
 DISTRICT_KINDS = {"区": "区", "县": "县", "功能区": "功能区"}
 
 VENUE_KINDS = {

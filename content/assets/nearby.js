@@ -1,39 +1,31 @@
 // 附近 page: sorts places by distance from the parent's location (navigator.geolocation,
-// WGS-84) or from the centre of a picked 区县 / 街道. The page's plain list stays when
-// JavaScript or fetch is missing. Runs on every page view, including instant navigation.
+// WGS-84) or from the centre of a picked 区县 / 街道, each with its next lectures; or lists the
+// lectures within a radius by date (?view=lectures&r=10). What is over goes by the phone's date
+// (lvyinToday). The page's plain list stays when JavaScript or fetch is missing. Runs on every
+// page view, including instant navigation.
 (function () {
   "use strict";
 
-  var R = 6371.0088;
-  function km(a, b) {
-    var rad = Math.PI / 180, dLat = (b[0] - a[0]) * rad, dLng = (b[1] - a[1]) * rad;
-    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.pow(Math.sin(dLng / 2), 2);
-    return 2 * R * Math.asin(Math.sqrt(h));
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text) e.textContent = text;
-    return e;
-  }
+  var L = window.lvyinLectures, km = L && L.km, el = L && L.el;
+  var NEXT = 2, LIMIT = 50;
 
   function init() {
     var root = document.getElementById("lv-nearby");
     if (!root || root.getAttribute("data-ready")) return;
-    if (!(window.fetch && window.Promise && window.URLSearchParams && window.history && history.replaceState)) return;
+    if (!(L && window.fetch && window.Promise && window.URLSearchParams && window.history && history.replaceState)) return;
     root.setAttribute("data-ready", "1");
     var status = document.getElementById("lv-nearby-status");
     var list = document.getElementById("lv-nearby-list");
     var districtSel = document.getElementById("lv-nearby-district");
     var streetSel = document.getElementById("lv-nearby-street");
     var locate = document.getElementById("lv-nearby-locate");
+    var radius = document.getElementById("lv-nearby-radius");
     var data = null, origin = null, originLabel = "";
+    var first = new URLSearchParams(location.search);
+    if (first.get("view") === "lectures") root.querySelector("input[name=view][value=lectures]").checked = true;
+    if (first.get("r")) radius.value = first.get("r");
 
-    fetch(new URL(root.getAttribute("data-places"), location.href).href).then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
-    }).then(function (json) {
+    L.load(new URL(root.getAttribute("data-places"), location.href).href).then(function (json) {
       data = json;
       json.areas.forEach(function (a) {
         var o = el("option", null, a.name);
@@ -70,12 +62,22 @@
       });
     }
 
+    function view() { return root.querySelector("input[name=view]:checked").value; }
+
+    // The view and radius in the address, beside the picked district and street.
+    function remember(params) {
+      params.delete("view");
+      params.delete("r");
+      if (view() === "lectures") { params.set("view", "lectures"); params.set("r", radius.value); }
+      history.replaceState(history.state, "", "?" + params.toString());
+    }
+
     function pick() {
       var a = area();
       var params = new URLSearchParams(location.search);
       params.delete("d");
       params.delete("s");
-      if (!a) { origin = null; render(); history.replaceState(history.state, "", "?" + params.toString()); return; }
+      if (!a) { origin = null; render(); remember(params); return; }
       origin = a.centre;
       originLabel = a.name;
       params.set("d", a.id);
@@ -86,7 +88,7 @@
           params.set("s", a.streets[i].name);
         }
       }
-      history.replaceState(history.state, "", "?" + params.toString());
+      remember(params);
       status.textContent = "按离" + originLabel + "的距离排序。";
       render();
     }
@@ -94,6 +96,10 @@
     districtSel.addEventListener("change", function () { fillStreets(); pick(); });
     streetSel.addEventListener("change", pick);
     root.querySelectorAll("fieldset input").forEach(function (box) { box.addEventListener("change", render); });
+    root.querySelectorAll("input[name=view]").forEach(function (r) {
+      r.addEventListener("change", function () { remember(new URLSearchParams(location.search)); render(); });
+    });
+    radius.addEventListener("change", function () { remember(new URLSearchParams(location.search)); render(); });
 
     locate.addEventListener("click", function () {
       if (!navigator.geolocation) {
@@ -114,15 +120,48 @@
       }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 300000 });
     });
 
+    // Each place's lectures from today on, by date (places.json lists them in date order).
+    function upcomingByPlace(today) {
+      var by = {};
+      data.lectures.forEach(function (l) {
+        if (l.p === undefined || l.d < today) return;
+        (by[l.p] = by[l.p] || []).push(l);
+      });
+      return by;
+    }
+
+    function renderLectures() {
+      var base = new URL(root.getAttribute("data-places"), location.href), today = window.lvyinToday();
+      list.textContent = "";
+      if (!origin) {
+        list.appendChild(el("li", "lv-empty", "点“使用我的位置”，或选择区县和街道/镇，就能看到附近的讲座。"));
+        return;
+      }
+      var limit = +radius.value;
+      var rows = data.lectures.filter(function (l) { return l.p !== undefined && l.d >= today; })
+        .map(function (l) { var p = data.places[l.p]; return { l: l, d: km(origin, [p.lat, p.lng]) }; })
+        .filter(function (row) { return row.d <= limit; });
+      rows.sort(function (x, y) { return x.l.d < y.l.d ? -1 : x.l.d > y.l.d ? 1 : x.d - y.d || (x.l.s < y.l.s ? -1 : x.l.s > y.l.s ? 1 : 0); });
+      rows.slice(0, LIMIT).forEach(function (row) { list.appendChild(L.item(row.l, data, base, today, row.d)); });
+      if (!rows.length) list.appendChild(el("li", "lv-empty", limit + " 公里内近期没有讲座，可以扩大范围。"));
+    }
+
     function render() {
       if (!data) return;
+      var lectures = view() === "lectures";
+      root.querySelector(".lv-nearby-kinds").hidden = lectures;
+      radius.parentNode.hidden = !lectures;
+      if (lectures) return renderLectures();
+      var today = window.lvyinToday(), next = upcomingByPlace(today);
       var kinds = {}, freeOnly = false;
       root.querySelectorAll("fieldset input[name=kind]").forEach(function (b) { kinds[b.value] = b.checked; });
       freeOnly = root.querySelector("fieldset input[name=free]").checked;
       var base = new URL(root.getAttribute("data-places"), location.href);
-      var rows = data.places.filter(function (p) {
-        return kinds[p.kind] && (!freeOnly || p.admission === "free" || p.kind !== "venue" && !p.admission);
-      }).map(function (p) { return { p: p, d: origin ? km(origin, [p.lat, p.lng]) : null }; });
+      var rows = [];
+      data.places.forEach(function (p, i) {
+        if (!kinds[p.kind] || freeOnly && !(p.admission === "free" || p.kind !== "venue" && !p.admission)) return;
+        rows.push({ p: p, d: origin ? km(origin, [p.lat, p.lng]) : null, next: next[i] || [] });
+      });
       if (origin) rows.sort(function (a, b) { return a.d - b.d; });
       list.textContent = "";
       rows.slice(0, origin ? 30 : rows.length).forEach(function (row) {
@@ -139,6 +178,17 @@
         li.appendChild(meta);
         if (p.hours) li.appendChild(el("div", "lv-hours", "开放时间：" + p.hours));
         if (p.admission_note) li.appendChild(el("div", "lv-hours", p.admission_note));
+        if (row.next.length) {
+          var sessions = el("ul", "lv-nearby-next");
+          row.next.slice(0, NEXT).forEach(function (l) {
+            var item = el("li", null, "讲座 " + L.shortDate(l.d, today) + " " + L.weekday(l.d) + " " + l.s + "：");
+            var link = el("a", null, l.t + (l.x ? "（" + data.statuses[l.x] + "）" : ""));
+            link.href = new URL("../lectures/" + l.id + "/", base).href;
+            item.appendChild(link);
+            sessions.appendChild(item);
+          });
+          li.appendChild(sessions);
+        }
         list.appendChild(li);
       });
       if (!rows.length) list.appendChild(el("li", "lv-empty", "没有符合条件的地点。"));
