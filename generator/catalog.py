@@ -184,10 +184,11 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
     """pydantic's errors as Chinese problems at the right line of `doc` (`base`: where `data` is)."""
     problems = []
     for err in error.errors():
-        loc = _data_loc(err["loc"], data)
+        ctx = err.get("ctx") or {}
+        loc = _data_loc((*err["loc"], *([ctx["item"]] if "item" in ctx else [])), data)
         label = field_label(loc)
         full = (*base, *loc)
-        kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+        kind, given = err["type"], err.get("input")
         key = False
         if kind == "lvyin":
             message, hint = ctx["message"], ctx.get("hint", "")
@@ -462,28 +463,52 @@ class _Checker:
             self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写地点 venue", "请添加“venue: 地点编号”，纯线上讲座请写 format: online"))
 
     def clashes(self) -> None:
-        """A place holding two lectures at once, or a lecturer in two places at once."""
+        """A place holding two lectures at once, or a lecturer in two places at once.
+
+        Each place's and each lecturer's lectures are swept once in order of time (`_overlaps`),
+        so many lectures at one place and time cost n log n, not a comparison of every pair; a
+        clash is reported at the later lecture, the first few of each place or lecturer line by
+        line and the rest counted in one more line."""
         live = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
         sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS)]
         if sound:
             live = sorted(live + [p for p in sound if p.status in ("scheduled", "done")], key=lecture_order)
-        by_day: dict[Any, list[Lecture]] = defaultdict(list)
-        for lecture in live:
-            by_day[lecture.date].append(lecture)
-        for day_lectures in by_day.values():
-            for i, a in enumerate(day_lectures):
-                for b in day_lectures[i + 1 :]:
-                    if b.start >= a.end:
-                        break
-                    self._clash(a, b)
+        at_place = _group(live, lambda l: [l.venue] if l.venue and l.format != "online" else [])
+        for place, lectures in sorted(at_place.items()):
+            self._report(_overlaps(lectures), "venue", f"地点“{place}”",
+                         lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
+        for person, lectures in sorted(_group(live, lambda l: l.lecturers).items()):
+            self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
+                         lambda a: (f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{_when(a)}）", "请核对时间或主讲人"))
 
-    def _clash(self, a: Lecture, b: Lecture) -> None:
-        when = f"{a.date} {a.start:%H:%M}–{a.end:%H:%M}"
-        in_person = a.format != "online" and b.format != "online"
-        if in_person and a.venue and a.venue == b.venue:
-            self.problems.append(self._at(b, "venue", f"与讲座“{a.id}”（{when}）在同一地点时间重叠", "请调整时间或地点"))
-        for person in sorted(set(a.lecturers) & set(b.lecturers)):
-            self.problems.append(self._at(b, "lecturers", f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{when}）", "请核对时间或主讲人"))
+    def _report(self, clashes: Iterable[tuple[Lecture, Lecture]], field_name: str, whose: str, say) -> None:
+        clashes = list(clashes)
+        for earlier, later in clashes[:MAX_CLASHES_SHOWN]:
+            self.problems.append(self._at(later, field_name, *say(earlier)))
+        rest = clashes[MAX_CLASHES_SHOWN:]
+        if rest:
+            self.problems.append(self._at(rest[0][1], field_name, f"……{whose}另有 {len(rest)} 处时间冲突（从这一场起，未逐一列出）",
+                                          "请先改正上面列出的冲突，再运行 lvyin validate 查看其余的"))
+
+
+# Clashes listed one by one for each place or lecturer; the rest are counted.
+MAX_CLASHES_SHOWN = 5
+
+
+def _overlaps(lectures: list[Lecture]) -> Iterable[tuple[Lecture, Lecture]]:
+    """(earlier, later) for every lecture of `lectures` (in order of time) that starts before an
+    earlier one of its day has ended; `earlier` is the one of them that ends last."""
+    latest: Lecture | None = None
+    for lecture in lectures:
+        same_day = latest is not None and lecture.date == latest.date
+        if same_day and lecture.start < latest.end:
+            yield latest, lecture
+        if not same_day or lecture.end > latest.end:
+            latest = lecture
+
+
+def _when(lecture: Lecture) -> str:
+    return f"{lecture.date} {lecture.start:%H:%M}–{lecture.end:%H:%M}"
 
 
 # What the clash check reads of a lecture: a broken lecture takes part when all of these are sound.

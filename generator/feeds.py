@@ -15,12 +15,13 @@ subscribed phone, and the archive's own files were most of the feeds' cost.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, Timezone, vGeo
+from icalendar import Calendar, Event, Timezone, vGeo, vText
 from markdown_it.token import Token
 
 from . import vocab
@@ -35,6 +36,18 @@ PRODID = "-//lvyin//宝鸡市家庭教育公益大讲堂//ZH"
 # iCalendar status of each catalogue status; a postponed lecture's date is not to be trusted.
 ICAL_STATUS = {"scheduled": "CONFIRMED", "done": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 SUMMARY_MARK = {"cancelled": "【已取消】", "postponed": "【已延期】"}
+
+
+# Every line break as LF, which vText writes as "\\n"; other control characters have no place in
+# TEXT (RFC 5545 3.3.11 allows tab) and are dropped.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def ical_text(value: str) -> vText:
+    """The one way text enters a calendar file: a property value vText escapes (`\\`, `;`, `,`,
+    line breaks) so that it stays on its content line whatever the catalogue holds."""
+    return vText(_CONTROLS.sub("", _LINE_BREAKS.sub("\n", value)))
 
 
 def feed_path(kind: str, entry_id: str | None = None) -> str:
@@ -92,7 +105,7 @@ def lecture_event(site, lecture: Lecture) -> Event:
     event.add("dtstamp", _stamp(site.today))
     event.add("dtstart", datetime.combine(lecture.date, lecture.start, SHANGHAI))
     event.add("dtend", datetime.combine(lecture.date, lecture.end, SHANGHAI))
-    event.add("summary", SUMMARY_MARK.get(lecture.status, "") + lecture.title)
+    event.add("summary", ical_text(SUMMARY_MARK.get(lecture.status, "") + lecture.title))
     event.add("status", ICAL_STATUS[lecture.status])
     url = settings.absolute(f"lectures/{lecture.id}/")
     event.add("url", url)
@@ -102,13 +115,13 @@ def lecture_event(site, lecture: Lecture) -> Event:
     if lecture.format != "offline":
         where.append(f"线上：{lecture.online_url}" if lecture.online_url else "线上")
     if where:
-        event.add("location", "；".join(where))
+        event.add("location", ical_text("；".join(where)))
     if place and place.location:
         lat, lng = to_wgs84(place.location.lat, place.location.lng, place.location.crs)
         event.add("geo", vGeo((round(lat, 6), round(lng, 6))))
-    event.add("description", _description(c, lecture, url))
+    event.add("description", ical_text(_description(c, lecture, url)))
     if lecture.topics:
-        event.add("categories", [c.topics[topic].name for topic in lecture.topics])
+        event.add("categories", [ical_text(c.topics[topic].name) for topic in lecture.topics])
     return event
 
 
@@ -150,8 +163,8 @@ def calendar_header(name: str) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
+    cal.add("x-wr-calname", ical_text(name))
+    cal.add("name", ical_text(name))
     cal.add("x-wr-timezone", TZID)
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")

@@ -26,8 +26,12 @@ BAOJI_LAT = (33.5, 35.2)
 BAOJI_LNG = (106.2, 108.2)
 
 
-def _fail(message: str, hint: str = "") -> PydanticCustomError:
-    return PydanticCustomError("lvyin", "{message}", {"message": message, "hint": hint})
+def _fail(message: str, hint: str = "", *, item: int | None = None) -> PydanticCustomError:
+    """A problem with a value, in Chinese; `item`: the index of the list item it is about."""
+    context: dict[str, Any] = {"message": message, "hint": hint}
+    if item is not None:
+        context["item"] = item
+    return PydanticCustomError("lvyin", "{message}", context)
 
 
 # Full-width digits and signs typed with a Chinese input method mean the same numbers.
@@ -39,12 +43,52 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９：－．", "01234567
 EMPTY = "lvyin_empty"
 
 
-def _text(value: Any) -> str:
+# Bounds that keep every value usable where the build puts it: an id in a URL and a file name,
+# a name in a calendar's title line, a description on a page.
+MAX_ID = 64
+MAX_LINE = 200
+MAX_URL = 2000
+MAX_PROSE = 5000
+MAX_ITEMS = 30
+YEARS = (2000, 2100)
+
+# Characters no text may hold: control characters (tab, carriage return, NUL, …), the Unicode
+# line and paragraph separators, and the direction overrides that make text read other than it
+# is stored.  A line break is allowed only where several lines are meant (`Prose`).
+_CONTROL_NAMES = {"\t": "制表符（Tab）", "\r": "回车符"}
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _blank(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise PydanticCustomError(EMPTY, "{message}", {"message": "不能为空", "hint": "请填写内容"})
     if not isinstance(value, str):
         raise _fail("应为一段文字", "请直接写文字；列表或多层结构不能用在这里")
     return value.strip()
+
+
+def _after(value: str, at: int) -> str:
+    """Where character `at` of `value` is, as a message says it."""
+    return f"在“{shown(value[:at])}”之后" if at else "在开头"
+
+
+def _text(value: Any, *, lines: bool = False, limit: int = MAX_LINE) -> str:
+    value = _blank(value)
+    if not lines and "\n" in value:
+        raise _fail(f"只能写一行，这里有换行（{_after(value, value.index(chr(10)))}）",
+                    "请把内容写在同一行；用“|”或“>”写成多行的，请改成一行")
+    hidden = _CONTROL.search(value)
+    if hidden:
+        name = _CONTROL_NAMES.get(hidden.group(), "看不见的控制字符")
+        raise _fail(f"含有{name}（U+{ord(hidden.group()):04X}，{_after(value, hidden.start())}）",
+                    "请删除它（常见于从网页、Word 或微信复制的文字），或重新输入这段文字")
+    if len(value) > limit:
+        raise _fail(f"太长了（{len(value)} 个字），最多 {limit} 个字", "请写得简短些；详细内容可以写在 description 中")
+    return value
+
+
+def _prose(value: Any) -> str:
+    return _text(value, lines=True, limit=MAX_PROSE)
 
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -63,11 +107,10 @@ def meant_id(value: str) -> str:
 
 
 def _id(value: Any) -> str:
-    value = _text(value)
+    value = _blank(value)
     hidden = _INVISIBLE.search(value)
     if hidden:
-        where = f"“{shown(value[: hidden.start()])}”之后" if hidden.start() else "开头"
-        raise _fail(f"编号中含有看不见的字符（U+{ord(hidden.group()):04X}，在{where}）",
+        raise _fail(f"编号中含有看不见的字符（U+{ord(hidden.group()):04X}，{_after(value, hidden.start())}）",
                     "请删除这个编号，用英文输入法重新输入")
     if not _ID.fullmatch(value):
         hint = "编号只能用小写英文字母、数字和连字符“-”，例如 weibin-library"
@@ -78,6 +121,8 @@ def _id(value: Any) -> str:
             if suggestion and suggestion != value:
                 hint += f"；您是不是想写“{shown(suggestion)}”"
         raise _fail(f"“{shown(value)}”不是有效的编号", hint)
+    if len(value) > MAX_ID:
+        raise _fail(f"编号太长了（{len(value)} 个字符），最多 {MAX_ID} 个", "编号会成为网址和文件名的一部分，请用简短的拼音或英文")
     if value in RESERVED_IDS:
         raise _fail(f"“{value}”是网站保留的名字，不能作编号", "请换一个编号，例如在前面加上县区或单位的拼音")
     return value
@@ -96,12 +141,14 @@ def _real_date(year: int, month: int, day: int) -> date | None:
 
 
 def _date(value: Any) -> date:
-    value = _text(value)
+    value = _blank(value)
     found = _DATE.fullmatch(value.translate(_HALF_WIDTH))
     if found:
         day = _real_date(int(found[1]), int(found[2]), int(found[3]))
         if day is None:
             raise _fail(f"“{shown(value)}”不是真实存在的日期", "请核对月份和日期（例如 2 月没有 30 日）")
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise _fail(f"日期“{shown(value)}”的年份不在 {YEARS[0]}–{YEARS[1]} 年之间", "请核对年份，例如 2026-12-05")
         return day
     raise _fail(f"日期“{shown(value)}”的写法不对", _date_hint(value.translate(_HALF_WIDTH)))
 
@@ -131,7 +178,7 @@ _LOOSE_TIME = re.compile(r"(\d{1,2})\s*(?:[.点时]\s*(\d{1,2})\s*分?|:(\d{2}):
 
 
 def _time(value: Any) -> time:
-    value = _text(value)
+    value = _blank(value)
     found = _TIME.fullmatch(value.translate(_HALF_WIDTH))
     if not found:
         loose = _LOOSE_TIME.fullmatch(value.translate(_HALF_WIDTH))
@@ -153,7 +200,7 @@ _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
 def _url(schemes: tuple[str, ...]):
     def check(value: Any) -> str:
-        value = _text(value)
+        value = _text(value, limit=MAX_URL)
         if not any(value.lower().startswith(s) for s in schemes) or _NOT_IN_URL.search(value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
             raise _fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格、引号或尖括号")
@@ -162,14 +209,14 @@ def _url(schemes: tuple[str, ...]):
 
 
 def _count(value: Any) -> int:
-    value = _text(value)
+    value = _blank(value)
     if not _COUNT.fullmatch(value.translate(_HALF_WIDTH)):
         raise _fail(f"“{shown(value)}”不是一个人数", "请只写一个整数，例如 60")
     return int(value.translate(_HALF_WIDTH))
 
 
 def _coordinate(value: Any) -> float:
-    value = _text(value)
+    value = _blank(value)
     number = value.translate(_HALF_WIDTH)
     if not _COORDINATE.fullmatch(number):
         hint = "请写十进制度数，例如 34.3619"
@@ -187,7 +234,7 @@ _LOOSE_AGES = re.compile(r"([0-9]{1,2})\s*(?:周?岁)?\s*(?:-|~|～|—|–|至|
 
 
 def _ages(value: Any) -> str:
-    value = _text(value)
+    value = _blank(value)
     typed = value.translate(_HALF_WIDTH)
     found = _AGES.fullmatch(typed)
     if found and int(found[1]) <= int(found[2]):
@@ -195,6 +242,18 @@ def _ages(value: Any) -> str:
     loose = found or _LOOSE_AGES.fullmatch(typed)
     example = f"{min(int(loose[1]), int(loose[2]))}-{max(int(loose[1]), int(loose[2]))}" if loose else "6-15"
     raise _fail(f"年龄范围“{shown(value)}”的写法不对", f"请写成 最小-最大 周岁，例如 {example}")
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    """A list of at most MAX_ITEMS items, none of them twice."""
+    if len(items) > MAX_ITEMS:
+        raise _fail(f"列表太长（{len(items)} 项），最多 {MAX_ITEMS} 项", "请只保留最相关的几项", item=MAX_ITEMS)
+    seen: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        if item in seen:
+            raise _fail(f"“{shown(str(item))}”重复了（第 {seen[item] + 1} 项已经写过）", "请删除重复的这一项", item=index)
+        seen[item] = index
+    return items
 
 
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -213,7 +272,8 @@ def _image_path(value: Any) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+Text = Annotated[str, BeforeValidator(_text)]  # one line: a title, a name, an address
+Prose = Annotated[str, BeforeValidator(_prose)]  # several lines allowed: limited Markdown, notes
 ImagePath = Annotated[str, BeforeValidator(_image_path)]
 Id = Annotated[str, BeforeValidator(_id)]
 Day = Annotated[date, BeforeValidator(_date)]
@@ -224,8 +284,12 @@ Count = Annotated[int, BeforeValidator(_count)]
 Coordinate = Annotated[float, BeforeValidator(_coordinate)]
 Ages = Annotated[str, BeforeValidator(_ages)]
 Audience = Literal[tuple(vocab.AUDIENCES)]  # type: ignore[valid-type]
-# Kept in reading order (学前, 小学, 初中, 高中 …) whatever order the editor wrote them in.
-Audiences = Annotated[list[Audience], AfterValidator(vocab.in_reading_order)]
+
+# Lists: at most MAX_ITEMS items, none twice.
+Ids = Annotated[list[Id], AfterValidator(_distinct)]
+# Audiences are then kept in reading order (学前, 小学, 初中, 高中 …) whatever order the editor wrote them in.
+Audiences = Annotated[list[Audience], AfterValidator(_distinct), AfterValidator(vocab.in_reading_order)]
+Lines = Annotated[list[Text], AfterValidator(_distinct)]
 
 
 class Entry(BaseModel):
@@ -245,18 +309,18 @@ class Location(BaseModel):
 class District(Entry):
     name: Text = Field(title="名称", description="例如 渭滨区")
     kind: Literal["区", "县", "功能区"] = Field(title="类型", description="区、县或功能区（如高新区）")
-    description: Text | None = Field(None, title="简介", description="一两句话介绍这个县区，显示在县区页面上")
+    description: Prose | None = Field(None, title="简介", description="一两句话介绍这个县区，显示在县区页面上")
 
 
 class Topic(Entry):
     name: Text = Field(title="名称", description="例如 亲子阅读")
-    description: Text = Field(title="说明", description="一两句话说明这个主题讲什么")
+    description: Prose = Field(title="说明", description="一两句话说明这个主题讲什么")
 
 
 class Series(Entry):
     title: Text = Field(title="系列名称", description="例如 “和风计划”心理健康家长课")
     organizer: Text = Field(title="主办单位", description="例如 市妇联")
-    description: Text = Field(title="简介", description="可用有限的 Markdown")
+    description: Prose = Field(title="简介", description="可用有限的 Markdown")
 
 
 class Private(BaseModel):
@@ -267,7 +331,7 @@ class Private(BaseModel):
     phone: Text | None = Field(None, title="手机", description="请加引号，例如 \"13912345678\"；不公开")
     email: Text | None = Field(None, title="邮箱", description="不公开")
     id_number: Text | None = Field(None, title="身份证号", description="请加引号；不公开")
-    notes: Text | None = Field(None, title="备注", description="管理员的内部备注，例如 可安排的时间；不公开")
+    notes: Prose | None = Field(None, title="备注", description="管理员的内部备注，例如 可安排的时间；不公开")
 
 
 class Lecturer(Entry):
@@ -276,8 +340,8 @@ class Lecturer(Entry):
     organization: Text = Field(title="工作单位", description="例如 宝鸡市实验小学")
     level: Literal["city", "county"] = Field(title="级别", description="city 市级讲师团，county 县区讲师团")
     district: Id | None = Field(None, title="所属县区", description="县区讲师团成员必填，填县区编号")
-    topics: list[Id] = Field(default_factory=list, title="擅长主题", description="主题编号列表")
-    bio: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
+    topics: Ids = Field(default_factory=list, title="擅长主题", description="主题编号列表")
+    bio: Prose | None = Field(None, title="简介", description="可用有限的 Markdown")
     photo: ImagePath | None = Field(None, title="照片", description="content/ 下图片的相对路径，例如 assets/lecturers/wang-fang.jpg")
     private: Private | None = Field(None, title="内部信息", description="电话、邮箱、身份证号、备注：只供管理员使用，永不发布")
 
@@ -287,7 +351,7 @@ class Place(Entry):
     district: Id = Field(title="所在县区", description="县区编号，见 districts.yaml，例如 weibin")
     address: Text = Field(title="地址", description="街道门牌，例如 渭滨区新建路 1 号")
     location: Location | None = Field(None, title="坐标", description="写成 {lat: 纬度, lng: 经度}，在高德或腾讯地图上取点；不填则页面不显示地图位置")
-    description: Text | None = Field(None, title="简介", description="可用有限的 Markdown")
+    description: Prose | None = Field(None, title="简介", description="可用有限的 Markdown")
 
 
 class Venue(Place):
@@ -306,7 +370,7 @@ class Base(Place):
     ages: Ages | None = Field(None, title="适合年龄", description="例如 6-15")
     capacity: Count | None = Field(None, title="单次接待人数", description="一个整数，例如 60")
     booking: Text | None = Field(None, title="预约方式", description="学校或家庭怎样预约，例如 提前一周电话预约")
-    programs: list[Text] = Field(default_factory=list, title="实践项目", description="文字列表，每项一行、以“- ”开头")
+    programs: Lines = Field(default_factory=list, title="实践项目", description="文字列表，每项一行、以“- ”开头")
     phone: Text | None = Field(None, title="咨询电话", description="单位公开电话，例如 0917-3212345")
 
 
@@ -323,12 +387,12 @@ class Lecture(Entry):
     date: Day = Field(title="日期", description="年-月-日，例如 2026-12-05")
     start: Clock = Field(title="开始时间", description="时:分，例如 14:30")
     end: Clock = Field(title="结束时间", description="时:分，例如 16:00")
-    lecturers: list[Id] = Field(default_factory=list, title="主讲人", description="讲师编号列表")
+    lecturers: Ids = Field(default_factory=list, title="主讲人", description="讲师编号列表")
     venue: Id | None = Field(None, title="地点", description="场馆、基地或站点的编号；纯线上讲座可不填")
     format: Literal["offline", "online", "hybrid"] = Field("offline", title="形式")
     online_url: WebUrl | None = Field(None, title="线上观看链接", description="线上和线上线下同步讲座必填，以 https:// 开头")
     audiences: Audiences = Field(default_factory=list, title="适合人群")
-    topics: list[Id] = Field(default_factory=list, title="主题", description="主题编号列表，见 topics.yaml，例如 [reading]")
+    topics: Ids = Field(default_factory=list, title="主题", description="主题编号列表，见 topics.yaml，例如 [reading]")
     series: Id | None = Field(None, title="所属系列", description="系列编号，见 series.yaml；不属于系列可不填")
     organizer: Text = Field(title="责任单位", description="例如 市妇联")
     registration: Text | None = Field(None, title="报名方式", description="文字或链接")
@@ -336,7 +400,7 @@ class Lecture(Entry):
     status: Literal["scheduled", "cancelled", "postponed", "done"] = Field("scheduled", title="状态")
     status_note: Text | None = Field(None, title="状态说明", description="取消或延期的原因、新的时间")
     replay: WebUrl | None = Field(None, title="回放链接", description="讲座结束后的回放地址，以 https:// 开头")
-    description: Text | None = Field(None, title="内容介绍", description="可用有限的 Markdown")
+    description: Prose | None = Field(None, title="内容介绍", description="可用有限的 Markdown")
 
 
 # Catalogue kinds: (folder or file, model, id space).

@@ -40,9 +40,10 @@ LIST_NOTE = "文件最外层是一个列表：每一项以“- id: …”开头�
 
 # What an editor may type for each value type of `model` (YAML 1.2 core schema types).
 _EDITOR_TYPES: list[tuple[Any, dict[str, Any]]] = [
-    (model.Text, {"type": ["string", "number", "boolean"]}),
-    (model.Id, {"type": ["string", "integer"], "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "minimum": 0}),
-    (model.Day, {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}),
+    (model.Text, {"type": ["string", "number", "boolean"], "maxLength": model.MAX_LINE, "pattern": r"^[^\n\r]*$"}),
+    (model.Prose, {"type": ["string", "number", "boolean"], "maxLength": model.MAX_PROSE}),
+    (model.Id, {"type": ["string", "integer"], "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "minimum": 0, "maxLength": model.MAX_ID}),
+    (model.Day, {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}),
     (model.Clock, {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}),
     (model.WebUrl, {"type": "string", "pattern": rf"^https?://[^{model.NOT_IN_URL}]+$"}),
     (model.ContactUrl, {"type": "string", "pattern": rf"^(https?://|tel:|mailto:)[^{model.NOT_IN_URL}]+$"}),
@@ -76,6 +77,12 @@ class _EditorSchema(GenerateJsonSchema):
     def function_before_schema(self, schema):
         editor = _BY_FUNCTION.get(schema["function"]["function"])
         return dict(editor) if editor else super().function_before_schema(schema)
+
+    def function_after_schema(self, schema):
+        out = super().function_after_schema(schema)
+        if schema["function"]["function"] is model._distinct:  # the catalogue's lists
+            out.update(maxItems=model.MAX_ITEMS, uniqueItems=True)
+        return out
 
     def literal_schema(self, schema):
         out = super().literal_schema(schema)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+import time
 
 import pytest
 
 import generator.catalog as catalog_module
 from generator.catalog import load_catalog
+from generator.cli import main as lvyin
 from generator.problems import CatalogInvalid
 
 
@@ -270,3 +272,45 @@ def test_a_big_catalogue_is_read_by_two_processes_with_the_same_result(make_cata
     monkeypatch.setattr(catalog_module, "READ_IN_TWO_FROM", 1 << 40)
     one = load_catalog(root)
     assert two.lectures == one.lectures and list(two.lectures) == list(one.lectures)
+
+
+# ---------------------------------------------------------------- many lectures at one time
+
+SAME_TIME = "- id: same-{i}\n  title: 第{i}讲\n  date: 2026-12-06\n  start: 14:30\n  end: 16:00\n{where}  organizer: 市妇联\n"
+AT_THE_LIBRARY = "  venue: city-library\n  lecturers: [wang-fang]\n"
+ONLINE = "  format: online\n  online_url: https://live.example.cn/{i}\n"
+
+
+def _same_time(root, where: str, count: int = 10_000) -> None:
+    """`count` lectures at 14:30 on one day, in files of 2,500 (a file may hold 1 MB)."""
+    for first in range(0, count, 2_500):
+        text = "".join(SAME_TIME.format(i=i, where=where.format(i=i)) for i in range(first, first + 2_500))
+        (root / "lectures" / f"same-{first}.yaml").write_text(text, encoding="utf-8")
+
+
+def _validate(root, capsys) -> tuple[int, list[str], float]:
+    started = time.perf_counter()
+    code = lvyin(["validate", "--catalog", str(root)])
+    out = capsys.readouterr()
+    return code, (out.out + out.err).splitlines(), time.perf_counter() - started
+
+
+def test_ten_thousand_lectures_at_one_place_and_time_are_refused_quickly_in_a_few_lines(make_catalog, capsys):
+    root = make_catalog()
+    _same_time(root, AT_THE_LIBRARY)
+    code, lines, seconds = _validate(root, capsys)
+    assert code == 1 and seconds < 10, seconds
+    # Five clashes of the place and five of the lecturer, one line counting the rest of each, the total.
+    assert len(lines) == 13, lines
+    assert sum("在同一地点时间重叠" in line for line in lines) == 5
+    assert sum("同一时间有两场讲座" in line for line in lines) == 5
+    assert any(": 错误: venue: ……地点“city-library”另有 9994 处时间冲突" in line for line in lines), lines
+    assert any(": 错误: lecturers: ……讲师“wang-fang”另有 9994 处时间冲突" in line for line in lines), lines
+
+
+def test_ten_thousand_online_lectures_at_one_time_are_accepted_quickly(make_catalog, capsys):
+    root = make_catalog()
+    _same_time(root, ONLINE)
+    code, lines, seconds = _validate(root, capsys)
+    assert code == 0 and seconds < 10, (seconds, lines[:5])
+    assert "讲座 10001 场" in lines[-1]

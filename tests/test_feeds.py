@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 from conftest import BASE_FILES, DEMO_CATALOG, build_site, write_catalog
-from generator.feeds import make_feeds
+from generator.feeds import feed_ical, make_feeds
 from generator.geo import wgs84_to_gcj02
 from generator.site import load_site
 
@@ -294,3 +294,41 @@ def test_demo_feeds_hold_every_lecture(demo_site):
         assert cal.walk("VTIMEZONE") and str(cal["X-WR-CALNAME"]), path
         for event in cal.walk("VEVENT"):
             assert event.decoded("DTSTART").utcoffset() == timedelta(hours=8), path
+
+
+# Text holding what separates values and properties in a calendar file (`;`, `,`) and what
+# escapes there (`\`, here before an n: unescaped it would read as a line break).
+SEPARATORS = "亲子;共读,三个方法\\new"
+
+
+def unescaped(value: object) -> str:
+    """A TEXT value as RFC 5545 3.3.11 reads it back (icalendar keeps NAME and X-WR-CALNAME escaped)."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(value))
+
+
+def test_calendar_separators_in_titles_and_names_read_back_unchanged(tmp_path):
+    root = write_catalog(tmp_path / "catalog", BASE_FILES)
+    write_catalog(root, {
+        "topics.yaml": BASE_FILES["topics.yaml"].replace("name: 亲子阅读", "name: '阅读,写作;表达\\'"),
+        "lectures/2026-12.yaml": BASE_FILES["lectures/2026-12.yaml"].replace("title: 亲子共读的三个方法", f"title: '{SEPARATORS}'"),
+    })
+    assert build_site(root, tmp_path / "site") == 0
+    lecture = read(tmp_path / "site", "lectures/reading-1205.ics")
+    assert unescaped(lecture["NAME"]) == unescaped(lecture["X-WR-CALNAME"]) == SEPARATORS
+    raw = (tmp_path / "site" / "feeds" / "lectures" / "reading-1205.ics").read_bytes().decode("utf-8")
+    assert "\r\nNAME:亲子\\;共读\\,三个方法\\\\new\r\n" in raw
+    (event,) = lecture.walk("VEVENT")
+    assert str(event["SUMMARY"]) == SEPARATORS
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["阅读,写作;表达\\"]
+    topic = read(tmp_path / "site", "topics/reading.ics")
+    assert unescaped(topic["NAME"]) == unescaped(topic["X-WR-CALNAME"]) == "阅读,写作;表达\\·家庭教育讲座"
+
+
+def test_no_text_leaves_its_content_line():
+    """Line breaks of every kind and control characters, should they ever reach a feed."""
+    raw = feed_ical("甲\r乙\n丙\r\n丁\u2028戊\x85己\x00,;\\", [])
+    lines = re.split(rb"\r\n|\r|\n", raw)  # as the least forgiving reader splits them
+    assert lines.count(b"BEGIN:VCALENDAR") == lines.count(b"END:VCALENDAR") == 1
+    assert all(re.match(rb"([A-Z-]+[:;]| )", line) for line in lines if line), lines
+    cal = Calendar.from_ical(raw)
+    assert unescaped(cal["NAME"]) == unescaped(cal["X-WR-CALNAME"]) == "甲\n乙\n丙\n丁\n戊\n己,;\\"

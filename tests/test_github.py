@@ -40,14 +40,14 @@ def test_every_error_becomes_an_annotation_at_its_file_line_and_column(make_cata
     assert lvyin(["validate", "--catalog", str(catalog), "--format", "github"]) == 1
     out, err = capsys.readouterr()
     annotations = [ANNOTATION.fullmatch(line) for line in out.splitlines()]
-    assert all(annotations) and len(annotations) == len(text_lines) == 1
-    assert err == "共发现 1 处错误，请修改后重试。\n"
+    assert all(annotations) and len(annotations) == len(text_lines) == 2  # the time, and the venue checked all the same
+    assert err == "共发现 2 处错误，请修改后重试。\n"
     for found, line in zip(annotations, text_lines):
         assert (tmp_path / found["file"]).is_file()
         assert line == f"{found['file']}:{found['line']}:{found['col']}: 错误: {unescape(found['message'])}"
         assert unescape(found["title"]) == "目录数据错误"
-    assert annotations[0]["file"] == "catalog/lectures/2026-12.yaml"
-    assert (annotations[0]["line"], annotations[0]["col"]) == ("5", "8")
+    assert {found["file"] for found in annotations} == {"catalog/lectures/2026-12.yaml"}
+    assert [(found["line"], found["col"]) for found in annotations] == [("5", "8"), ("7", "10")]
 
 
 def test_messages_and_paths_are_escaped_for_the_workflow_command_syntax(make_catalog, tmp_path, capsys, monkeypatch):

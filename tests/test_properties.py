@@ -9,18 +9,23 @@ catalogue is accepted and the whole site plans and renders.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import textwrap
+from datetime import date
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
+from generator.cli import main as lvyin
 from generator.problems import CatalogInvalid
 from generator.site import load_site, outputs
 
-from conftest import BASE_FILES, write_catalog
+from conftest import BASE_FILES, build_site, write_catalog
 
 FILES = {name: textwrap.dedent(text).lstrip("\n") for name, text in BASE_FILES.items()}
 NAMES = sorted(FILES)
@@ -113,3 +118,67 @@ def test_character_edits_never_crash_and_errors_point_at_real_lines(edit):
 
 def test_the_unmutated_files_are_accepted():
     check(NAMES[0], FILES[NAMES[0]])
+
+
+# ---------------------------------------------------------------- validate passing means the build succeeds
+
+# Values that have broken builds, or could: calendar separators, line breaks, control and direction
+# characters, markup, very long text, characters outside the Basic Multilingual Plane.
+HOSTILE_TEXT = ["亲子;共读,方法\\n", "a\rb", "第一行\n第二行", "\t", "\x00", "\u2028", "\u202eexe.txt", "\u2066市妇联",
+                "<script>alert(1)</script>", "END:VCALENDAR", "家" * 200, "家" * 201, "𠀀🙂", "　全角空格　", "'\"&", "\\", "#"]
+DATES = ["0999-12-05", "1999-12-31", "2000-01-01", "2026-12-06", "2026-02-29", "2100-12-31", "2101-01-01", "9999-12-05"]
+BUILD_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+# Text an editor could type or paste (any printable character, the Cf formatting ones included) or, for
+# one field of each catalogue, anything at all: then validate refuses or the build must cope.
+plain_texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
+wild_texts = st.sampled_from(HOSTILE_TEXT) | st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)
+plain_ids = st.from_regex(r"[a-z][a-z0-9]{0,20}(-[a-z0-9]{1,20}){0,2}", fullmatch=True)
+wild_ids = st.sampled_from(["a" * 64, "a" * 65, "x-" * 40 + "y"]) | st.from_regex(r"[a-z0-9]{50,80}", fullmatch=True)
+plain_dates = st.dates(date(2026, 9, 1), date(2027, 6, 30)).map(date.isoformat)
+wild_dates = st.sampled_from(DATES) | st.dates().map(date.isoformat)
+FIELDS = ["site name", "topic name", "lecturer name", "title", "organizer", "description", "registration", "id", "date"]
+_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _quoted(value: str) -> str:
+    """A YAML scalar: single-quoted (nothing escaped), or double-quoted with escapes the reader judges."""
+    return json.dumps(value, ensure_ascii=False) if _ESCAPED.search(value) else "'" + value.replace("'", "''") + "'"
+
+
+@st.composite
+def catalogues(draw) -> dict[str, str]:
+    wild = draw(st.sampled_from(FIELDS))
+    kinds = {"id": (plain_ids, wild_ids), "date": (plain_dates, wild_dates)}
+    text = {name: draw(kinds.get(name, (plain_texts, wild_texts))[name == wild]) for name in FIELDS}
+    lecture = {"id": text["id"], "title": text["title"], "date": text["date"], "organizer": text["organizer"],
+               "description": text["description"], "registration": text["registration"]}
+    return {
+        "site.yaml": f"name: {_quoted(text['site name'])}\n",
+        "topics.yaml": BASE_FILES["topics.yaml"].replace("name: 亲子阅读", f"name: {_quoted(text['topic name'])}"),
+        "lecturers/city.yaml": BASE_FILES["lecturers/city.yaml"].replace("name: 王芳", f"name: {_quoted(text['lecturer name'])}"),
+        "lectures/hostile.yaml": "- " + "\n  ".join(f"{key}: {_quoted(value)}" for key, value in lecture.items())
+                                 + "\n  start: '9:00'\n  end: '10:30'\n  venue: city-library\n  lecturers: [wang-fang]\n"
+                                   "  topics: [reading, safety]\n",
+    }
+
+
+@BUILD_SETTINGS
+@given(catalogues())
+def test_what_validate_accepts_builds_and_its_calendars_read_back(files):
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_catalog(Path(folder) / "catalog", BASE_FILES)
+        write_catalog(root, files)
+        site = Path(folder) / "site"
+        accepted = lvyin(["validate", "--catalog", str(root)]) == 0
+        assert build_site(root, site) == (0 if accepted else 1)
+        if not accepted:
+            assert not site.exists()
+            return
+        calendars = [Calendar.from_ical(path.read_bytes()) for path in (site / "feeds").rglob("*.ics")]
+        assert calendars and all(cal.walk("VTIMEZONE") for cal in calendars)
+        title = yaml.safe_load(files["lectures/hostile.yaml"])[0]["title"].strip()
+        summaries = {str(event["SUMMARY"]) for cal in calendars for event in cal.walk("VEVENT")}
+        lecture_id = yaml.safe_load(files["lectures/hostile.yaml"])[0]["id"]
+        if (site / "feeds" / "lectures" / f"{lecture_id}.ics").exists():
+            assert title in summaries
