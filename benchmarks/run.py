@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-TODAY = "2027-03-01"  # generator.synth.TODAY: inside the synthetic archive's last school year
+TODAY = "2027-03-01"  # generator.bench.synth.TODAY: inside the synthetic archive's last school year
 QUERY = "亲子阅读"
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 # Bare Pagefind over one site holds its whole index (about 0.25 MB a page): past this it would
@@ -186,7 +186,7 @@ def bare_config(md: Path, site: Path, target: Path) -> None:
 
 
 def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: bool = True) -> dict:
-    from generator.search_index import pagefind_binary
+    from generator.engine.search_index import pagefind_binary
 
     base = work / f"n{n}"
     if base.exists():

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import DEMO_TODAY
-from generator import geo, vocab
+from generator.plan import geo
+from generator.model import vocab
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from generator.cli import main as lvyin
+from generator.cli.main import main as lvyin
 
 from conftest import ROOT
 

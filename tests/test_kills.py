@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, build_site, write_catalog
-from generator import scratch, search_index
+from generator.engine import scratch
+from generator.engine import search_index
 from test_cli import snapshot
 
 # Put before the build: helpers for the lines each test adds.

@@ -16,11 +16,13 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator import parallel_build, site as site_module
-from generator.cli import _plugin_settings, _parser
-from generator.mkdocs_plugin import HtmlPage, is_one_html_block
-from generator.pages import SiteCollision, grown_paths, plan_pages
-from generator.site import load_site
+from generator.engine import parallel_build
+from generator.outputs import site_files as site_module
+from generator.cli.main import _plugin_settings, _parser
+from generator.engine.mkdocs_plugin import HtmlPage, is_one_html_block
+from generator.outputs.files import SiteCollision
+from generator.plan.pages import grown_paths, plan_pages
+from generator.plan.site import load_site
 
 
 def snapshot(site: Path) -> dict[str, str]:

@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from generator.cli import main as lvyin
-from generator.problems import CatalogInvalid
-from generator.site import load_site, outputs
+from generator.cli.main import main as lvyin
+from generator.errors import CatalogInvalid
+from generator.plan.site import load_site
+from generator.outputs.site_files import outputs
 
 from conftest import BASE_FILES, build_site, write_catalog
 

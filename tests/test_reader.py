@@ -19,9 +19,10 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from generator.catalog import load_catalog
-from generator.problems import CatalogInvalid, Position, Problem
-from generator.reader import MAX_BYTES, ReadError, read_file, read_text
+from generator.catalog.load import load_catalog
+from generator.errors import CatalogInvalid, Position, Problem
+from generator.source.text import MAX_BYTES, ReadError
+from generator.source.reader import read_file, read_text
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 SLOW = 5.0  # seconds any case may take, with either parser

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import BASE_FILES
-from generator import schema
-from generator.cli import main as lvyin
+from generator.model import schema
+from generator.cli.main import main as lvyin
 
 from conftest import DEMO_CATALOG
 
@@ -58,7 +58,7 @@ def test_committed_schemas_equal_freshly_generated_ones(tmp_path):
     fresh = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     committed = {p.name: p.read_text(encoding="utf-8") for p in SCHEMAS.glob("*.schema.json")}
     assert fresh == committed, "catalog/schemas/ is stale: run `lvyin schema` and commit the result"
-    assert set(fresh) == {f"{kind}.schema.json" for kind in schema.model.KINDS} | {"site.schema.json", "redirects.schema.json"}
+    assert set(fresh) == {f"{kind}.schema.json" for kind in schema.KINDS} | {"site.schema.json", "redirects.schema.json"}
 
 
 @pytest.mark.parametrize("name", sorted(schema.all_schemas()))

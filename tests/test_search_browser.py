@@ -11,8 +11,8 @@ import pytest
 
 from browser import serve
 from conftest import DEMO_TODAY, follow_instantly
-from generator.search_terms import TERMS_MARK, title_pinyin
-from generator.vocab import PLACE_SECTIONS
+from generator.render.search_terms import TERMS_MARK, title_pinyin
+from generator.model.vocab import PLACE_SECTIONS
 
 pytestmark = pytest.mark.browser
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.search_index as search_index
+import generator.engine.search_index as search_index
 from browser import require_browser, serve
 from conftest import build_site
-from generator.synth import synthesize
+from generator.bench.synth import synthesize
 
 PART_SIZE = 40
 BUILD_DAY = "2027-05-01"  # late in the synthetic school year: most lectures are past

@@ -10,7 +10,7 @@ import pytest
 
 from browser import WECHAT_UA
 from conftest import DEMO_TODAY, ROOT
-from generator.vocab import AUDIENCES, audiences_served
+from generator.model.vocab import AUDIENCES, audiences_served
 from test_search_browser import all_results, search, wait_for_results
 
 pytestmark = pytest.mark.browser

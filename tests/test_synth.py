@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import build_site
-from generator.catalog import load_catalog
-from generator.cli import main as lvyin
-from generator.pages import UPCOMING_LIMIT
-from generator.synth import TODAY, synthesize
-from generator.vocab import audiences_served
+from generator.catalog.load import load_catalog
+from generator.cli.main import main as lvyin
+from generator.plan.pages import UPCOMING_LIMIT
+from generator.bench.synth import TODAY, synthesize
+from generator.model.vocab import audiences_served
 
 
 def files_of(root: Path) -> dict[str, bytes]:
