@@ -59,7 +59,11 @@ def lvyin(tree: Path, meta: Path, *args: str) -> None:
     code = f"import sys; from {module} import {function} as main; sys.exit(main(sys.argv[1:]))"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(meta)])}
     env.pop("LVYIN_CATALOG", None)
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True)
+    for _attempt in range(2):  # once more if a build fails: builds of other checkouts share /dev/shm
+        result = subprocess.run([sys.executable, "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True)
+        if result.returncode == 0:
+            return
+        print(f"{tree}: lvyin {args[0]} failed, trying again", flush=True)
     if result.returncode != 0:
         sys.exit(f"{tree}: lvyin {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
 
