@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="lvyin-compare-"))
     trees = []
     try:
-        for name, spec in (("before", args.before), ("after", args.after)):
+        for spec in (args.before, args.after):
             trees.append(checkout(spec, scratch))
         built = []
         for name, tree in zip(("before", "after"), trees):

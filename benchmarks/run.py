@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,7 +230,7 @@ def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem / 1024 / 1024), "python": platform.python_version(),
             "mkdocs": version("mkdocs"), "material": version("mkdocs-material"), "pagefind": version("pagefind"),
-            "commit": commit, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "commit": commit, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 # ---------------------------------------------------------------- report
@@ -270,10 +270,10 @@ def _sum(a: dict | None, b: dict | None) -> dict | None:
 
 
 def report(results: list[dict], info: dict) -> str:
-    lines = [f"# Benchmark results", "",
+    lines = ["# Benchmark results", "",
              f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gb']} GB RAM; Python {info['python']}, "
              f"MkDocs {info['mkdocs']}, Material {info['material']}, Pagefind {info['pagefind']}; commit {info['commit']}, {info['date']}.",
-             f"Rerun: `make bench` (or `.venv/bin/python benchmarks/run.py -n 1000 -n 10000`).", "",
+             "Rerun: `make bench` (or `.venv/bin/python benchmarks/run.py -n 1000 -n 10000`).", "",
              "## Stages", "",
              "| N lectures | stage | wall s | CPU s | peak RSS MB | CPU ms per lecture |", "|---:|---|---:|---:|---:|---:|"]
     for r in results:

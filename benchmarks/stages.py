@@ -91,8 +91,8 @@ class PeakOfEachRun:
 
 
 def load(catalog: str, today: str) -> dict:
-    from generator.plan.site import load_site
     from generator.outputs.site_files import outputs
+    from generator.plan.site import load_site
 
     timer = Timer()
     with timer.part("load"):
@@ -106,10 +106,10 @@ def load(catalog: str, today: str) -> dict:
 
 
 def build(catalog: str, today: str, site_dir: str) -> dict:
-    from generator.cli import main as cli
     import generator.engine.finishing as finishing
     import generator.engine.parallel_build as parallel_build
     import generator.engine.search_index as search_index
+    from generator.cli import main as cli
 
     timer = Timer()
     costs: list[dict] = []  # what each part of the parallel build cost, as it reports

@@ -8,8 +8,8 @@ one at a time: `CatalogInvalid` carries all of them at once.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)

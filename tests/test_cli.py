@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, build_site
+
 from generator.cli.main import main as lvyin
 
 

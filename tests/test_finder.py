@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import DEMO_TODAY
-from generator.plan import geo
+
 from generator.model import vocab
+from generator.plan import geo
 
 pytestmark = pytest.mark.browser
 

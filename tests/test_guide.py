@@ -6,14 +6,13 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT
 
 from generator.cli.main import main as lvyin
 from generator.model.entries import KINDS, Location, Private
 from generator.model.settings import SiteSettings
-from generator.plan.site import load_site
 from generator.outputs.site_files import outputs
-
-from conftest import ROOT
+from generator.plan.site import load_site
 
 GUIDE = ROOT / "content" / "guide"
 

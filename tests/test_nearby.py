@@ -6,8 +6,8 @@ import json
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup
-
 from conftest import follow_instantly
+
 from generator.plan import geo
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from generator.catalog.load import load_catalog
 from generator.cli.main import main as lvyin
-from generator.model.entries import KINDS
 from generator.cli.scaffold import suggest_id
+from generator.model.entries import KINDS
 
 SERIES = """
     - id: family-reading

@@ -12,8 +12,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import DEMO_CATALOG, build_site
+
 from generator.outputs.opendata import make_open_data
 from generator.plan.site import load_site
 

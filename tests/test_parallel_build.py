@@ -9,17 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT, build_site
-
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator.cli.main import _parser, _plugin_settings
 from generator.engine import parallel_build
-from generator.outputs import site_files as site_module
-from generator.cli.main import _plugin_settings, _parser
 from generator.engine.mkdocs_plugin import HtmlPage, is_one_html_block
+from generator.outputs import site_files as site_module
 from generator.outputs.files import SiteCollision
 from generator.plan.pages import grown_paths, plan_pages
 from generator.plan.site import load_site

@@ -10,12 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import BASE_FILES, DEMO_CATALOG
 
-from conftest import BASE_FILES
-from generator.model import schema
 from generator.cli.main import main as lvyin
-
-from conftest import DEMO_CATALOG
+from generator.model import schema
 
 SCHEMAS = DEMO_CATALOG / "schemas"
 

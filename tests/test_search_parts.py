@@ -15,10 +15,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-import generator.engine.search_index as search_index
 from browser import require_browser, serve
 from conftest import build_site
+
+import generator.engine.search_index as search_index
 from generator.bench.synth import synthesize
 
 PART_SIZE = 40
@@ -225,7 +225,7 @@ def test_search_finds_pages_of_every_part_and_older_lectures_when_asked(split_si
             query = title(split_site / page_path)
             page = browser.page()
             fetched: list[str] = []
-            page.context.on("request", lambda request: fetched.append(request.url))
+            page.context.on("request", lambda request: fetched.append(request.url))  # noqa: B023
             page.goto(url + "search/")
             page.wait_for_selector("#lv-search[data-loaded]")
             found = search(page, query)

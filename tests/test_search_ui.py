@@ -7,11 +7,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-
 from browser import WECHAT_UA
 from conftest import DEMO_TODAY, ROOT
-from generator.model.vocab import AUDIENCES, audiences_served
 from test_search_browser import all_results, search, wait_for_results
+
+from generator.model.vocab import AUDIENCES, audiences_served
 
 pytestmark = pytest.mark.browser
 

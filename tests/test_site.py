@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.outputs import site_files as site_module
-from generator.plan.site import load_site
 from generator.outputs.files import Asset, SiteCollision
+from generator.plan.site import load_site
 
 
 def test_two_generated_files_at_one_path_are_refused(make_catalog, monkeypatch):

@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from bs4 import BeautifulSoup
-
 from conftest import BASE_FILES, DEMO_CATALOG, DEMO_TODAY
+
 from generator.catalog.load import load_catalog
 from generator.cli.main import main as lvyin
-from generator.plan.site import load_site
 from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
 from generator.plan.stats import compute, school_year
 
 TODAY = date.fromisoformat(DEMO_TODAY)

@@ -7,13 +7,13 @@ import statistics
 from pathlib import Path
 
 import pytest
-
 from conftest import build_site
+
+from generator.bench.synth import TODAY, synthesize
 from generator.catalog.load import load_catalog
 from generator.cli.main import main as lvyin
-from generator.plan.pages import UPCOMING_LIMIT
-from generator.bench.synth import TODAY, synthesize
 from generator.model.vocab import audiences_served
+from generator.plan.pages import UPCOMING_LIMIT
 
 
 def files_of(root: Path) -> dict[str, bytes]:

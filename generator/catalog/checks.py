@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from generator.catalog.files import Partial, Source, Unknown
 from generator.catalog.privacy import PrivateValues, id_card_in, mobile_in, numbers
@@ -166,7 +167,7 @@ class _Checker:
                          lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
         for person, lectures in sorted(_group(live, lambda l: l.lecturers).items()):
             self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
-                         lambda a: (f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{_when(a)}）", "请核对时间或主讲人"))
+                         lambda a, person=person: (f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{_when(a)}）", "请核对时间或主讲人"))
 
     def _report(self, clashes: Iterable[tuple[Lecture, Lecture]], field_name: str, whose: str, say) -> None:
         clashes = list(clashes)

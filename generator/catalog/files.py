@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 

@@ -14,8 +14,8 @@ editor typed and knows nothing yet of which field is private.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 # Digits typed with a Chinese input method are the same digits.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")

@@ -15,9 +15,9 @@ import os
 import shutil
 import signal
 import sys
+from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
-from typing import Iterator
 
 from generator.catalog.load import load_catalog
 from generator.cli.github import github_annotation

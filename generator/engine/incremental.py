@@ -17,8 +17,9 @@ can and checks that each page is the same, byte for byte, as a fresh render.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 from markupsafe import escape
 from mkdocs.config import config_options as c

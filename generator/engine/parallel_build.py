@@ -35,6 +35,7 @@ import shutil
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 from generator import workers as lifeline
@@ -78,7 +79,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
-    site.pages  # planned here, once, for every part
+    site.pages  # noqa: B018  (planned here, once, for every part)
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
@@ -208,7 +209,7 @@ def _move(source_root: Path, target_root: Path, name: str) -> None:
 def _add_to_sitemap(site_dir: Path, folders: list[Path], entries: frozenset[str]) -> None:
     """Append the entry parts' sitemap entries of their entry pages to the main part's sitemap."""
     import gzip
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mkdocs.utils import get_build_date
 
@@ -225,6 +226,6 @@ def _add_to_sitemap(site_dir: Path, folders: list[Path], entries: frozenset[str]
     sitemap.write_text(text, encoding="utf-8")
     gz = site_dir / "sitemap.xml.gz"
     # Dated as MkDocs dates it: the pages' update date at midnight UTC.
-    mtime = int(datetime.fromisoformat(get_build_date()).replace(tzinfo=timezone.utc).timestamp())
+    mtime = int(datetime.fromisoformat(get_build_date()).replace(tzinfo=UTC).timestamp())
     with open(gz, "wb") as raw, gzip.GzipFile(fileobj=raw, filename=str(gz), mode="wb", mtime=mtime) as out:
         out.write(text.encode("utf-8"))

@@ -24,8 +24,8 @@ import ctypes
 import errno
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from generator.engine import scratch
 

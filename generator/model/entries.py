@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 

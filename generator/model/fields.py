@@ -336,7 +336,7 @@ Ids = Annotated[list[Id], AfterValidator(_distinct)]
 
 
 # Audiences are then kept in reading order (学前, 小学, 初中, 高中 …) whatever order the editor wrote them in.
-Audiences = Annotated[list[Audience], AfterValidator(_distinct), AfterValidator(vocab.in_reading_order)]
+Audiences = Annotated[list[Audience], AfterValidator(_distinct), AfterValidator(vocab.in_reading_order)]  # type: ignore[valid-type]
 
 
 Lines = Annotated[list[Text], AfterValidator(_distinct)]

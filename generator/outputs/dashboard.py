@@ -57,7 +57,7 @@ def stats_assets(catalog: Catalog, today: date) -> list[Asset]:
     return assets
 
 
-def print_tables(stats: Stats, console: "Console | None" = None) -> None:
+def print_tables(stats: Stats, console: Console | None = None) -> None:
     """`lvyin stats`: the page's tables in the terminal."""
     from rich.console import Console
     from rich.table import Table as RichTable

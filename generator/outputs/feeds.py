@@ -16,9 +16,9 @@ subscribed phone, and the archive's own files were most of the feeds' cost.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, vGeo, vText
@@ -94,7 +94,7 @@ def _inline_text(children: list[Token]) -> str:
 
 def _stamp(today: date) -> datetime:
     """DTSTAMP: midnight of the build date in Beijing, in UTC as RFC 5545 requires."""
-    return datetime.combine(today, time(0), SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(today, time(0), SHANGHAI).astimezone(UTC)
 
 
 def lecture_event(site, lecture: Lecture) -> Event:

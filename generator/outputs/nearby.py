@@ -41,7 +41,7 @@ def _kind_label(kind: str, place: Any) -> str:
     return table[place.kind]
 
 
-def nearby_data(site: "Site") -> dict[str, Any]:
+def nearby_data(site: Site) -> dict[str, Any]:
     c = site.catalog
     places: list[dict[str, Any]] = []
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -80,7 +80,7 @@ def nearby_data(site: "Site") -> dict[str, Any]:
             "formats": vocab.FORMATS, "statuses": vocab.STATUSES, "since": site.today.isoformat(), "lectures": _lectures(site, {p["url"]: i for i, p in enumerate(places)})}
 
 
-def _lectures(site: "Site", place_index: dict[str, int]) -> list[dict[str, Any]]:
+def _lectures(site: Site, place_index: dict[str, int]) -> list[dict[str, Any]]:
     c = site.catalog
     until = site.today + timedelta(days=FINDER_DAYS)
     rows = []
@@ -104,6 +104,6 @@ def _lectures(site: "Site", place_index: dict[str, int]) -> list[dict[str, Any]]
     return rows
 
 
-def nearby_assets(site: "Site") -> list[Asset]:
+def nearby_assets(site: Site) -> list[Asset]:
     text = json.dumps(nearby_data(site), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return [Asset(PLACES_JSON, text.encode("utf-8"))]

@@ -16,7 +16,7 @@ rendered by the site's Jinja environment, which escapes every value.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -239,7 +239,7 @@ def make_open_data(site) -> list[Asset]:
 def atom(site, lectures: list[PublicLecture]) -> str:
     s = site.settings
     host = urlsplit(s.base_url).hostname
-    updated = datetime.combine(site.today, time(0), SHANGHAI).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    updated = datetime.combine(site.today, time(0), SHANGHAI).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     by_id = site.catalog.lectures
     entries = [{
         "id": f"tag:{host},{TAG_YEAR}:lectures/{l.id}",

@@ -21,7 +21,7 @@ def redirect_page(redirect: Redirect, absolute: str) -> bytes:
         f'<link rel="canonical" href="{absolute}">\n<meta name="robots" content="noindex">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>页面已迁移</title>\n</head>\n'
         f'<body data-pagefind-ignore="all">\n<p>这个页面已经迁移到新的网址：<a href="{href}">{absolute}</a></p>\n</body>\n</html>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def published_files(site) -> list[Asset]:

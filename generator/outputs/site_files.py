@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from generator.outputs.dashboard import stats_assets
 from generator.outputs.feeds import make_feeds

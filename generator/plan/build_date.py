@@ -20,6 +20,7 @@ import os
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,7 +32,7 @@ def recent_since(today: date) -> date:
     return today - timedelta(days=RECENT_DAYS)
 
 
-def recent(lectures: list, today: date) -> list:
+def recent(lectures: list[Any], today: date) -> list[Any]:
     """Those of `lectures` (in their order) from `recent_since(today)` on."""
     since = recent_since(today)
     return [lecture for lecture in lectures if lecture.date >= since]

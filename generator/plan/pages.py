@@ -8,6 +8,7 @@ whole site before anything is rendered (`site.outputs` refuses two files at one 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from generator.catalog.articles import Article
 from generator.catalog.tables import Catalog
 from generator.model import vocab
-from generator.model.entries import Lecture
+from generator.model.entries import Lecture, Place
 from generator.model.settings import SiteSettings
 from generator.plan import campaigns, stats
 from generator.plan.build_date import recent_since
@@ -123,7 +124,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         city=[p for p in _sorted(c.lecturers, "name") if p.level == "city"],
         county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
     for kind, section in vocab.PLACE_SECTIONS.items():
-        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        table = _places_of(c, kind)
         add(f"{section}/index.md", "places_index.md.j2", vocab.PLACE_LABELS[kind], kind=kind,
             groups=_group_by_district(c, list(table.values())))
     add("districts/index.md", "districts_index.md.j2", "区县", districts=_sorted(c.districts),
@@ -162,16 +163,16 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             district=c.districts.get(person.district) if person.district else None,
             lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
     for kind, section in vocab.PLACE_SECTIONS.items():
-        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        table = _places_of(c, kind)
         for place in table.values():
             add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
                 district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
     for lecture in c.lectures.values():
-        place = c.places.get(lecture.venue) if lecture.venue else None
+        venue = c.places.get(lecture.venue) if lecture.venue else None
         siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
-        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=place,
-            place_kind=c.place_kind(place.id) if place else None,
-            district=c.districts[place.district] if place else None,
+        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
+            place_kind=c.place_kind(venue.id) if venue else None,
+            district=c.districts[venue.district] if venue else None,
             series=c.series.get(lecture.series) if lecture.series else None,
             siblings=[s for s in siblings if s.id != lecture.id],
             upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent_since(today))
@@ -183,7 +184,7 @@ def grown_paths(c: Catalog) -> list[str]:
     """The entry pages that grow with the catalogue, in the order that ends the plan: lecturers,
     venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
     (parallel_build.py) and adds them to the end of the sitemap."""
-    tables = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
+    tables: dict[str, dict[str, Any]] = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
     sections = ("lecturers", *vocab.PLACE_SECTIONS.values(), "lectures")
     return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
 
@@ -206,6 +207,11 @@ def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]
     """Lectures of the article's topics from the build date on that will take place (not cancelled or postponed), in date order."""
     wanted = set(article.topics)
     return [l for l in c.lectures_in_order if l.date >= today and l.status in ("scheduled", "done") and wanted & set(l.topics)]
+
+
+def _places_of(c: Catalog, kind: str) -> Mapping[str, Place]:
+    tables: dict[str, Mapping[str, Place]] = {"venue": c.venues, "base": c.bases, "station": c.stations}
+    return tables[kind]
 
 
 def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:

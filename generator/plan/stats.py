@@ -134,8 +134,8 @@ def compute(catalog: Catalog, today: date) -> Stats:
     speakers = Counter(p for l in lectures for p in l.lecturers)
     lecturer_rows = sorted(((p.name, vocab.LEVELS[p.level], speakers[p.id]) for p in catalog.lecturers.values()),
                            key=lambda r: (-r[2], r[0]))
-    admissions = Counter(v.admission for v in catalog.venues.values())
-    formats = Counter(l.format for l in lectures)
+    admissions: Counter[str] = Counter(v.admission for v in catalog.venues.values())
+    formats: Counter[str] = Counter(l.format for l in lectures)
 
     total_stations = len(station_rows)
     on_target = sum(1 for r in station_rows if r[-1] == "达标")

@@ -18,6 +18,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.errors import Problem
 from generator.model import vocab
 from generator.model.settings import SiteSettings
 from generator.plan import geo
@@ -109,6 +110,6 @@ def render_footer(settings: SiteSettings) -> Markup:
     return Markup(environment().get_template("footer.html.j2").render(settings=settings))
 
 
-def render_problems(problems: list) -> str:
+def render_problems(problems: list[Problem]) -> str:
     """The page `lvyin serve` shows at every address while the catalogue has problems (`Problem`s)."""
     return environment().get_template("problems.html.j2").render(problems=problems)

@@ -20,7 +20,7 @@ Markdown extensions (attribute lists, snippets, admonitions …) never see it.
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape

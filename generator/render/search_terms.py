@@ -13,8 +13,8 @@ before it shows an excerpt (see `TERMS_MARK`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 TERMS_MARK = "〔检索词〕"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
