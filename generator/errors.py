@@ -3,6 +3,11 @@
 A `Problem` always knows where it is (`path:line:column`), which field it is
 about, what is wrong and how to fix it.  Problems are collected, never raised
 one at a time: `CatalogInvalid` carries all of them at once.
+
+Every error a user can fix (in the catalogue, on the command line, on the machine) is a
+`LvyinError`: the command line and the MkDocs plugin each catch the family once and print its
+`report()`, in Chinese and without a traceback.  Any other exception is a bug of lvyin: it keeps
+its traceback, followed by `BUG_NOTE`.
 """
 
 from __future__ import annotations
@@ -40,7 +45,22 @@ class Problem:
         return (self.path, self.line, self.column)
 
 
-class CatalogInvalid(Exception):
+BUG_NOTE = "这是 lvyin 的程序错误，不是您的数据有问题：请把上面的信息报告给维护者。"
+
+
+class LvyinError(Exception):
+    """An error the user can fix; its message is Chinese and says how."""
+
+    def report(self) -> str:
+        return f"错误: {self}"
+
+
+class BuildFailed(LvyinError):
+    """The site could not be made (a part of the build, the link check, the search index); the
+    site made before stays as it was."""
+
+
+class CatalogInvalid(LvyinError):
     """The catalogue has problems; nothing may be built from it."""
 
     def __init__(self, problems: list[Problem]):

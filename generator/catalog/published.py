@@ -17,13 +17,13 @@ from pathlib import Path
 
 from generator.catalog.load import load_catalog
 from generator.catalog.redirects import RENAME_HINT, catalog_ids
-from generator.errors import CatalogInvalid, Problem
+from generator.errors import CatalogInvalid, LvyinError, Problem
 from generator.model.kinds import SECTIONS
 
 IDS_FILE = "ids.json"
 
 
-class PublishedError(Exception):
+class PublishedError(LvyinError):
     """The list of published ids could not be read."""
 
 

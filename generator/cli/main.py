@@ -1,7 +1,7 @@
 """`lvyin`: validate the catalogue, build or serve the site, write the Markdown.
 
-User errors print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
-traceback.  `build` and `generate` write into a new folder next to the target
+User errors (`LvyinError`) print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
+traceback; any other exception is a bug, shown with its traceback and `BUG_NOTE`.  `build` and `generate` write into a new folder next to the target
 and swap it in only when everything succeeded (swap.py), so a failed or killed
 build leaves the previous output untouched.
 """
@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
@@ -23,7 +24,7 @@ from generator.catalog.load import load_catalog
 from generator.cli.github import github_annotation
 from generator.engine import progress
 from generator.engine.swap import recover, swap_in
-from generator.errors import CatalogInvalid
+from generator.errors import BUG_NOTE, BuildFailed, CatalogInvalid, LvyinError
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import outputs
 from generator.plan.build_date import SHANGHAI, build_date
@@ -32,26 +33,23 @@ from generator.plan.site import load_inputs, load_site
 DEFAULT_CONFIG = "mkdocs.yml"
 
 
-class UserError(Exception):
-    """A problem the user can fix; printed without a traceback."""
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except CatalogInvalid as error:
-        if getattr(args, "format", "text") == "github":
+    except LvyinError as error:
+        if isinstance(error, CatalogInvalid) and getattr(args, "format", "text") == "github":
             for problem in error.problems:
                 print(github_annotation(problem))
             print(f"共发现 {len(error.problems)} 处错误，请修改后重试。", file=sys.stderr)
         else:
             print(error.report(), file=sys.stderr)
-    except (UserError, SiteCollision) as error:
-        print(f"错误: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
+    except Exception:  # a bug of lvyin: its traceback, and a word that it is one
+        traceback.print_exc()
+        print(BUG_NOTE, file=sys.stderr)
     return 1
 
 
@@ -109,21 +107,18 @@ def _synth(args: argparse.Namespace) -> int:
     from generator.bench.synth import synthesize
 
     if args.lectures < 0:
-        raise UserError("--lectures 不能是负数")
+        raise LvyinError("--lectures 不能是负数")
     root = synthesize(args.out, args.lectures, args.seed)
     print(f"已生成合成目录数据：{root}/（讲座 {args.lectures} 场，种子 {args.seed}）")
     return 0
 
 
 def _check_published(catalog, previous: str, catalog_dir: str) -> None:
-    from generator.catalog.published import PublishedError, check_published, load_published
+    from generator.catalog.published import check_published, load_published
     from generator.catalog.redirects import REDIRECTS_FILE
     from generator.source.folders import display as _display
 
-    try:
-        published = load_published(previous)
-    except PublishedError as error:
-        raise UserError(str(error)) from None
+    published = load_published(previous)
     problems = check_published(published, catalog, _display(Path(catalog_dir) / REDIRECTS_FILE))
     if problems:
         raise CatalogInvalid(problems)
@@ -155,10 +150,7 @@ def _new(args: argparse.Namespace) -> int:
     if not args.append:
         print(text, end="")
         return 0
-    try:
-        line = append(Path(args.append), Path(args.catalog), args.kind, text)
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    line = append(Path(args.append), Path(args.catalog), args.kind, text)
     print(f"已追加到 {args.append} 第 {line} 行起。请填写空着的字段，然后运行 lvyin validate 检查。")
     return 0
 
@@ -210,7 +202,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def _check_config(args: argparse.Namespace) -> None:
     if not Path(args.config).is_file():
-        raise UserError(f"找不到 MkDocs 配置文件 {args.config}，请在项目根目录运行，或用 --config 指定")
+        raise LvyinError(f"找不到 MkDocs 配置文件 {args.config}，请在项目根目录运行，或用 --config 指定")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -222,9 +214,9 @@ def _build(args: argparse.Namespace) -> int:
 def _build_site(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from generator.engine.finishing import LinkCheckFailed, check_and_index
-    from generator.engine.parallel_build import PartFailed, build_in_parts
-    from generator.engine.search_index import SearchIndexError, copies_folder
+    from generator.engine.finishing import check_and_index
+    from generator.engine.parallel_build import build_in_parts
+    from generator.engine.search_index import copies_folder
 
     site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
     recover(Path(args.site_dir))  # a site a killed build left set aside comes back first
@@ -241,9 +233,9 @@ def _build_site(args: argparse.Namespace) -> int:
                 progress.stage("正在检查链接、建立搜索索引")
                 problems = check_and_index(fresh, search_copies=Path(copies))
                 if problems:
-                    raise UserError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
-        except (MkDocsException, PartFailed, SearchIndexError, LinkCheckFailed, SiteCollision) as error:
-            raise UserError(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
+                    raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
+        except (MkDocsException, BuildFailed, SiteCollision) as error:
+            raise BuildFailed(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
     return 0
 
@@ -274,7 +266,7 @@ def _serve(args: argparse.Namespace) -> int:
             # Dirty: only pages whose Markdown changed are rebuilt (see preview.py).
             serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, build_type="dirty")
         except MkDocsException as error:
-            raise UserError(str(error)) from None
+            raise LvyinError(str(error)) from None
     return 0
 
 
@@ -288,7 +280,7 @@ def _generate(args: argparse.Namespace) -> int:
         for path, data in outputs(site):
             target = fresh / path
             if target.exists():
-                raise UserError(f"{content / path} 与自动生成的文件 /{path} 冲突，请改名或删除这个手写文件")
+                raise LvyinError(f"{content / path} 与自动生成的文件 /{path} 冲突，请改名或删除这个手写文件")
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, bytes):
                 target.write_bytes(data)
@@ -300,16 +292,13 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from generator.outputs.printing import PrintError, html_to_pdf, month_period, quarter_period, sheet_html
+    from generator.outputs.printing import html_to_pdf, month_period, quarter_period, sheet_html
 
     site = load_site(args.catalog, args.today)
-    try:
-        period = month_period(args.month) if args.month else quarter_period(args.quarter)
-        html = sheet_html(site, args.station, period)
-        if args.pdf:
-            html_to_pdf(html, Path(args.pdf))
-    except PrintError as error:
-        raise UserError(str(error)) from None
+    period = month_period(args.month) if args.month else quarter_period(args.quarter)
+    html = sheet_html(site, args.station, period)
+    if args.pdf:
+        html_to_pdf(html, Path(args.pdf))
     if args.out:
         Path(args.out).write_text(html, encoding="utf-8")
     elif not args.pdf:

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from pypinyin import Style, lazy_pinyin
 
 from generator.catalog.files import catalog_files
+from generator.errors import LvyinError
 from generator.model.entries import KINDS
 from generator.model.examples import EXPECTED, Existing, field_example
 from generator.model.kinds import FOLDERS, ID_SPACES, KIND_LABELS
@@ -140,7 +141,7 @@ def append(path: Path, catalog: Path, kind: str, text: str) -> int:
         relative = None
     if relative is not None and schema_name(relative) != f"{kind}.schema.json":
         folder = next(f for f, k in FOLDERS.items() if k == kind)
-        raise ValueError(f"{path} 不是{_label(kind)}文件：{_label(kind)}要写在 {catalog}/{folder}/ 下的文件里")
+        raise LvyinError(f"{path} 不是{_label(kind)}文件：{_label(kind)}要写在 {catalog}/{folder}/ 下的文件里")
     old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     if not old.strip():
         header = header_line(relative) if relative is not None else None

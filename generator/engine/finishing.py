@@ -16,9 +16,10 @@ from generator import workers as lifeline
 from generator.engine import progress
 from generator.engine.search_index import index_site
 from generator.engine.site_check import check_site
+from generator.errors import BuildFailed
 
 
-class LinkCheckFailed(Exception):
+class LinkCheckFailed(BuildFailed):
     """The link check's process ended before it could report."""
 
 

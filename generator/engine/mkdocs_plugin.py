@@ -10,6 +10,7 @@ changed (see preview.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tempfile
@@ -17,12 +18,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -31,8 +33,8 @@ from mkdocs.structure.toc import get_toc
 from generator.catalog.articles import articles_folder
 from generator.engine.finishing import check_and_index
 from generator.engine.preview import Preview
-from generator.engine.search_index import SearchIndexError, copies_folder, indexed_copy
-from generator.errors import CatalogInvalid
+from generator.engine.search_index import copies_folder, indexed_copy
+from generator.errors import BUG_NOTE, CatalogInvalid, LvyinError
 from generator.model.settings import load_settings
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import outputs
@@ -66,6 +68,30 @@ class Handoff:
     search_copies: Path | None = None
 
 
+def _user_errors(hook: Callable[..., Any]) -> Callable[..., Any]:
+    """The plugin's one catch: a user error (`LvyinError`) stops MkDocs with its Chinese report, and
+    under `lvyin serve` the browser shows the catalogue's problems; any other exception is a bug
+    and keeps its traceback, with a line saying so."""
+
+    @functools.wraps(hook)
+    def caught(self: LvyinPlugin, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return hook(self, *args, **kwargs)
+        except LvyinError as error:
+            if not isinstance(error, CatalogInvalid):
+                raise PluginError(str(error)) from None
+            if self.preview is not None:
+                self.preview.problems = error
+            raise PluginError("目录数据有错误，网站没有生成：\n" + error.report()) from None
+        except MkDocsException:
+            raise
+        except Exception:
+            log.error(BUG_NOTE)
+            raise
+
+    return caught
+
+
 class LvyinPlugin(BasePlugin[LvyinConfig]):
     handoff: Handoff | None = None
     preview: Preview | None = None
@@ -81,13 +107,11 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         if self.preview is not None:
             self.preview.close()
 
+    @_user_errors
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.catalog_dir = (root / self.config.catalog).resolve()
-        try:
-            settings = load_settings(self.catalog_dir)
-        except CatalogInvalid as error:
-            raise self._invalid(error, "") from None
+        settings = load_settings(self.catalog_dir)
         # The theme reads these: the demo banner, and absolute links (canonical, sitemap).  It prints
         # the name raw (header, <title>, aria-label), so it gets the name HTML-escaped.  Where the theme
         # escapes it again (the logo's title) that is right too: its tooltips insert a title as HTML.
@@ -98,12 +122,6 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         if self.preview is not None:
             self.preview.start_build(config)
         return config
-
-    def _invalid(self, error: CatalogInvalid, intro: str) -> PluginError:
-        """The build stops; under `lvyin serve` the preview shows the problems in the browser."""
-        if self.preview is not None:
-            self.preview.problems = error
-        return PluginError(intro + error.report())
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.handoff is not None:
@@ -120,21 +138,17 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             self._own_copies.cleanup()
             self._own_copies = self.search_copies = None
 
+    @_user_errors
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         count = 0
         in_nav = set(_nav_paths(config.nav or []))
-        try:
-            for file in self._generated(files, config):
-                if files.get_file_from_path(file.src_uri) is not None:
-                    raise PluginError(f"{config.docs_dir}/{file.src_uri} 与自动生成的文件冲突，请改名或删除这个手写文件")
-                files.append(file)
-                if file.src_uri not in in_nav:  # MkDocs makes the navigation's pages (they take its titles)
-                    HtmlPage(None, file, config)
-                count += 1
-        except CatalogInvalid as error:
-            raise self._invalid(error, "目录数据有错误，网站没有生成：\n") from None
-        except SiteCollision as error:
-            raise PluginError(str(error)) from None
+        for file in self._generated(files, config):
+            if files.get_file_from_path(file.src_uri) is not None:
+                raise SiteCollision(f"{config.docs_dir}/{file.src_uri} 与自动生成的文件冲突，请改名或删除这个手写文件")
+            files.append(file)
+            if file.src_uri not in in_nav:  # MkDocs makes the navigation's pages (they take its titles)
+                HtmlPage(None, file, config)
+            count += 1
         log.info("lvyin: 由目录生成了 %d 个文件", count)
         self.stand_in_paths: set[str] = set()
         if self.handoff and self.handoff.stand_ins:
@@ -191,6 +205,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             self.preview.show_problems(server)
         return server
 
+    @_user_errors
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.handoff is not None:
             return
@@ -201,8 +216,6 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         try:
             problems = check_and_index(Path(config.site_dir), self.config.check_links, self.config.search_index,
                                        self.search_copies)
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
         finally:
             self._drop_copies()
         if problems:

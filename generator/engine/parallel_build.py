@@ -41,6 +41,7 @@ from pathlib import Path
 from generator import workers as lifeline
 from generator.engine import progress
 from generator.engine.scratch import new_folder
+from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import ASSET_MAKERS
 from generator.plan.pages import grown_paths, page_url
@@ -50,8 +51,12 @@ PAGES_PER_PART = int(os.environ.get("LVYIN_PAGES_PER_PART", "3000"))
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
 
 
-class PartFailed(Exception):
+class PartFailed(BuildFailed):
     """A part's build failed; the message is MkDocs' (its warnings were logged as they came)."""
+
+
+class PartCrashed(Exception):
+    """A part died of a bug, not of the user's data: the message is the part's traceback."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,7 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) 
                 process, part = running.pop(sentinel)
                 process.join()
                 if process.exitcode != 0:
-                    error = scratch / f"{part.name}.error"
-                    raise PartFailed(error.read_text(encoding="utf-8") if error.is_file() else f"{part.name} 异常退出（{process.exitcode}）")
+                    _raise_failure(part, process.exitcode, scratch)
                 done(part)
                 finished += 1
                 progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
@@ -137,6 +141,13 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) 
         for process, _ in running.values():
             process.kill()
             process.join()
+
+
+def _raise_failure(part: Part, exitcode: int | None, scratch: Path) -> None:
+    error, crash = scratch / f"{part.name}.error", scratch / f"{part.name}.crash"
+    if crash.is_file():
+        raise PartCrashed(crash.read_text(encoding="utf-8"))
+    raise PartFailed(error.read_text(encoding="utf-8") if error.is_file() else f"{part.name} 异常退出（{exitcode}）")
 
 
 def _child(make, part: Part, scratch: Path) -> None:
@@ -152,8 +163,10 @@ def _child(make, part: Part, scratch: Path) -> None:
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
         from mkdocs.exceptions import MkDocsException
 
-        known = isinstance(error, (MkDocsException, SiteCollision))
-        (scratch / f"{part.name}.error").write_text(str(error) if known else traceback.format_exc(), encoding="utf-8")
+        if isinstance(error, (MkDocsException, LvyinError)):
+            (scratch / f"{part.name}.error").write_text(str(error), encoding="utf-8")
+        else:  # a bug: its traceback, for the parent to show as one
+            (scratch / f"{part.name}.crash").write_text(f"{part.name}:\n{traceback.format_exc()}", encoding="utf-8")
         os._exit(1)
 
 

@@ -44,11 +44,10 @@ from mkdocs.structure.files import File
 from generator import workers as lifeline
 from generator.catalog.files import FileCache
 from generator.engine import progress
-from generator.engine.finishing import LinkCheckFailed, check_and_index
+from generator.engine.finishing import check_and_index
 from generator.engine.incremental import RenderCache
 from generator.engine.scratch import new_folder
-from generator.engine.search_index import SearchIndexError
-from generator.errors import CatalogInvalid
+from generator.errors import BuildFailed, CatalogInvalid
 from generator.outputs.site_files import ASSET_MAKERS, outputs
 from generator.plan.pages import grown_paths
 from generator.plan.site import Site, load_site
@@ -219,7 +218,7 @@ def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search
     listing.write_text("\n".join(sorted(made)), encoding="utf-8")
     try:
         problems = check_and_index(site_dir, check_links, search_index)
-    except (SearchIndexError, LinkCheckFailed) as error:
+    except BuildFailed as error:
         _say(str(error))
         return
     if problems:

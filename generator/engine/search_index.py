@@ -51,6 +51,7 @@ from generator import workers as lifeline
 from generator.engine import progress
 from generator.engine.scratch import abandoned, new_folder, temporary
 from generator.engine.search_bundle import canonicalize
+from generator.errors import BuildFailed
 
 # Pages of an archive part (a current part holds up to twice as many).
 PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "5000"))
@@ -64,8 +65,8 @@ PARTS_DIR = "pagefind-parts"
 PARTS_FILE = "parts.json"
 
 
-class SearchIndexError(Exception):
-    pass
+class SearchIndexError(BuildFailed):
+    """Pagefind is missing or failed."""
 
 
 def pagefind_binary() -> str:

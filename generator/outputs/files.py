@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.errors import LvyinError
+
 
 @dataclass(frozen=True)
 class Asset:
@@ -13,5 +15,5 @@ class Asset:
     content: bytes
 
 
-class SiteCollision(Exception):
-    pass
+class SiteCollision(LvyinError):
+    """Two generated files, or a generated and a hand-written one, for one path of the site."""

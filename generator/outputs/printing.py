@@ -29,7 +29,7 @@ from pathlib import Path
 import zxingcpp
 from markupsafe import Markup
 
-from generator.errors import suggest
+from generator.errors import LvyinError, suggest
 from generator.model.entries import Lecture, Station
 from generator.outputs.files import Asset
 from generator.plan.build_date import recent
@@ -42,7 +42,7 @@ _DARK_RUN = re.compile(rb"\x00+")  # a run of dark modules in a row of the code
 QR_BORDER = 3  # modules of quiet zone around a code (the standard asks 4; the sheet's white cell adds more)
 
 
-class PrintError(Exception):
+class PrintError(LvyinError):
     """A problem the user can fix (unknown station, bad month, no browser); message in Chinese."""
 
 

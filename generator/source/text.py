@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
 
-from generator.errors import Problem, shown
+from generator.errors import LvyinError, Problem, shown
 
 Loc = tuple[Any, ...]
 
@@ -21,10 +21,15 @@ MAX_BYTES = 1024 * 1024
 MAX_CHARACTER_PROBLEMS = 20
 
 
-class ReadError(Exception):
+class ReadError(LvyinError):
+    """A file that cannot be read or parsed, with every problem found in it."""
+
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+    def report(self) -> str:
+        return str(self)
 
 
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
