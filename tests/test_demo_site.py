@@ -7,7 +7,7 @@ import re
 from bs4 import BeautifulSoup
 
 from generator.engine.site_check import check_site
-from generator.model.vocab import PLACE_SECTIONS
+from generator.model.kinds import PLACE_SECTIONS
 
 
 def html(site, url: str) -> BeautifulSoup:

@@ -12,6 +12,7 @@ import pytest
 from conftest import DEMO_TODAY
 
 from generator.model import vocab
+from generator.model.kinds import PLACE_SECTIONS
 from generator.plan import geo
 
 pytestmark = pytest.mark.browser
@@ -195,4 +196,4 @@ def test_places_json_holds_the_coming_lectures(demo_site, catalog):
     everyone = next(l for l in data["lectures"] if "all" in l["a"])
     assert set(vocab.STAGES) <= set(everyone["a"])
     located = next(l for l in data["lectures"] if "p" in l)
-    assert data["places"][located["p"]]["url"] == f"{vocab.PLACE_SECTIONS[catalog.place_kind(catalog.lectures[located['id']].venue)]}/{catalog.lectures[located['id']].venue}/"
+    assert data["places"][located["p"]]["url"] == f"{PLACE_SECTIONS[catalog.place_kind(catalog.lectures[located['id']].venue)]}/{catalog.lectures[located['id']].venue}/"

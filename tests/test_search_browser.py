@@ -11,7 +11,7 @@ import pytest
 from browser import serve
 from conftest import DEMO_TODAY, follow_instantly
 
-from generator.model.vocab import PLACE_SECTIONS
+from generator.model.kinds import PLACE_SECTIONS
 from generator.render.search_terms import TERMS_MARK, title_pinyin
 
 pytestmark = pytest.mark.browser

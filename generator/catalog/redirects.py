@@ -33,7 +33,8 @@ class Redirect:
 
 
 def _space(section: str) -> tuple[str, ...]:
-    return PLACE_SECTIONS if section in PLACE_SECTIONS else (section,)
+    places = tuple(PLACE_SECTIONS.values())
+    return places if section in places else (section,)
 
 
 def catalog_ids(catalog) -> dict[str, set[str]]:

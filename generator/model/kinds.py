@@ -1,32 +1,39 @@
-"""The catalogue kinds: where each lives in catalog/, its id space, its Chinese label, its URL section."""
+"""The catalogue kinds, in one table: where each lives in catalog/, its id space, its Chinese
+label, its URL section.  Every step reads it; the other names here are views of it."""
 
 from __future__ import annotations
 
-# Where each kind lives: a single file or a folder of files.
-SINGLE_FILES = {"districts": "district", "topics": "topic", "series": "series"}
+from dataclasses import dataclass
 
 
-FOLDERS = {"lecturers": "lecturer", "venues": "venue", "bases": "base", "stations": "station", "lectures": "lecture"}
+@dataclass(frozen=True)
+class Kind:
+    name: str  # as code and the YAML files' schemas name it: "venue"
+    file: str  # in catalog/: a folder of files (`venues/*.yaml`) or one file (`districts.yaml`)
+    folder: bool
+    required: bool  # the catalogue cannot do without it
+    id_space: str  # kinds sharing one id space: a lecture's `venue` may name a venue, base or station
+    label: str  # what one entry is called in Chinese (messages, the editors' guide, schemas)
+    section: str  # the URL folder of its pages: /venues/<id>/
 
 
-REQUIRED_FILES = ("districts", "topics")
+TABLE = (
+    Kind("district", "districts", False, True, "district", "县区", "districts"),
+    Kind("topic", "topics", False, True, "topic", "主题", "topics"),
+    Kind("series", "series", False, False, "series", "系列", "series"),
+    Kind("lecturer", "lecturers", True, False, "lecturer", "讲师", "lecturers"),
+    Kind("venue", "venues", True, False, "place", "场馆", "venues"),
+    Kind("base", "bases", True, False, "place", "实践基地", "bases"),
+    Kind("station", "stations", True, False, "place", "指导站点", "stations"),
+    Kind("lecture", "lectures", True, False, "lecture", "讲座", "lectures"),
+)
+BY_NAME = {kind.name: kind for kind in TABLE}
 
-
-# Kinds that share one id space (a lecture's `venue` may name any of them).
-ID_SPACES = {"venue": "place", "base": "place", "station": "place"}
-
-
-KIND_LABELS = {
-    "district": "县区", "topic": "主题", "series": "系列", "lecturer": "讲师",
-    "venue": "场馆", "base": "实践基地", "station": "指导站点", "lecture": "讲座", "place": "地点",
-}
-
-
-# Section (URL folder) → catalogue table (attribute of Catalog) and the label of its entries.
-SECTIONS = {
-    "lectures": "讲座", "lecturers": "讲师", "venues": "场馆", "bases": "实践基地", "stations": "指导站点",
-    "districts": "县区", "topics": "主题", "series": "系列",
-}
-
-
-PLACE_SECTIONS = ("venues", "bases", "stations")  # one id space
+SINGLE_FILES = {k.file: k.name for k in TABLE if not k.folder}  # districts.yaml → district
+FOLDERS = {k.file: k.name for k in TABLE if k.folder}  # venues/ → venue
+REQUIRED_FILES = tuple(k.file for k in TABLE if k.required)
+ID_SPACES = {k.name: k.id_space for k in TABLE if k.id_space != k.name}  # venue → place
+KIND_LABELS = {k.name: k.label for k in TABLE} | {"place": "地点"}  # "place": the shared id space
+SECTIONS = {k.section: k.label for k in TABLE}  # URL section → label of its entries
+PLACE_KINDS = tuple(k.name for k in TABLE if k.id_space == "place")
+PLACE_SECTIONS = {k.name: k.section for k in TABLE if k.id_space == "place"}  # venue → venues

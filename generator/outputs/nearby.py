@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from generator.model import vocab
+from generator.model.kinds import PLACE_SECTIONS
 from generator.outputs.files import Asset
 from generator.plan import geo
 from generator.plan.pages import entry_path, page_url
@@ -47,7 +48,7 @@ def nearby_data(site: Site) -> dict[str, Any]:
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     street_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     order = {d: i for i, d in enumerate(c.districts)}
-    for kind, section in vocab.PLACE_SECTIONS.items():
+    for kind, section in PLACE_SECTIONS.items():
         table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
         for p in table.values():
             if not p.location:
@@ -95,7 +96,7 @@ def _lectures(site: Site, place_index: dict[str, int]) -> list[dict[str, Any]]:
             row["f"] = l.format
         place = c.places.get(l.venue) if l.venue else None
         if place is not None:
-            url = page_url(entry_path(vocab.PLACE_SECTIONS[c.place_kind(place.id)], place.id))
+            url = page_url(entry_path(PLACE_SECTIONS[c.place_kind(place.id)], place.id))
             if url in place_index:
                 row["p"] = place_index[url]
             else:

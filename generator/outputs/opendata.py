@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.model import vocab
 from generator.model.entries import Lecture, Place
+from generator.model.kinds import PLACE_SECTIONS
 from generator.outputs.feeds import SUMMARY_MARK, feed_path, plain_text
 from generator.outputs.files import Asset
 from generator.plan.build_date import RECENT_DAYS, SHANGHAI, recent, recent_since
@@ -167,7 +168,7 @@ def public_lecture(site, lecture: Lecture) -> PublicLecture:
 def _place_ref(site, place: Place) -> PlaceRef:
     kind = site.catalog.place_kind(place.id)
     return PlaceRef(id=place.id, name=place.name, kind=kind, address=place.address,
-                    url=site.settings.absolute(f"{vocab.PLACE_SECTIONS[kind]}/{place.id}/"))
+                    url=site.settings.absolute(f"{PLACE_SECTIONS[kind]}/{place.id}/"))
 
 
 def public_place(site, place: Place) -> PublicPlace:
@@ -187,7 +188,7 @@ def public_place(site, place: Place) -> PublicPlace:
         hours=getattr(place, "hours", None), phone=getattr(place, "phone", None), website=getattr(place, "url", None),
         admission=getattr(place, "admission", None), street=getattr(place, "street", None),
         host=getattr(place, "host", None), description=place.description,
-        url=s.absolute(f"{vocab.PLACE_SECTIONS[kind]}/{place.id}/"),
+        url=s.absolute(f"{PLACE_SECTIONS[kind]}/{place.id}/"),
         ics=s.absolute(feed_path("stations", place.id)) if kind == "station" else None,
         upcoming=sum(1 for l in c.lectures_by_place.get(place.id, []) if l.date >= site.today),
     )

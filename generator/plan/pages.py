@@ -17,6 +17,7 @@ from generator.catalog.articles import Article
 from generator.catalog.tables import Catalog
 from generator.model import vocab
 from generator.model.entries import Lecture, Place
+from generator.model.kinds import PLACE_SECTIONS
 from generator.model.settings import SiteSettings
 from generator.plan import campaigns, stats
 from generator.plan.build_date import recent_since
@@ -123,7 +124,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     add("lecturers/index.md", "lecturers_index.md.j2", "讲师团",
         city=[p for p in _sorted(c.lecturers, "name") if p.level == "city"],
         county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
-    for kind, section in vocab.PLACE_SECTIONS.items():
+    for kind, section in PLACE_SECTIONS.items():
         table = _places_of(c, kind)
         add(f"{section}/index.md", "places_index.md.j2", vocab.PLACE_LABELS[kind], kind=kind,
             groups=_group_by_district(c, list(table.values())))
@@ -162,7 +163,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
             district=c.districts.get(person.district) if person.district else None,
             lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
-    for kind, section in vocab.PLACE_SECTIONS.items():
+    for kind, section in PLACE_SECTIONS.items():
         table = _places_of(c, kind)
         for place in table.values():
             add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
@@ -185,7 +186,7 @@ def grown_paths(c: Catalog) -> list[str]:
     venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
     (parallel_build.py) and adds them to the end of the sitemap."""
     tables: dict[str, dict[str, Any]] = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
-    sections = ("lecturers", *vocab.PLACE_SECTIONS.values(), "lectures")
+    sections = ("lecturers", *PLACE_SECTIONS.values(), "lectures")
     return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
 
 
