@@ -1,4 +1,4 @@
-"""The outputs of `stats.py`: one CSV and one SVG chart per table for `/stats/`, and the terminal tables.
+"""The outputs of `plan/stats.py`: one CSV and one SVG chart per table for `/stats/`, and the terminal tables.
 
 CSVs are written by `spreadsheet.csv_bytes` (for Excel, safe from formula
 injection).  The terminal tables show editors' names as plain text, never as
