@@ -44,7 +44,7 @@ def test_every_error_of_lvyin_is_a_user_error_or_known_to_be_internal():
     (["print", "--station", "nowhere", "--month", "2026-12"], "错误: 没有编号为“nowhere”的指导站点。"),
     (["print", "--station", "x", "--month", "十二月"], "错误: 月份“十二月”的写法不对"),
     (["validate", "--published", "/no/such/ids.json"], "错误: 找不到已发布的编号列表 /no/such/ids.json"),
-    (["new", "venue", "--append", "{catalog}/lecturers/new.yaml"], "不是场馆文件"),
+    (["new", "venue", "--append", "{catalog}/lecturers/new.yaml"], "不是开放场馆文件"),
 ])
 def test_a_user_error_is_one_chinese_line_without_a_traceback(make_catalog, capsys, argv, message):
     catalog = make_catalog()

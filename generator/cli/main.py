@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", help="输出文件夹（默认 目录数据文件夹下的 schemas/）")
     new = command("new", "打印或追加一个新条目的模板（每个字段都有中文说明）", _new)
     new.add_argument("kind", choices=("lecture", "lecturer", "venue", "base", "station"), metavar="种类",
-                     help="lecture 讲座、lecturer 讲师、venue 场馆、base 实践基地、station 指导站点")
+                     help="lecture 讲座、lecturer 讲师、venue 开放场馆、base 实践基地、station 指导站点")
     new.add_argument("--name", help="中文名称（讲座写标题），用来建议编号")
     new.add_argument("--append", metavar="FILE", help="追加到这个文件末尾（不存在时新建），而不是打印出来")
     printing = command("print", "输出指导站点某月或某季度的课程表（A4，可直接打印或生成 PDF）", _print)
@@ -129,7 +129,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.published:
         _check_published(catalog, args.published, args.catalog)
     print(f"目录数据检查通过：讲座 {len(catalog.lectures)} 场，讲师 {len(catalog.lecturers)} 位，"
-          f"场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个，"
+          f"开放场馆 {len(catalog.venues)} 个，实践基地 {len(catalog.bases)} 个，指导站点 {len(catalog.stations)} 个，"
           f"家长课堂文章 {len(articles)} 篇。")
     return 0
 

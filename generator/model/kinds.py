@@ -22,7 +22,7 @@ TABLE = (
     Kind("topic", "topics", False, True, "topic", "主题", "topics"),
     Kind("series", "series", False, False, "series", "系列", "series"),
     Kind("lecturer", "lecturers", True, False, "lecturer", "讲师", "lecturers"),
-    Kind("venue", "venues", True, False, "place", "场馆", "venues"),
+    Kind("venue", "venues", True, False, "place", "开放场馆", "venues"),
     Kind("base", "bases", True, False, "place", "实践基地", "bases"),
     Kind("station", "stations", True, False, "place", "指导站点", "stations"),
     Kind("lecture", "lectures", True, False, "lecture", "讲座", "lectures"),
@@ -37,3 +37,4 @@ KIND_LABELS = {k.name: k.label for k in TABLE} | {"place": "地点"}  # "place":
 SECTIONS = {k.section: k.label for k in TABLE}  # URL section → label of its entries
 PLACE_KINDS = tuple(k.name for k in TABLE if k.id_space == "place")
 PLACE_SECTIONS = {k.name: k.section for k in TABLE if k.id_space == "place"}  # venue → venues
+PLACE_LABELS = {k.name: k.label for k in TABLE if k.id_space == "place"}  # venue → 开放场馆

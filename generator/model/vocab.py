@@ -65,7 +65,4 @@ LEVELS = {"city": "市级讲师团", "county": "县区讲师团"}
 
 CRS = {"wgs84": "WGS-84（GPS）", "gcj02": "GCJ-02（高德、腾讯）", "bd09": "BD-09（百度）"}
 
-# Page sections of the place kinds; they share one id space.
-PLACE_LABELS = {"venue": "开放场馆", "base": "实践基地", "station": "指导站点"}
-
 WEEKDAYS = "一二三四五六日"

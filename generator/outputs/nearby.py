@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from generator.model import vocab
-from generator.model.kinds import PLACE_SECTIONS
+from generator.model.kinds import PLACE_LABELS, PLACE_SECTIONS
 from generator.outputs.files import Asset
 from generator.plan import geo
 from generator.plan.pages import entry_path, page_url
@@ -77,7 +77,7 @@ def nearby_data(site: Site) -> dict[str, Any]:
         streets = sorted((s, pts) for (dist, s), pts in street_points.items() if dist == d.id)
         areas.append({"id": d.id, "name": d.name, "centre": centre(points[d.id]),
                       "streets": [{"name": s, "centre": centre(pts)} for s, pts in streets]})
-    return {"crs": "wgs84", "kinds": vocab.PLACE_LABELS, "admissions": vocab.ADMISSIONS, "areas": areas, "places": places,
+    return {"crs": "wgs84", "kinds": PLACE_LABELS, "admissions": vocab.ADMISSIONS, "areas": areas, "places": places,
             "formats": vocab.FORMATS, "statuses": vocab.STATUSES, "since": site.today.isoformat(), "lectures": _lectures(site, {p["url"]: i for i, p in enumerate(places)})}
 
 

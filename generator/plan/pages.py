@@ -17,7 +17,7 @@ from generator.catalog.articles import Article
 from generator.catalog.tables import Catalog
 from generator.model import vocab
 from generator.model.entries import Lecture, Place
-from generator.model.kinds import PLACE_SECTIONS
+from generator.model.kinds import PLACE_LABELS, PLACE_SECTIONS
 from generator.model.settings import SiteSettings
 from generator.plan import campaigns, stats
 from generator.plan.build_date import recent_since
@@ -126,7 +126,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
     for kind, section in PLACE_SECTIONS.items():
         table = _places_of(c, kind)
-        add(f"{section}/index.md", "places_index.md.j2", vocab.PLACE_LABELS[kind], kind=kind,
+        add(f"{section}/index.md", "places_index.md.j2", PLACE_LABELS[kind], kind=kind,
             groups=_group_by_district(c, list(table.values())))
     add("districts/index.md", "districts_index.md.j2", "区县", districts=_sorted(c.districts),
         counts={d: len(c.places_by_district.get(d, [])) for d in c.districts},
