@@ -378,8 +378,12 @@
       }
       message.textContent = "正在搜索…";
       var withTime = !state.filters["时间"];
-      var tries = [query || null].concat(query ? cutAsIndexed(query) : []);
-      Promise.all(tries.map(function (q) { return searchWith(q, withTime); })).then(function (tried) {
+      var typed = query;
+      foldQuery(typed).then(function (folded) {
+        query = folded;
+        var tries = [query || null].concat(query ? cutAsIndexed(query) : []);
+        return Promise.all(tries.map(function (q) { return searchWith(q, withTime); }));
+      }).then(function (tried) {
         if (mine !== sequence) return null;
         // The query as typed or as the index cuts its words: whichever finds the most.
         var found = tried.reduce(function (best, t) { return t[0].results.length > best[0].results.length ? t : best; });
@@ -396,12 +400,14 @@
         }
         main.results.forEach(function (r) { r.lvLecture = !!lectureIds[r.id]; });
         updateCounts(main.filters);
-        return rank(main.results, pastIds, query).then(function (results) {
+        return rank(main.results, pastIds, query).then(function (ranked) {
+          return withSoundAlike(ranked, query, pastIds);
+        }).then(function (results) {
           if (mine !== sequence) return;
           ordered = results;
           shown = 0;
           list.textContent = "";
-          var where = query ? "“" + query + "”" : "所选条件";
+          var where = typed ? "“" + typed + "”" : "所选条件";
           message.textContent = results.length ? "找到 " + results.length + " 条与" + where + "相关的结果" : "没有找到与" + where + "相关的结果。试试更短的词、拼音，或减少筛选条件。";
           showArchiveNote();
           return showMore();
@@ -508,6 +514,111 @@
       });
       list.sort(function (a, b) { return b.lvScore - a.lvScore; });
       return { results: list, filters: counts };
+    }
+
+    // Traditional characters (學習, 長) are folded to simplified ones (学习, 长) with OpenCC's data
+    // (/search/fold.json, made by generator/render/folding.py). A phone in simplified mode types
+    // only the characters of GB 2312, so the map is fetched only for a query with one outside it.
+    function foldQuery(query) {
+      if (!needsFolding(query)) return Promise.resolve(query);
+      return loadMap("fold").then(function (map) {
+        if (!map) return query;
+        if (!map.byChar) {
+          map.byChar = {};
+          for (var i = 0; i + 1 < map.chars.length; i += 2) map.byChar[map.chars.charAt(i)] = map.chars.charAt(i + 1);
+          map.longest = Object.keys(map.phrases).reduce(function (n, p) { return Math.max(n, p.length); }, 0);
+        }
+        var out = "", at = 0;
+        while (at < query.length) {
+          var n = Math.min(map.longest, query.length - at);
+          while (n > 1 && !map.phrases.hasOwnProperty(query.substr(at, n))) n--;
+          if (n > 1) { out += map.phrases[query.substr(at, n)]; at += n; continue; }
+          var c = query.charAt(at++);
+          out += map.byChar.hasOwnProperty(c) ? map.byChar[c] : c;
+        }
+        return out;
+      });
+    }
+
+    function needsFolding(query) {
+      var common = commonCharacters();
+      return (query.match(/[\u3400-\u9fff\uf900-\ufaff]/g) || []).some(function (c) { return !common[c]; });
+    }
+
+    // The Han characters of GB 2312, read with the browser's own GBK decoder (no data to load).
+    // Without one, every Chinese query counts as possibly traditional.
+    var common = null;
+    function commonCharacters() {
+      if (common) return common;
+      common = {};
+      try {
+        var bytes = [];
+        for (var lead = 0xb0; lead < 0xf8; lead++) for (var trail = 0xa1; trail < 0xff; trail++) bytes.push(lead, trail);
+        var text = new TextDecoder("gbk").decode(new Uint8Array(bytes));
+        for (var i = 0; i < text.length; i++) common[text.charAt(i)] = 1;
+      } catch (e) { /* no TextDecoder or no GBK */ }
+      return common;
+    }
+
+    // Sound-alike search: when no result is named with the query (心里健康, a slip of the input
+    // method for 心理健康), the query's pinyin (/search/pinyin.json, fetched then) is searched among
+    // the pinyin indexed with every name, and the pages named so come first.
+    function withSoundAlike(results, query, pastIds) {
+      if (!/[\u3400-\u9fff]/.test(query) || results.slice(0, RERANK).some(function (r) { return namedWith(r, query); })) {
+        return Promise.resolve(results);
+      }
+      return loadMap("pinyin").then(function (map) {
+        if (!map) return results;
+        var sounds = soundsOf(query, map);
+        return Promise.all(sounds.map(function (q) { return pagefind.search(q, { filters: pagefindFilters() }); })).then(function (tried) {
+          var i = tried.reduce(function (best, t, k) { return t.results.length > tried[best].results.length ? k : best; }, 0);
+          if (!tried[i].results.length) return results;
+          return rank(tried[i].results, pastIds, sounds[i]).then(function (sounding) {
+            var named = sounding.filter(function (r) { return namedWith(r, sounds[i]); });
+            var seen = {};
+            return named.concat(results, sounding).filter(function (r) { return seen[r.id] ? false : (seen[r.id] = 1); });
+          });
+        });
+      });
+    }
+
+    // Whether a result's name, pinyin or district holds every word of `query` (its data loaded by rank).
+    function namedWith(r, query) {
+      var meta = (r.lvData || {}).meta || {};
+      var where = normal(meta.title) + " " + normal(meta.district) + " " + (meta.py || "");
+      var words = query.split(/\s+/).map(normal).filter(Boolean);
+      return words.length > 0 && words.every(function (w) { return where.indexOf(w) >= 0; });
+    }
+
+    // The query's pinyin: each run of Chinese characters as one word (宝鸡市图书管 → baojishitushuguan),
+    // and each of its words alone (心里 健康 → xinli jiankang).
+    function soundsOf(query, map) {
+      if (!map.bySound) {
+        map.bySound = {};
+        Object.keys(map).forEach(function (sound) {
+          if (sound === "bySound") return;
+          for (var i = 0; i < map[sound].length; i++) map.bySound[map[sound].charAt(i)] = sound;
+        });
+      }
+      var say = function (text) {
+        return text.replace(/[\u3400-\u9fff]/g, function (c) { return map.bySound[c] || c; });
+      };
+      var whole = say(query), apart = queryWords(query).map(say).join(" ");
+      return whole === apart ? [whole] : [whole, apart];
+    }
+
+    // A map of the search page's (fold, pinyin), fetched once, on first need; null where it fails.
+    var maps = {};
+    function loadMap(name) {
+      if (!maps[name]) {
+        maps[name] = fetch(new URL("../search/" + name + ".json", bundle).href).then(function (response) {
+          return response.ok ? response.json() : null;
+        }).catch(function () { return null; }).then(function (map) {
+          if (!map) delete maps[name]; // a later query tries again
+          return map;
+        });
+      }
+      return maps[name];
     }
 
     function showMore() {

@@ -95,6 +95,7 @@ class _Checker:
                     except Unknown:  # a broken field: its own problem is reported already
                         pass
         self.clashes()
+        self.aliases()
         self.privacy()
 
     def privacy(self) -> None:
@@ -149,6 +150,18 @@ class _Checker:
     def _offline(self, lecture: Lecture) -> None:
         if lecture.format in ("offline", "hybrid") and not lecture.venue:
             self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写地点 venue", "请添加“venue: 地点编号”，纯线上讲座请写 format: online"))
+
+    def aliases(self) -> None:
+        """A parent's word leads to one topic: an alias is no other topic's name or alias."""
+        owner = {topic.name: (topic, "名称") for topic in self.c.topics.values()}
+        for topic in self.c.topics.values():
+            for index, alias in enumerate(topic.aliases):
+                other, what = owner.setdefault(alias, (topic, "家长常用说法"))
+                if other is not topic:
+                    source = self._source(topic)
+                    self.problems.append(source.doc.problem(
+                        (source.index, "aliases", index), f"aliases[{index}]", f"“{alias}”已是主题“{other.name}”（{other.id}）的{what}",
+                        "同一个说法只能指向一个主题：请删除这一项，或改成只属于这个主题的说法"))
 
     def clashes(self) -> None:
         """A place holding two lectures at once, or a lecturer in two places at once.

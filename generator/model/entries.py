@@ -42,6 +42,8 @@ class District(Entry):
 class Topic(Entry):
     name: Text = Field(title="名称", description="例如 亲子阅读")
     description: Prose = Field(title="说明", description="一两句话说明这个主题讲什么")
+    aliases: Lines = Field(default_factory=list, title="家长常用说法",
+                           description="家长搜索时会用的说法，每项一行、以“- ”开头，例如 顶嘴、刷视频；不显示在页面上，只用于搜索")
 
 
 class Series(Entry):

@@ -50,6 +50,7 @@ EXAMPLES: dict[str, str] = {
     "ages": "6-15",
     "booking": "学校提前一周电话预约",
     "programs": "[果园劳动, 农具认识, 节气课堂]",
+    "aliases": "[陪孩子读书, 孩子不爱看书, 绘本推荐]",
     "street": "清姜街道",
     "host": "清姜路社区居委会",
     "audiences": "[primary, junior]",

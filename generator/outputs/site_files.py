@@ -11,6 +11,7 @@ from generator.outputs.nearby import nearby_assets
 from generator.outputs.opendata import make_open_data
 from generator.outputs.printing import make_print_sheets
 from generator.outputs.published import published_files
+from generator.outputs.search_maps import search_maps
 from generator.plan.pages import Page
 from generator.plan.site import Site
 from generator.render.environment import render_page
@@ -28,6 +29,9 @@ ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api
 
 
 ASSET_MAKERS.append(published_files)  # /ids.json and pages at renamed ids' old addresses
+
+
+ASSET_MAKERS.append(search_maps)  # /search/fold.json and /search/pinyin.json, fetched when a query needs them
 
 
 def outputs(site: Site, wanted: Callable[[Page], bool] | None = None, with_assets: bool = True,

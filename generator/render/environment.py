@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from generator.errors import Problem
 from generator.model import kinds, vocab
+from generator.model.entries import Topic
 from generator.model.settings import SiteSettings
 from generator.plan import geo
 from generator.plan.build_date import RECENT_DAYS
@@ -90,10 +91,15 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(cn_date=cn_date, weekday=weekday, hhmm=hhmm, rich=render_rich, article_html=article_html)
     env.tests["phone_number"] = lambda text: bool(re.fullmatch(r"\+?[0-9][0-9 -]{4,}", str(text)))
-    env.globals.update(href=href, url=section_url, vocab=vocab, kinds=kinds, names=lambda ids, table: [table[i].name for i in ids],
+    env.globals.update(href=href, url=section_url, vocab=vocab, kinds=kinds, names=lambda ids, table: [table[i].name for i in ids], aliases=topic_aliases,
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
                        title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
     return env
+
+
+def topic_aliases(ids: list[str], topics: dict[str, Topic]) -> list[str]:
+    """The everyday words of the topics `ids`, indexed (hidden) on their pages."""
+    return [alias for i in ids for alias in topics[i].aliases]
 
 
 def render_page(page: Page) -> str:

@@ -6,8 +6,11 @@ Pagefind segments Chinese at build time (jieba-rs) and queries in the browser
 so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
 list of terms: every tail of each name (书馆, 铜器博物院), jieba's search-mode
 words of longer text (rjieba: the jieba-rs and dictionary Pagefind uses), and
-the pinyin (tushuguan, tsg) of names.  The search page cuts this list off
-before it shows an excerpt (see `TERMS_MARK`).
+the pinyin (tushuguan, tsg) of names.  Traditional characters an editor wrote
+are indexed in their simplified form too (`folding.to_simplified`), and a topic's
+`aliases` (the words parents use: 顶嘴, 刷视频) are indexed whole, with the tails of
+their Chinese, on its page, its lectures and its articles.  The search page cuts this list off before it shows an
+excerpt (see `TERMS_MARK`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+
+from generator.render.folding import to_simplified
 
 TERMS_MARK = "〔检索词〕"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -25,6 +30,12 @@ MAX_NAME_RUN = 16
 def _name_terms(run: str) -> tuple[str, ...]:
     """Tails and pinyin of one run of Han characters; the same names recur on thousands of pages."""
     return (*_tails(run), *_pinyin(run))
+
+
+@lru_cache(maxsize=4096)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """A word kept whole (an alias) and the tails of its Chinese: the browser cuts 顶嘴 into 顶 + 嘴."""
+    return (word, *(tail for run in _HAN_RUN.findall(word) for tail in _tails(run)[1:]))
 
 
 def _tails(run: str) -> list[str]:
@@ -49,22 +60,38 @@ def _pinyin(run: str) -> list[str]:
     return full + short
 
 
-def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> str:
-    """Space-separated extra terms for `names` (short: all tails and pinyin) and `texts` (words)."""
+def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = (), words: Iterable[str] = ()) -> str:
+    """Space-separated extra terms for `names` (short: all tails and pinyin), `texts` (words)
+    and `words` (whole, as they are: a topic's aliases); each also in simplified characters."""
     if not enabled():
         return ""
     out: dict[str, None] = {}
-    for name in filter(None, names):
+    for word in words:
+        for term in _word_terms(word):
+            out.setdefault(term)
+    names, texts = _with_simplified(names), _with_simplified(texts)
+    for name in names:
         for run in _HAN_RUN.findall(name):
             for term in _name_terms(run):
                 out.setdefault(term)
     import rjieba
 
-    for text in filter(None, texts):
+    for text in texts:
         for word in rjieba.cut_for_search(text):
             if _HAN_RUN.fullmatch(word) and len(word) > 1:
                 out.setdefault(word)
     return " ".join(out)
+
+
+def _with_simplified(texts: Iterable[str | None]) -> list[str]:
+    """The texts, and the simplified form of those with traditional characters."""
+    out = []
+    for text in filter(None, texts):
+        out.append(text)
+        simplified = to_simplified(text)
+        if simplified != text:
+            out.append(simplified)
+    return out
 
 
 def enabled() -> bool:
