@@ -57,8 +57,9 @@ def _in_bmp(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _needs_folding() -> re.Pattern[str]:
-    _, chars = traditional_map()
-    return re.compile("[" + "".join(sorted(chars)) + "]")
+    phrases, chars = traditional_map()
+    common = common_characters()
+    return re.compile("[" + "".join(sorted(set(chars).union(*(set(p) - common for p in phrases)))) + "]")
 
 
 def to_simplified(text: str) -> str:
