@@ -38,6 +38,7 @@ from generator.bench.words import (
     SURNAMES,
     TOPIC_POINTS,
     TOPICS,
+    demo_aliases,
 )
 from generator.model.fields import BAOJI_LAT, BAOJI_LNG
 
@@ -157,19 +158,10 @@ def _districts_and_topics(files: _Out) -> None:
     for d in DISTRICTS:
         files.add("districts.yaml", _entry([("id", d[0]), ("name", d[1]), ("kind", d[2]), ("description", _q(d[3]))]) + "\n")
     files.add("topics.yaml", "# 讲座主题\n\n")
-    aliases = _demo_aliases()
+    aliases = demo_aliases()
     for t in TOPICS:
         words = [(a,) for a in aliases.get(t[0], [])] or None
         files.add("topics.yaml", _entry([("id", t[0]), ("name", t[1]), ("description", _q(t[2])), ("aliases", words)]) + "\n")
-
-
-def _demo_aliases() -> dict[str, list[str]]:
-    """The demo catalogue's everyday words of each topic (their hidden terms cost build time too)."""
-    import yaml
-
-    demo = Path(__file__).resolve().parents[2] / "catalog" / "topics.yaml"
-    topics = yaml.safe_load(demo.read_text(encoding="utf-8")) if demo.is_file() else []
-    return {t["id"]: t.get("aliases", []) for t in topics}
 
 
 @dataclass

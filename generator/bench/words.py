@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 # id, name, kind, description, centre (lat, lng, gcj02), weight (share of stations and lectures)
 DISTRICTS = [
     ("weibin", "渭滨区", "区", "宝鸡市中心城区之一，市级行政、文化场馆集中，清姜河、渭河穿城而过。", 34.355, 107.150, 14),
@@ -160,3 +164,10 @@ VILLAGE_SUFFIX = ["村", "社区"]
 
 
 STATION_STREETS = ["街道", "镇"]
+
+
+def demo_aliases() -> dict[str, list[str]]:
+    """The demo catalogue's everyday words of each topic (their hidden terms cost build time too)."""
+    demo = Path(__file__).resolve().parents[2] / "catalog" / "topics.yaml"
+    topics = yaml.safe_load(demo.read_text(encoding="utf-8")) if demo.is_file() else []
+    return {t["id"]: t.get("aliases", []) for t in topics}
