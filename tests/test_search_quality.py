@@ -14,7 +14,6 @@ import sys
 from collections import Counter
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
