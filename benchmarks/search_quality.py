@@ -8,6 +8,8 @@ of Pagefind's own `search()`, which is what its default UI shows).
 
 recall@5: share of queries with an expected page among the first 5 results.
 MRR: mean of 1/rank of the first expected page within the first 10 results (0 when absent).
+Both overall and per kind of query (KINDS, issue 19). The browser's clock is fixed to TODAY, so
+relative dates in queries (明天, 本周, 下周) mean the same on every run.
 The latest figures, and how search ranks: docs/search.md.
 """
 
