@@ -22,7 +22,7 @@ from . import geo, vocab
 from .build_date import RECENT_DAYS
 from .pages import Page, entry_path, page_url
 from .richtext import render_article, render_rich
-from .search_terms import TERMS_MARK, terms_for, title_pinyin
+from .search_terms import TERMS_MARK, date_term, terms_for, title_pinyin
 from .settings import SiteSettings
 
 
@@ -90,7 +90,7 @@ def environment() -> jinja2.Environment:
     env.tests["phone_number"] = lambda text: bool(re.fullmatch(r"\+?[0-9][0-9 -]{4,}", str(text)))
     env.globals.update(href=href, url=section_url, vocab=vocab, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
-                       title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
+                       title_pinyin=title_pinyin, date_term=date_term, RECENT_DAYS=RECENT_DAYS)
     return env
 
 

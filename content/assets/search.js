@@ -430,27 +430,31 @@
     // 2. a topic named (亲子阅读, qinziyuedu): the topic's page and its upcoming lectures;
     // 3. the words, within the dates and ages the query names (rank orders them);
     // 4. when those are few: pages with some of the words (anyWord);
-    // 5. with dates or ages named: the words' other pages.
-    // Lists without words (讲座, 12月, 8岁) go by date: upcoming from the soonest, then past.
+    // 5. with dates or ages named: the words' other pages (or, for an age alone, the stage's).
+    // Lists of lectures by date (12月, 8岁, 讲座) go upcoming from the soonest, then past from the
+    // latest. Every search has words: a search for nothing would load the whole index, so a list
+    // without words searches the lectures' date words (see byMonths).
     function collect(asked, withTime) {
-      var text = asked.text, hard = asked.hard, constrained = Object.keys(hard).length > 0;
-      var kind = null, topic = null, other = null;
+      var text = asked.text, hard = asked.hard, dated = !!hard["日期"], constrained = Object.keys(hard).length > 0;
+      var kind = null, topic = null, other = null, main;
       if (asked.kind) {
         var kindText = asked.district ? text.replace(asked.districtWord, " ").replace(/\s+/g, " ").trim() : text;
         var kindFilters = extend(hard, { "类别": [asked.kind] });
         if (asked.district) kindFilters["区县"] = [asked.district];
-        kind = find(kindText, kindFilters, withTime, !kindText || !!asked.days).then(function (found) {
-          return kindText && !asked.days ? rank(found, kindText) : found;
+        if (dated || (!kindText && !asked.district && asked.kind === "讲座")) kind = byMonths(kindText, kindFilters, withTime);
+        else kind = find(kindText || asked.district || asked.kindWord, kindFilters, withTime, !kindText).then(function (found) {
+          return kindText ? rank(found, kindText) : inTimeOrder(found);
         });
       }
       if (text) topic = topicNamed(text, hard);
-      var main = text || constrained || !asked.kind ? find(text, hard, withTime, !text || !!asked.days).then(function (found) {
-        return asked.days || !text ? found : rank(found, text);
-      }) : Promise.resolve(null);
+      if (dated || (!text && constrained)) main = byMonths(text, hard, withTime);
+      else if (text || !asked.kind) main = find(text || null, hard, withTime, false).then(function (found) { return rank(found, text); });
+      else main = Promise.resolve(null);
       var loose = main.then(function (found) {
         return text && !(found && found.results.length >= FEW) ? anyWord(text, hard, !!found && found.results.length > 0) : null;
       });
-      if (constrained && text) other = find(text, {}, withTime, false).then(function (found) { return rank(found, text); });
+      var otherText = text || (asked.stages && !dated ? asked.stages.join(" ") : "");
+      if (constrained && otherText) other = find(otherText, {}, withTime, false).then(function (found) { return rank(found, otherText); });
       return Promise.all([kind, topic, main, loose, other]).then(function (tiers) {
         var seen = {}, results = [];
         tiers.forEach(function (tier) {
@@ -472,17 +476,46 @@
       return out;
     }
 
+    // Lectures of the days under `filters` (its 日期; none: the coming three months) with `text`,
+    // by date: a lecture page holds its day as a word (d20261205, generator/search_terms.py), so
+    // each month is one search for the month's prefix (d202612), in date order.
+    function byMonths(text, filters, withTime) {
+      var days = filters["日期"], months = [];
+      if (!days) {
+        var first = window.lvyinToday().slice(0, 8) + "01";
+        days = [first];
+        for (var i = 0; i < 2; i++) days.push(window.lvyinLectures.addDays(window.lvyinLectures.monthEnd(days[i]), 1));
+      }
+      days.forEach(function (day) {
+        var month = "d" + day.slice(0, 7).replace("-", "");
+        if (months.indexOf(month) < 0) months.push(month);
+      });
+      months.sort();
+      return Promise.all(months.map(function (month) {
+        return find(text, filters, withTime, true, month);
+      })).then(function (found) {
+        var results = [], counts = null;
+        found.forEach(function (f) {
+          results = results.concat(f.results);
+          if (!counts && f.results.length) counts = f.filters;
+        });
+        return inTimeOrder({ results: results, filters: counts || found[0].filters });
+      });
+    }
+
     // The queries run for `text`, with their weights: the text as typed, and as the index cuts its
     // words. Other readings of a query (sound-alikes, traditional characters) add theirs here.
     function variants(text) {
       return [{ q: text, weight: 1 }].concat(cutAsIndexed(text).map(function (q) { return { q: q, weight: 1 }; }));
     }
 
-    // `text` (null: every page) under `filters`, each variant searched: the results of the one that
-    // finds the most (counted by weight) in Pagefind's order, then the others' by weighted score;
-    // `byDate`: in date order instead (see inDateOrder).
-    function find(text, filters, withTime, byDate) {
+    // `text` (null: every page, only for filters without a query) and `term` (a date word) under
+    // `filters`, each variant searched: the results of the one that finds the most (counted by
+    // weight) in Pagefind's order, then the others' by weighted score; `byDate`: the first in the
+    // order of their dates (lectures), then the others.
+    function find(text, filters, withTime, byDate, term) {
       var tries = text ? variants(text) : [{ q: null, weight: 1 }];
+      if (term) tries = tries.map(function (v) { return { q: (v.q ? v.q + " " : "") + term, weight: v.weight }; });
       return Promise.all(tries.map(function (v) { return searchWith(v.q, withTime, filters); })).then(function (tried) {
         var best = 0;
         tried.forEach(function (t, i) {
@@ -500,8 +533,25 @@
         });
         others.sort(function (a, b) { return b.lvScore - a.lvScore; });
         var found = { results: results.concat(others), filters: tried[best][0].filters };
-        return byDate ? inDateOrder(found, filters) : found;
+        if (!byDate || tries[best].q === null) return found;
+        return pagefind.search(tries[best].q, { filters: pagefindFilters(filters), sort: { date: "asc" } }).then(function (sorted) {
+          var at = {};
+          sorted.results.forEach(function (r, i) { at[r.id] = i; });
+          var dated = found.results.filter(function (r) { return at[r.id] !== undefined; });
+          dated.sort(function (a, b) { return at[a.id] - at[b.id]; });
+          return { results: dated.concat(found.results.filter(function (r) { return at[r.id] === undefined; })), filters: found.filters };
+        });
       });
+    }
+
+    // Results in date order made upcoming first: the upcoming lectures from the soonest, then the
+    // other pages, then the past lectures from the latest.
+    function inTimeOrder(found) {
+      var lectures = found.results.filter(function (r) { return lectureIds[r.id]; });
+      var upcoming = lectures.filter(function (r) { return !pastIds[r.id]; });
+      var past = lectures.filter(function (r) { return pastIds[r.id]; }).reverse();
+      var undated = found.results.filter(function (r) { return !lectureIds[r.id]; });
+      return { results: upcoming.concat(undated, past), filters: found.filters };
     }
 
     // `q` (null: every page) under `extra` filters, and (`withTime`) among past and among upcoming
@@ -519,22 +569,6 @@
       });
     }
 
-    // Results with a date (lectures, data-pagefind-sort="date") by it: upcoming from the soonest,
-    // then the pages without one, then the past from the latest. Pagefind sorts every page under
-    // `filters` once; no page's data is loaded.
-    function inDateOrder(found, filters) {
-      return pagefind.search(null, { filters: pagefindFilters(filters), sort: { date: "asc" } }).then(function (all) {
-        var at = {};
-        all.results.forEach(function (r, i) { at[r.id] = i; });
-        var dated = found.results.filter(function (r) { return at[r.id] !== undefined && lectureIds[r.id]; });
-        dated.sort(function (a, b) { return at[a.id] - at[b.id]; });
-        var undated = found.results.filter(function (r) { return dated.indexOf(r) < 0; });
-        var upcoming = dated.filter(function (r) { return !pastIds[r.id]; });
-        var past = dated.filter(function (r) { return pastIds[r.id]; }).reverse();
-        return { results: upcoming.concat(undated, past), filters: found.filters };
-      });
-    }
-
     // A topic whose name (or its pinyin, or part of its name) is the query: its page, then its
     // upcoming lectures from the soonest. null when the query names none.
     function topicNamed(text, hard) {
@@ -547,7 +581,7 @@
           var named = name === q || py.indexOf(q) >= 0 || (/[\u4e00-\u9fff]{2}/.test(q) && name.indexOf(q) >= 0);
           if (!topic || !named) return null;
           first.lvData = d;
-          return find(null, extend(hard, { "主题": [topic], "时间": ["近期"] }), false, true).then(function (lectures) {
+          return find(topic, extend(hard, { "主题": [topic], "时间": ["近期"] }), false, true).then(function (lectures) {
             return { results: [first].concat(lectures.results), filters: null };
           });
         }) : null;

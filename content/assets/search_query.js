@@ -168,11 +168,12 @@
 
   function clean(text) { return text.replace(/\s+/g, " ").trim(); }
 
-  // {text, days, dateLabel, stages, kind, district, districtWord}: `text` is what is left to look
-  // for (date and age words cut out, a kind word too unless it is part of names).
+  // {text, days, dateLabel, stages, kind, kindWord, district, districtWord}: `text` is what is left
+  // to look for (date and age words cut out, a kind word too unless it is part of names: then
+  // `kindWord` is the word cut out).
   function understand(query, today, known) {
     var text = String(query || "").replace(/[０-９]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); });
-    var out = { days: null, dateLabel: "", stages: null, kind: null, district: null, districtWord: "" };
+    var out = { days: null, dateLabel: "", stages: null, kind: null, kindWord: "", district: null, districtWord: "" };
     var dates = take(text, DATES, today);
     if (dates.found.length) {
       var set = null;  // days named twice (12月 周六) are the days both name
@@ -196,6 +197,7 @@
         if (rest.split(" ").indexOf(k[0]) >= 0) out.kind = k[1];
       } else if (text.indexOf(k[0]) >= 0) {
         out.kind = k[1];
+        out.kindWord = k[0];
         text = text.replace(k[0], " ");
       }
     });
