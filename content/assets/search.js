@@ -491,6 +491,7 @@
         if (months.indexOf(month) < 0) months.push(month);
       });
       months.sort();
+      if (!months.length) return Promise.resolve({ results: [], filters: {} });
       return Promise.all(months.map(function (month) {
         return find(text, filters, withTime, true, month);
       })).then(function (found) {
@@ -643,7 +644,7 @@
     }
 
     // Pages with some of the query's words (孩子 不爱 写作业): each word searched alone, scores added
-    // up, rarer words weighing more. One-character words count too, less when a longer word is found.
+    // up, rarer words weighing more; one-character words count too (爸妈老吵: 吵 finds the talk).
     // `some`: the whole query found a few pages, which stay first; null when there is nothing to add.
     function anyWord(text, hard, some) {
       var words = queryWords(text).filter(function (w, i, all) { return all.indexOf(w) === i && STOP.indexOf(w) < 0; });
@@ -651,18 +652,15 @@
       if (words.length < 2) words = words[0].split("");  // a word the index does not hold: its characters
       return Promise.all(words.map(function (w) {
         return pagefind.search(w, { filters: pagefindFilters(hard) });
-      })).then(function (searches) {
-        var longFound = searches.some(function (f, i) { return words[i].length > 1 && f.results.length; });
-        return merge(searches, words.map(function (w) { return w.length > 1 || !longFound ? 1 : 0.3; }));
-      });
+      })).then(merge);
     }
 
     // A word found on many pages (孩子) counts less than a rare one (手机): each word's scores are
-    // weighted by log(1 + pages / pages with the word), times `weights`.
-    function merge(searches, weights) {
+    // weighted by log(1 + pages / pages with the word).
+    function merge(searches) {
       var byId = {}, list = [], counts = {};
       searches.forEach(function (found, i) {
-        var weight = weights[i] * Math.log(1 + Math.max(totalPages, found.results.length) / Math.max(1, found.results.length));
+        var weight = Math.log(1 + Math.max(totalPages, found.results.length) / Math.max(1, found.results.length));
         found.results.forEach(function (r) {
           if (byId[r.id]) { byId[r.id].lvScore += r.score * weight; return; }
           r.lvScore = r.score * weight;

@@ -97,8 +97,9 @@
       var n = "一二三四五六日天1234567".indexOf(which);
       var offset = [0, 1, 2, 3, 4, 5, 6, 6, 0, 1, 2, 3, 4, 5, 6][n];  // days after Monday
       var day = days.addDays(end, offset - 6);
-      if (!m[1] && day < today) day = days.addDays(day, 7);  // 周六: the coming one
-      return { days: [day], label: shortDay(day, today) };
+      if (m[1]) return { days: [day], label: shortDay(day, today) };
+      if (day < today) day = days.addDays(day, 7);  // 周六: the coming one; with a month, its Saturdays
+      return { days: [day], label: shortDay(day, today), weekday: days.weekday(day) };
     }],
     [/(这个?|本|下个?)(周|星期|礼拜)/, function (m, today) {
       var next = m[1].charAt(0) === "下", end = days.weekEnd(today);
@@ -176,10 +177,17 @@
     var out = { days: null, dateLabel: "", stages: null, kind: null, kindWord: "", district: null, districtWord: "" };
     var dates = take(text, DATES, today);
     if (dates.found.length) {
-      var set = null;  // days named twice (12月 周六) are the days both name
-      dates.found.forEach(function (d) { set = set ? set.filter(function (day) { return d.days.indexOf(day) >= 0; }) : d.days.slice(); });
+      // Days named twice are the days both name; a bare weekday with other days (12月 周六) is a
+      // weekday among them.
+      var weekday = dates.found.length > 1 ? dates.found.filter(function (d) { return d.weekday; })[0] : null;
+      var set = null;
+      dates.found.forEach(function (d) {
+        if (d === weekday) return;
+        set = set ? set.filter(function (day) { return d.days.indexOf(day) >= 0; }) : d.days.slice();
+      });
+      if (weekday) set = set.filter(function (day) { return days.weekday(day) === weekday.weekday; });
       out.days = set;
-      out.dateLabel = dates.found.map(function (d) { return d.label || rangeLabel(d.days, today); }).join("、");
+      out.dateLabel = dates.found.map(function (d) { return d === weekday ? d.weekday : d.label || rangeLabel(d.days, today); }).join("、");
       text = dates.text;
     }
     var ages = take(dates.text, AGES, today);
