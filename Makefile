@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site serve test validate generate clean search-quality bench
+.PHONY: site serve test lint validate generate clean search-quality bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: lint node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Style and types first: ruff (lint, import order) and mypy (strict for the core packages, see pyproject.toml).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy
 
 # Recall@5 and MRR of tests/search_queries.yaml: our search against Pagefind out of the box.
 search-quality: $(VENV)/.installed-test

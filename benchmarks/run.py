@@ -27,13 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-TODAY = "2027-03-01"  # generator.synth.TODAY: inside the synthetic archive's last school year
+TODAY = "2027-03-01"  # generator.bench.synth.TODAY: inside the synthetic archive's last school year
 QUERY = "亲子阅读"
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 # Bare Pagefind over one site holds its whole index (about 0.25 MB a page): past this it would
@@ -186,7 +186,7 @@ def bare_config(md: Path, site: Path, target: Path) -> None:
 
 
 def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: bool = True) -> dict:
-    from generator.search_index import pagefind_binary
+    from generator.engine.search_index import pagefind_binary
 
     base = work / f"n{n}"
     if base.exists():
@@ -230,7 +230,7 @@ def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem / 1024 / 1024), "python": platform.python_version(),
             "mkdocs": version("mkdocs"), "material": version("mkdocs-material"), "pagefind": version("pagefind"),
-            "commit": commit, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "commit": commit, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 # ---------------------------------------------------------------- report
@@ -270,10 +270,10 @@ def _sum(a: dict | None, b: dict | None) -> dict | None:
 
 
 def report(results: list[dict], info: dict) -> str:
-    lines = [f"# Benchmark results", "",
+    lines = ["# Benchmark results", "",
              f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gb']} GB RAM; Python {info['python']}, "
              f"MkDocs {info['mkdocs']}, Material {info['material']}, Pagefind {info['pagefind']}; commit {info['commit']}, {info['date']}.",
-             f"Rerun: `make bench` (or `.venv/bin/python benchmarks/run.py -n 1000 -n 10000`).", "",
+             "Rerun: `make bench` (or `.venv/bin/python benchmarks/run.py -n 1000 -n 10000`).", "",
              "## Stages", "",
              "| N lectures | stage | wall s | CPU s | peak RSS MB | CPU ms per lecture |", "|---:|---|---:|---:|---:|---:|"]
     for r in results:

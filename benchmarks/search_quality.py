@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from generator.catalog import Catalog  # noqa: E402
-from generator.pages import page_url  # noqa: E402
+from generator.catalog.tables import Catalog  # noqa: E402
+from generator.plan.pages import page_url  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search_queries.yaml"
 TODAY = "2026-11-28"  # the demo catalogue's "today", as in tests/conftest.py
@@ -53,7 +53,7 @@ def load_queries(catalog: Catalog, path: Path = QUERIES, articles: tuple = ()) -
 
 
 def load_site_queries(path: Path = QUERIES) -> list[Query]:
-    from generator.site import load_site
+    from generator.plan.site import load_site
 
     site = load_site(ROOT / "catalog", TODAY)
     return load_queries(site.catalog, path, getattr(site, "articles", ()))

@@ -91,7 +91,8 @@ class PeakOfEachRun:
 
 
 def load(catalog: str, today: str) -> dict:
-    from generator.site import load_site, outputs
+    from generator.outputs.site_files import outputs
+    from generator.plan.site import load_site
 
     timer = Timer()
     with timer.part("load"):
@@ -105,10 +106,10 @@ def load(catalog: str, today: str) -> dict:
 
 
 def build(catalog: str, today: str, site_dir: str) -> dict:
-    import generator.cli as cli
-    import generator.finishing as finishing
-    import generator.parallel_build as parallel_build
-    import generator.search_index as search_index
+    import generator.engine.finishing as finishing
+    import generator.engine.parallel_build as parallel_build
+    import generator.engine.search_index as search_index
+    from generator.cli import main as cli
 
     timer = Timer()
     costs: list[dict] = []  # what each part of the parallel build cost, as it reports

@@ -1,6 +1,12 @@
 """Site generator of the 绿荫计划 family-education public lecture hall of Baoji.
 
-Data flows one way: read (YAML with positions) → model (typed entries) →
-catalog (cross-checked, linked) → pages (a plan, no I/O) → render (Markdown)
-→ adapters (the MkDocs plugin, the `lvyin` command line).
+One package per step of the pipeline; data flows one way, and a package imports only from
+the ones before it in `LAYERS` (tests/test_architecture.py checks it):
+
+    errors → workers → source → model → catalog → plan → render → outputs → engine → cli
+
+docs/architecture.md maps every module.
 """
+
+# The pipeline, first to last.  `bench` (synthetic catalogues) stands beside it, used by `cli`.
+LAYERS = ("errors", "workers", "source", "model", "catalog", "plan", "render", "outputs", "engine", "bench", "cli")

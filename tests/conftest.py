@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from generator.cli import main as lvyin
+from generator.cli.main import main as lvyin
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "catalog"
@@ -106,7 +106,7 @@ def make_catalog(tmp_path):
 @pytest.fixture(scope="session")
 def catalog():
     """The shipped demo catalogue, loaded."""
-    from generator.catalog import load_catalog
+    from generator.catalog.load import load_catalog
 
     return load_catalog(DEMO_CATALOG)
 

@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import DEMO_CATALOG, DEMO_TODAY, ROOT
-from generator.articles import articles_folder, load_articles
-from generator.cli import main as lvyin
-from generator.problems import CatalogInvalid
-from generator.site import load_site, outputs
-from generator.site_check import check_site
+
+from generator.catalog.articles import articles_folder, load_articles
+from generator.cli.main import main as lvyin
+from generator.engine.site_check import check_site
+from generator.errors import CatalogInvalid
+from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
 
 ARTICLES = ROOT / "articles"
 # The plan's themes (issue 7), each covered by at least one article: the topic ids that stand for them.

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-import generator.catalog as catalog_module
-from generator.catalog import load_catalog
-from generator.cli import main as lvyin
-from generator.problems import CatalogInvalid
+from generator.catalog import files as catalog_module
+from generator.catalog.load import load_catalog
+from generator.cli.main import main as lvyin
+from generator.errors import CatalogInvalid
 
 
 def problems_of(root) -> list[str]:

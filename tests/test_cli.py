@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, build_site
-from generator.cli import main as lvyin
+
+from generator.cli.main import main as lvyin
 
 
 def snapshot(site: Path) -> dict[str, str]:

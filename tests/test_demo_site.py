@@ -6,8 +6,8 @@ import re
 
 from bs4 import BeautifulSoup
 
-from generator.site_check import check_site
-from generator.vocab import PLACE_SECTIONS
+from generator.engine.site_check import check_site
+from generator.model.kinds import PLACE_SECTIONS
 
 
 def html(site, url: str) -> BeautifulSoup:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import BASE_FILES, DEMO_CATALOG, build_site, write_catalog
 from icalendar import Calendar
 
-from conftest import BASE_FILES, DEMO_CATALOG, build_site, write_catalog
-from generator.feeds import feed_ical, make_feeds
-from generator.geo import wgs84_to_gcj02
-from generator.site import load_site
+from generator.outputs.feeds import feed_ical, make_feeds
+from generator.plan.geo import wgs84_to_gcj02
+from generator.plan.site import load_site
 
 HOST = "jtjy.example.cn"
 FEED_FILES = {

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import DEMO_TODAY
-from generator import geo, vocab
+
+from generator.model import vocab
+from generator.model.kinds import PLACE_SECTIONS
+from generator.plan import geo
 
 pytestmark = pytest.mark.browser
 
@@ -194,4 +196,4 @@ def test_places_json_holds_the_coming_lectures(demo_site, catalog):
     everyone = next(l for l in data["lectures"] if "all" in l["a"])
     assert set(vocab.STAGES) <= set(everyone["a"])
     located = next(l for l in data["lectures"] if "p" in l)
-    assert data["places"][located["p"]]["url"] == f"{vocab.PLACE_SECTIONS[catalog.place_kind(catalog.lectures[located['id']].venue)]}/{catalog.lectures[located['id']].venue}/"
+    assert data["places"][located["p"]]["url"] == f"{PLACE_SECTIONS[catalog.place_kind(catalog.lectures[located['id']].venue)]}/{catalog.lectures[located['id']].venue}/"

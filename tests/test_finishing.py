@@ -8,10 +8,10 @@ import signal
 import time
 
 import pytest
-
-from generator import finishing
-from generator.search_index import SearchIndexError
 from test_site_check import write
+
+from generator.engine import finishing
+from generator.engine.search_index import SearchIndexError
 
 PAGE = '<html lang="zh"><body><main data-pagefind-body><h1>亲子阅读</h1><a href="{link}">链接</a></main></body></html>'
 

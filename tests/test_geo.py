@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import geo
+from generator.plan import geo
 
 # (WGS-84 lat, lng, GCJ-02 lat, lng): the test points of googollee/eviltransform.
 WGS_GCJ = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import yaml
-
-from generator.cli import main as lvyin
-
 from conftest import ROOT
+
+from generator.cli.main import main as lvyin
 
 ANNOTATION = re.compile(r"::error file=(?P<file>[^,:]+),line=(?P<line>\d+),col=(?P<col>\d+),title=(?P<title>[^:]+)::(?P<message>.*)")
 BROKEN = {

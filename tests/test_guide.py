@@ -6,13 +6,13 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
-from generator.cli import main as lvyin
-from generator.model import KINDS, Location, Private
-from generator.settings import SiteSettings
-from generator.site import load_site, outputs
-
 from conftest import ROOT
+
+from generator.cli.main import main as lvyin
+from generator.model.entries import KINDS, Location, Private
+from generator.model.settings import SiteSettings
+from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
 
 GUIDE = ROOT / "content" / "guide"
 
@@ -92,8 +92,8 @@ def test_the_field_reference_spells_out_choices_and_examples(fields_page):
 
 
 def test_the_rename_message_in_the_guide_is_the_real_one(make_catalog):
-    from generator.catalog import load_catalog
-    from generator.published import check_published
+    from generator.catalog.load import load_catalog
+    from generator.catalog.published import check_published
 
     problems = check_published({"lectures": ["reading-1205"]}, load_catalog(make_catalog({"lectures/2026-12.yaml": "[]"})),
                                "catalog/redirects.yaml")

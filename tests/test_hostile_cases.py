@@ -40,7 +40,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, write_catalog
 
 CASES = Path(__file__).resolve().parent / "hostile" / "cases"

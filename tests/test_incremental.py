@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_CATALOG
-from generator.catalog import FileCache
-from generator.incremental import RenderCache
-from generator.site import load_site, outputs
+
+from generator.catalog.files import FileCache
+from generator.engine.incremental import RenderCache
+from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
 
 TODAY = "2026-11-28"
 LECTURE = "lectures/2026-12-01-phone-down-ball-up.md"  # by gao-zhiqiang at qishan-caijiapo-school

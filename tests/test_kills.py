@@ -23,10 +23,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, build_site, write_catalog
-from generator import scratch, search_index
 from test_cli import snapshot
+
+from generator.engine import scratch, search_index
 
 # Put before the build: helpers for the lines each test adds.
 PRELUDE = """\

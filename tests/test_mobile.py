@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ import json
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup
-
 from conftest import follow_instantly
-from generator import geo
+
+from generator.plan import geo
 
 
 def listed(page) -> list[tuple[str, str]]:

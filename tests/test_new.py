@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from generator.catalog import load_catalog
-from generator.cli import main as lvyin
-from generator.model import KINDS
-from generator.scaffold import suggest_id
+from generator.catalog.load import load_catalog
+from generator.cli.main import main as lvyin
+from generator.cli.scaffold import suggest_id
+from generator.model.entries import KINDS
 
 SERIES = """
     - id: family-reading

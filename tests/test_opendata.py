@@ -12,10 +12,10 @@ from pathlib import Path
 import jsonschema
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import DEMO_CATALOG, build_site
-from generator.opendata import make_open_data
-from generator.site import load_site
+
+from generator.outputs.opendata import make_open_data
+from generator.plan.site import load_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://jtjy.example.cn/"

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from bs4 import BeautifulSoup
-
 from browser import WECHAT_UA
+from bs4 import BeautifulSoup
 from conftest import DEMO_CATALOG, DEMO_TODAY, build_site
-from generator.dashboard import FONT
-from generator.render import cn_date
-from generator.settings import load_settings
-from generator.vocab import AUDIENCES, STAGES
+
+from generator.model.settings import load_settings
+from generator.model.vocab import AUDIENCES, STAGES
+from generator.outputs.dashboard import FONT
+from generator.render.environment import cn_date
 
 SCREEN = 667
 

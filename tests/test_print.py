@@ -10,11 +10,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
 from browser import require_browser, serve
+from bs4 import BeautifulSoup
 from conftest import BASE_FILES, DEMO_CATALOG, ROOT, build_site, write_catalog
-from generator.cli import main as lvyin
+
+from generator.cli.main import main as lvyin
 
 SITE_URL = "https://jtjy.example.cn/"
 A4 = (595.28, 841.89)  # points

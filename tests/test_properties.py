@@ -17,15 +17,15 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from conftest import BASE_FILES, build_site, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from generator.cli import main as lvyin
-from generator.problems import CatalogInvalid
-from generator.site import load_site, outputs
-
-from conftest import BASE_FILES, build_site, write_catalog
+from generator.cli.main import main as lvyin
+from generator.errors import CatalogInvalid
+from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
 
 FILES = {name: textwrap.dedent(text).lstrip("\n") for name, text in BASE_FILES.items()}
 NAMES = sorted(FILES)

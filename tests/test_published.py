@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from generator.cli import main as lvyin
-
 from conftest import BASE_FILES, build_site
+
+from generator.cli.main import main as lvyin
 
 # The base catalogue's lecture, its id renamed.
 RENAMED = {"lectures/2026-12.yaml": BASE_FILES["lectures/2026-12.yaml"].replace("id: reading-1205", "id: reading-1205-new")}
@@ -75,8 +74,8 @@ def test_a_renamed_id_fails_the_next_build_until_redirected(make_catalog, tmp_pa
 @pytest.fixture
 def published(make_catalog, tmp_path):
     """ids.json of the small catalogue, as the last build wrote it."""
-    from generator.published import published_ids
-    from generator.catalog import load_catalog
+    from generator.catalog.load import load_catalog
+    from generator.catalog.published import published_ids
 
     path = tmp_path / "ids.json"
     path.write_text(json.dumps(published_ids(load_catalog(make_catalog()))), encoding="utf-8")
@@ -137,7 +136,8 @@ def test_redirect_mistakes_are_named_at_their_line(make_catalog, tmp_path, capsy
 
 def test_a_renamed_place_keeps_its_old_address_in_every_place_section(make_catalog, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    from generator.site import load_site, outputs
+    from generator.outputs.site_files import outputs
+    from generator.plan.site import load_site
 
     catalog = make_catalog({"redirects.yaml": "old-library: city-library\n"})
     files = dict(outputs(load_site(catalog, "2026-11-28")))
@@ -151,7 +151,8 @@ def test_a_renamed_place_keeps_its_old_address_in_every_place_section(make_catal
 
 def test_a_twice_renamed_id_leads_straight_to_the_current_page(make_catalog, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    from generator.site import load_site, outputs
+    from generator.outputs.site_files import outputs
+    from generator.plan.site import load_site
 
     catalog = make_catalog({**RENAMED, "redirects.yaml": "reading-first: reading-1205\nreading-1205: reading-1205-new\n"})
     files = dict(outputs(load_site(catalog, "2026-11-28")))

@@ -12,16 +12,19 @@ from __future__ import annotations
 import random
 import re
 import time
-from datetime import date, time as clock
+from collections.abc import Callable
+from datetime import date
+from datetime import time as clock
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 
-from generator.catalog import load_catalog
-from generator.problems import CatalogInvalid, Position, Problem
-from generator.reader import MAX_BYTES, ReadError, read_file, read_text
+from generator.catalog.load import load_catalog
+from generator.errors import CatalogInvalid, Position, Problem
+from generator.source.reader import read_file, read_text
+from generator.source.text import MAX_BYTES, ReadError
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 SLOW = 5.0  # seconds any case may take, with either parser

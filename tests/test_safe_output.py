@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import build_site
 
 HOSTILE_TITLE = '<script>alert(1)</script> {{ 7*7 }} | a `b` {: onclick="alert(2)" }'

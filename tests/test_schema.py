@@ -10,12 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import BASE_FILES, DEMO_CATALOG
 
-from conftest import BASE_FILES
-from generator import schema
-from generator.cli import main as lvyin
-
-from conftest import DEMO_CATALOG
+from generator.cli.main import main as lvyin
+from generator.model import schema
 
 SCHEMAS = DEMO_CATALOG / "schemas"
 
@@ -58,7 +56,7 @@ def test_committed_schemas_equal_freshly_generated_ones(tmp_path):
     fresh = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     committed = {p.name: p.read_text(encoding="utf-8") for p in SCHEMAS.glob("*.schema.json")}
     assert fresh == committed, "catalog/schemas/ is stale: run `lvyin schema` and commit the result"
-    assert set(fresh) == {f"{kind}.schema.json" for kind in schema.model.KINDS} | {"site.schema.json", "redirects.schema.json"}
+    assert set(fresh) == {f"{kind}.schema.json" for kind in schema.KINDS} | {"site.schema.json", "redirects.schema.json"}
 
 
 @pytest.mark.parametrize("name", sorted(schema.all_schemas()))

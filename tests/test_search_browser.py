@@ -8,11 +8,11 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
-
 from browser import serve
 from conftest import DEMO_TODAY, follow_instantly
-from generator.search_terms import TERMS_MARK, title_pinyin
-from generator.vocab import PLACE_SECTIONS
+
+from generator.model.kinds import PLACE_SECTIONS
+from generator.render.search_terms import TERMS_MARK, title_pinyin
 
 pytestmark = pytest.mark.browser
 

@@ -15,11 +15,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-import generator.search_index as search_index
 from browser import require_browser, serve
 from conftest import build_site
-from generator.synth import synthesize
+
+import generator.engine.search_index as search_index
+from generator.bench.synth import synthesize
 
 PART_SIZE = 40
 BUILD_DAY = "2027-05-01"  # late in the synthetic school year: most lectures are past
@@ -225,7 +225,7 @@ def test_search_finds_pages_of_every_part_and_older_lectures_when_asked(split_si
             query = title(split_site / page_path)
             page = browser.page()
             fetched: list[str] = []
-            page.context.on("request", lambda request: fetched.append(request.url))
+            page.context.on("request", lambda request: fetched.append(request.url))  # noqa: B023
             page.goto(url + "search/")
             page.wait_for_selector("#lv-search[data-loaded]")
             found = search(page, query)

@@ -7,11 +7,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-
 from browser import WECHAT_UA
 from conftest import DEMO_TODAY, ROOT
-from generator.vocab import AUDIENCES, audiences_served
 from test_search_browser import all_results, search, wait_for_results
+
+from generator.model.vocab import AUDIENCES, audiences_served
 
 pytestmark = pytest.mark.browser
 
@@ -110,13 +110,13 @@ def test_each_filter_keeps_only_matching_entries(browser, site_url, catalog, nam
 def test_ticking_a_filter_puts_it_in_the_url(browser, site_url):
     page = open_search(browser, site_url, q="图书馆")
     page.click("details[data-facet='类别'] > summary")
-    page.click("details[data-facet='类别'] label:has-text('场馆')")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('类别') === '场馆'")
+    page.click("details[data-facet='类别'] label:has-text('开放场馆')")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('类别') === '开放场馆'")
     wait_for_results(page, "图书馆")
     assert all(p.startswith("/venues/") for p in all_results(page))
     page.reload()
     page.wait_for_selector("#lv-search[data-loaded]")
-    assert page.is_checked("input[name='类别'][value='场馆']") and page.input_value("#lv-q") == "图书馆"
+    assert page.is_checked("input[name='类别'][value='开放场馆']") and page.input_value("#lv-q") == "图书馆"
 
 
 @pytest.mark.parametrize("how", ["no-javascript", "old-browser"])

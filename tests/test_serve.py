@@ -81,7 +81,7 @@ def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path)
 
         december = catalog / "lectures" / "2026-12.yaml"
         december.write_text(december.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
-        changed = lambda text: "四个方法" in text and "三个方法" not in text
+        changed = lambda text: "四个方法" in text and "三个方法" not in text  # noqa: E731
         fetch(url, until=changed)
         fetch(site + "calendar/2026-12/", until=changed)  # and the pages that list it,
         fetch(site + "lecturers/wang-fang/", until=changed)  # entry pages included

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.site_check import check_site
+from generator.engine.site_check import check_site
 
 
 def write(site, path, html):
@@ -29,7 +29,7 @@ def test_other_hosts_and_broken_links_are_reported(tmp_path):
 
 
 def test_a_big_site_is_checked_in_slices_with_the_same_findings(tmp_path, monkeypatch):
-    from generator import site_check
+    from generator.engine import site_check
 
     for n in range(12):
         write(tmp_path, f"lectures/l{n}/index.html", f'<a href="../l{n + 1}/">下一场</a>')

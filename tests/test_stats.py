@@ -10,12 +10,13 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from bs4 import BeautifulSoup
-
 from conftest import BASE_FILES, DEMO_CATALOG, DEMO_TODAY
-from generator.catalog import load_catalog
-from generator.cli import main as lvyin
-from generator.site import load_site, outputs
-from generator.stats import compute, school_year
+
+from generator.catalog.load import load_catalog
+from generator.cli.main import main as lvyin
+from generator.outputs.site_files import outputs
+from generator.plan.site import load_site
+from generator.plan.stats import compute, school_year
 
 TODAY = date.fromisoformat(DEMO_TODAY)
 # The school year that contains 2026-11-28.

@@ -7,13 +7,13 @@ import statistics
 from pathlib import Path
 
 import pytest
-
 from conftest import build_site
-from generator.catalog import load_catalog
-from generator.cli import main as lvyin
-from generator.pages import UPCOMING_LIMIT
-from generator.synth import TODAY, synthesize
-from generator.vocab import audiences_served
+
+from generator.bench.synth import TODAY, synthesize
+from generator.catalog.load import load_catalog
+from generator.cli.main import main as lvyin
+from generator.model.vocab import audiences_served
+from generator.plan.pages import UPCOMING_LIMIT
 
 
 def files_of(root: Path) -> dict[str, bytes]:

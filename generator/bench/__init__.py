@@ -1,0 +1,1 @@
+"""Not a pipeline step: the synthetic catalogue for benchmarks and tests (`lvyin synth`)."""

@@ -1,0 +1,245 @@
+"""Checks across entries: references, coordinates, a lecture's times and format, clashes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.catalog.files import Partial, Source, Unknown
+from generator.catalog.privacy import PrivateValues, id_card_in, mobile_in, numbers
+from generator.catalog.tables import Catalog, _group, lecture_order
+from generator.errors import Problem, field_label, suggest
+from generator.model import vocab
+from generator.model.entries import KINDS, Entry, Lecture, Lecturer, Place
+from generator.model.fields import BAOJI_LAT, BAOJI_LNG
+from generator.model.kinds import ID_SPACES, KIND_LABELS
+
+# Fields that name other entries: kind → (field, id space of the entries it names).
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lecturer": (("district", "district"), ("topics", "topic")),
+    "venue": (("district", "district"),),
+    "base": (("district", "district"),),
+    "station": (("district", "district"),),
+    "lecture": (("lecturers", "lecturer"), ("topics", "topic"), ("venue", "place"), ("series", "series")),
+}
+
+
+@dataclass
+class KnownIds:
+    """Every id the catalogue's files give, per kind: of valid entries, of broken ones, and what a
+    malformed id is taken to mean.  A reference to an id not among them is an error, unless some
+    entry of its kind could not be read far enough to tell its id (`unsure`)."""
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
+    unsure: set[str] = field(default_factory=set)
+
+    def sure_ids(self, kind: str) -> set[str] | None:
+        """The ids of `kind`, or None when some could not be told."""
+        return None if kind in self.unsure else self.ids[kind]
+
+    def space(self, space: str) -> tuple[set[str], bool]:
+        """The ids of an id space (`place`: venues, bases and stations), and whether they are all known."""
+        kinds = [kind for kind in KINDS if ID_SPACES.get(kind, kind) == space]
+        return set().union(*(self.ids[kind] for kind in kinds)), not self.unsure.intersection(kinds)
+
+
+class _Checker:
+    """Checks across fields and entries, on valid entries and on what is sound of broken ones;
+    every problem is collected."""
+
+    def __init__(self, catalog: Catalog, broken: list[Partial], known: KnownIds, problems: list[Problem]):
+        self.c = catalog
+        self.broken = broken
+        self.spaces = {space: known.space(space) for space in {s for refs in REFERENCES.values() for _, s in refs}}
+        self.problems = problems
+
+    def _source(self, entry: Entry | Partial) -> Source:
+        if isinstance(entry, Partial):
+            return entry.source
+        return self.c.sources[(_space(type(entry)), entry.id)]
+
+    def ref(self, entry: Entry | Partial, field_name: str, target: str | None, space: str, index: int | None = None) -> None:
+        ids, certain = self.spaces[space]
+        if target is None or target in ids or not certain:
+            return
+        source = self._source(entry)
+        label = field_name if index is None else f"{field_name}[{index}]"
+        loc = (source.index, field_name) if index is None else (source.index, field_name, index)
+        self.problems.append(source.doc.problem(loc, label, f"找不到编号为“{target}”的{KIND_LABELS[space]}",
+                                                suggest(target, ids) or f"请先在目录中添加这个{KIND_LABELS[space]}，或改正编号"))
+
+    def refs(self, entry: Entry | Partial, field_name: str, space: str) -> None:
+        if isinstance(entry, Partial) and field_name in entry.items:
+            named: Iterable[tuple[int | None, Any]] = entry.items[field_name]
+        else:
+            value = getattr(entry, field_name)
+            named = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, target in named:
+            self.ref(entry, field_name, target, space, index)
+
+    def run(self) -> None:
+        c = self.c
+        checks = {"lecturer": [self.county], "lecture": [self.lecture],
+                  **{kind: [self.location] for kind in ("venue", "base", "station")}}
+        tables = {"lecturer": c.lecturers, "venue": c.venues, "base": c.bases, "station": c.stations, "lecture": c.lectures}
+        for kind, model in KINDS.items():
+            entries = [*tables.get(kind, {}).values(), *(p for p in self.broken if p.model is model)]
+            steps = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
+                     *checks.get(kind, ())]
+            for entry in entries:
+                for step in steps:
+                    try:
+                        step(entry)
+                    except Unknown:  # a broken field: its own problem is reported already
+                        pass
+        self.clashes()
+        self.privacy()
+
+    def privacy(self) -> None:
+        """No private value, identity-card number or lecturer's mobile number in a public field."""
+        c = self.c
+        private = private_values(c)
+        for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
+            for entry in table.values():
+                source = c.sources[(_space(type(entry)), entry.id)]
+                texts = list(_strings(entry, skip="private"))
+                if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
+                    continue
+                for loc, text in texts:
+                    found = privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
+                    if found:
+                        self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
+
+    def _at(self, entry: Entry | Partial, field_name: str, message: str, hint: str) -> Problem:
+        return self._source(entry).problem(field_name, message, hint)
+
+    def county(self, person: Lecturer) -> None:
+        if person.level == "county" and not person.district:
+            self.problems.append(self._at(person, "level", "县区讲师团成员必须填写所属县区", "请添加“district: 县区编号”"))
+
+    def location(self, place: Place) -> None:
+        if not place.location:
+            return
+        lat, lng = place.location.lat, place.location.lng
+        inside = BAOJI_LAT[0] <= lat <= BAOJI_LAT[1] and BAOJI_LNG[0] <= lng <= BAOJI_LNG[1]
+        if inside:
+            return
+        swapped = BAOJI_LAT[0] <= lng <= BAOJI_LAT[1] and BAOJI_LNG[0] <= lat <= BAOJI_LNG[1]
+        message = f"坐标（纬度 {lat}，经度 {lng}）不在宝鸡市范围内"
+        hint = "纬度和经度可能写反了：lat 是纬度（约 34），lng 是经度（约 107）" if swapped else "请在高德或腾讯地图上重新取点，纬度约 33.6–35.1，经度约 106.3–108.1"
+        self.problems.append(self._at(place, "location", message, hint))
+
+    def lecture(self, lecture: Lecture) -> None:
+        for check in (self._times, self._online, self._offline):
+            try:
+                check(lecture)
+            except Unknown:
+                pass
+
+    def _times(self, lecture: Lecture) -> None:
+        if lecture.end <= lecture.start:
+            self.problems.append(self._at(lecture, "end", f"结束时间 {lecture.end:%H:%M} 不晚于开始时间 {lecture.start:%H:%M}", "请核对开始和结束时间"))
+
+    def _online(self, lecture: Lecture) -> None:
+        if lecture.format in ("online", "hybrid") and not lecture.online_url:
+            self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写 online_url", "请添加“online_url: https://…”（直播或会议链接）"))
+
+    def _offline(self, lecture: Lecture) -> None:
+        if lecture.format in ("offline", "hybrid") and not lecture.venue:
+            self.problems.append(self._at(lecture, "format", f"{vocab.FORMATS[lecture.format]}讲座需要填写地点 venue", "请添加“venue: 地点编号”，纯线上讲座请写 format: online"))
+
+    def clashes(self) -> None:
+        """A place holding two lectures at once, or a lecturer in two places at once.
+
+        Each place's and each lecturer's lectures are swept once in order of time (`_overlaps`),
+        so many lectures at one place and time cost n log n, not a comparison of every pair; a
+        clash is reported at the later lecture, the first few of each place or lecturer line by
+        line and the rest counted in one more line."""
+        live = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
+        sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS)]
+        if sound:
+            live = sorted(live + [p for p in sound if p.status in ("scheduled", "done")], key=lecture_order)
+        at_place = _group(live, lambda l: [l.venue] if l.venue and l.format != "online" else [])
+        for place, lectures in sorted(at_place.items()):
+            self._report(_overlaps(lectures), "venue", f"地点“{place}”",
+                         lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
+        for person, lectures in sorted(_group(live, lambda l: l.lecturers).items()):
+            self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
+                         lambda a, person=person: (f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{_when(a)}）", "请核对时间或主讲人"))
+
+    def _report(self, clashes: Iterable[tuple[Lecture, Lecture]], field_name: str, whose: str, say) -> None:
+        clashes = list(clashes)
+        for earlier, later in clashes[:MAX_CLASHES_SHOWN]:
+            self.problems.append(self._at(later, field_name, *say(earlier)))
+        rest = clashes[MAX_CLASHES_SHOWN:]
+        if rest:
+            self.problems.append(self._at(rest[0][1], field_name, f"……{whose}另有 {len(rest)} 处时间冲突（从这一场起，未逐一列出）",
+                                          "请先改正上面列出的冲突，再运行 lvyin validate 查看其余的"))
+
+
+# Clashes listed one by one for each place or lecturer; the rest are counted.
+MAX_CLASHES_SHOWN = 5
+
+
+def _overlaps(lectures: list[Lecture]) -> Iterable[tuple[Lecture, Lecture]]:
+    """(earlier, later) for every lecture of `lectures` (in order of time) that starts before an
+    earlier one of its day has ended; `earlier` is the one of them that ends last."""
+    latest: Lecture | None = None
+    for lecture in lectures:
+        same_day = latest is not None and lecture.date == latest.date
+        if same_day and lecture.start < latest.end:
+            yield latest, lecture
+        if not same_day or lecture.end > latest.end:
+            latest = lecture
+
+
+def _when(lecture: Lecture) -> str:
+    return f"{lecture.date} {lecture.start:%H:%M}–{lecture.end:%H:%M}"
+
+
+# What the clash check reads of a lecture: a broken lecture takes part when all of these are sound.
+_CLASH_FIELDS = ("id", "date", "start", "end", "status", "format", "venue", "lecturers")
+
+
+def _has_all(partial: Partial, names: tuple[str, ...]) -> bool:
+    return all(name in partial.values for name in names)
+
+
+def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
+    """(field path, text) of every text of an entry or a private block, but the field `skip`."""
+    fields = {**model.__dict__, **model.model_extra} if model.model_extra else model.__dict__
+    for name, value in fields.items():
+        if name == skip:
+            continue
+        if isinstance(value, str):
+            yield (name,), value
+        elif isinstance(value, list):
+            yield from (((name, i), item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def private_values(catalog: Catalog) -> PrivateValues:
+    """Every value of the lecturers' private blocks, to look for in public text."""
+    return PrivateValues((person.id, field_label(loc), value) for person in catalog.lecturers.values() if person.private
+                         for loc, value in _strings(person.private))
+
+
+def privacy_problem(text: str, private: PrivateValues, *, lecturer: bool) -> tuple[str, str] | None:
+    """(message, hint) when `text` holds what must not be public; the value itself is never quoted."""
+    found = numbers(text)
+    owner = private.owner_in(text, found)
+    if owner:
+        return (f"含有讲师“{owner[0]}”的内部信息（private.{owner[1]}），不能公开",
+                "请从这里删除；private 下的电话、邮箱、身份证号和备注只供管理员使用，永不发布")
+    if id_card_in(found):
+        return "含有身份证号，不能公开", "身份证号只能写在讲师的 private.id_number 下（不发布），请从这里删除"
+    if lecturer and mobile_in(found):
+        return ("讲师的公开信息里不能写手机号",
+                "讲师本人的手机号请写在 private.phone 下（不发布）；需要公开联系方式时，请写单位的公开电话")
+    return None
+
+
+def _space(model: type[Entry]) -> str:
+    kind = next(k for k, m in KINDS.items() if m is model)
+    return ID_SPACES.get(kind, kind)

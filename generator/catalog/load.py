@@ -1,0 +1,79 @@
+"""The whole catalogue: read every file, validate every entry, link them.
+
+`load_catalog(root)` either returns a `Catalog` whose cross-references are all
+sound, or raises `CatalogInvalid` with every problem of every file at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.catalog.checks import KnownIds, _Checker
+from generator.catalog.files import FileCache, Partial, Source, _read_all, catalog_files
+from generator.catalog.redirects import read_redirects
+from generator.catalog.tables import Catalog
+from generator.errors import CatalogInvalid, Problem
+from generator.model.entries import KINDS, Entry
+from generator.model.kinds import ID_SPACES
+from generator.source.folders import display as _display
+from generator.source.folders import refusal
+
+
+def load_catalog(root: Path | str, cache: FileCache | None = None) -> Catalog:
+    """The catalogue at `root`, whose entries and cross-references are all sound; or `CatalogInvalid`."""
+    catalog, known, problems = check_catalog(root, cache)
+    if problems:
+        raise CatalogInvalid(problems)
+    return catalog
+
+
+def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Catalog, KnownIds, list[Problem]]:
+    """Every problem of the catalogue at `root`, with what could be read of it: its valid entries
+    and the ids of all (articles check their topics against these when the catalogue has problems)."""
+    root = Path(root)
+    problems: list[Problem] = []
+    linked = refusal(root, _display(root))
+    if linked:
+        raise CatalogInvalid([linked])
+    if not root.is_dir():
+        raise CatalogInvalid([Problem(str(root), 1, 1, "", "找不到目录文件夹", "请用 --catalog 指定 catalog 文件夹")])
+    tables: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
+    sources: dict[tuple[str, str], Source] = {}
+    known = KnownIds()
+    broken: list[Partial] = []
+    files = catalog_files(root, problems)
+    if cache is not None:
+        cache.keep_only({path for _, path in files})
+    reads = [cache.read(kind, path) for kind, path in files] if cache is not None else _read_all(files)
+    for (kind, _), read in zip(files, reads):
+        problems.extend(read.problems)
+        space = ID_SPACES.get(kind, kind)
+        if read.unsure:
+            known.unsure.add(kind)
+        for partial in read.broken:
+            known.ids[kind].add(partial.meant)
+        broken.extend(read.broken)
+        in_order = read.entries
+        if read.broken:  # a duplicate id is found in the order of the file, valid entries or not
+            in_order = sorted([*read.entries, *((p, p.source) for p in read.broken if "id" in p.values)],
+                              key=lambda pair: pair[1].index)
+        for entry, source in in_order:
+            if (space, entry.id) in sources:
+                first = sources[(space, entry.id)]
+                where = f"{first.doc.path}:{first.doc.position((first.index, 'id')).line}"
+                problems.append(source.problem("id", f"编号“{entry.id}”重复，{where} 已经用过", "每个编号只能用一次，请换一个"))
+                continue
+            sources[(space, entry.id)] = source
+            if isinstance(entry, Partial):
+                continue
+            tables[kind][entry.id] = entry
+            known.ids[kind].add(entry.id)
+    known.ids = {kind: ids - {""} for kind, ids in known.ids.items()}
+    catalog = Catalog(
+        districts=tables["district"], topics=tables["topic"], series=tables["series"],
+        lecturers=tables["lecturer"], venues=tables["venue"], bases=tables["base"],
+        stations=tables["station"], lectures=tables["lecture"], sources=sources,
+    )
+    _Checker(catalog, broken, known, problems).run()
+    catalog.redirects = read_redirects(root, known, problems)
+    return catalog, known, problems

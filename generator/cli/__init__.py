@@ -1,0 +1,1 @@
+"""Step 8, the `lvyin` command: commands, GitHub annotations, scaffolding of new entries."""

@@ -1,0 +1,65 @@
+"""The last steps of a build, side by side: the link check and the search index.
+
+Both only read the finished site, and neither keeps both cores busy all the way
+(Pagefind writes its index on one thread at the end of each run; the link check
+lists the files before its workers start), so the link check runs in a forked
+process while Pagefind indexes.  The fork happens before the indexing starts
+its threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from generator import workers as lifeline
+from generator.engine import progress
+from generator.engine.search_index import index_site
+from generator.engine.site_check import check_site
+from generator.errors import BuildFailed
+
+
+class LinkCheckFailed(BuildFailed):
+    """The link check's process ended before it could report."""
+
+
+def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True,
+                    search_copies: Path | None = None) -> list[str]:
+    """Check the links of `site_dir` and index it for search (from `search_copies` if the build
+    left its pages' copies there, see search_index.py); return the link problems.
+
+    Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
+    if not check_links:
+        if search_index:
+            index_site(site_dir, copies=search_copies)
+        return []
+    if not search_index:
+        return check_site(site_dir)
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    checker = lifeline.fork_process(_check, (site_dir, sending), "link-check")
+    checker.start()
+    sending.close()
+    try:
+        index_site(site_dir, copies=search_copies)
+        try:
+            problems = receiving.recv()
+        except EOFError:  # it ended without a word: killed, most likely for want of memory
+            checker.join()
+            raise LinkCheckFailed(f"链接检查进程意外退出（退出码 {checker.exitcode}），可能是内存不足；请重试") from None
+    finally:
+        checker.kill()  # it has sent its findings, or the indexing failed and they no longer matter
+        checker.join()
+        receiving.close()
+    if isinstance(problems, BaseException):
+        raise problems
+    return problems
+
+
+def _check(site_dir: Path, sending) -> None:
+    progress.detach()  # the parent's progress line belongs to the parent
+    try:
+        result = check_site(site_dir)
+    except BaseException as error:  # noqa: BLE001 — raised again in the parent
+        result = error
+    sending.send(result)
+    sending.close()

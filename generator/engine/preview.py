@@ -1,0 +1,243 @@
+"""`lvyin serve`: a preview that shows an edit in seconds, however large the catalogue.
+
+MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
+(MkDocs' dirty mode) the plugin hands the catalogue to a `Preview` instead:
+
+- the catalogue is read through a `FileCache`: only the edited file is read again;
+- pages are rendered through a `RenderCache`: only those whose inputs changed;
+- their Markdown goes to a folder on disk and is rewritten only when it changed,
+  so that MkDocs' dirty build, which compares modification times, turns only
+  those pages into HTML.  Of the entry pages that grow with the catalogue
+  (`pages.grown_paths`), MkDocs is not even shown the unchanged ones: the
+  preview already has them, as a part of `lvyin build` does without them
+  (parallel_build.py).  Pages and files of entries gone leave the preview;
+- what needs the whole site (feeds, print sheets, open data, the link check and
+  the search index) is made after the pages, in a background process.  A newer
+  edit stops it and starts another; the log says when it is done or what is wrong;
+- while the catalogue has problems, every page of the preview is the list of them
+  (`show_problems`), and the browser reloads it when they are fixed.
+
+Python's full garbage collection, which walks every object of a big catalogue
+(a second at 10,000 lectures), runs between edits instead of in the middle of
+one; then what is left is frozen (`gc.freeze`), so that the next collections
+walk only what later edits make.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from generator import workers as lifeline
+from generator.catalog.files import FileCache
+from generator.engine import progress
+from generator.engine.finishing import check_and_index
+from generator.engine.incremental import RenderCache
+from generator.engine.scratch import new_folder
+from generator.errors import BuildFailed, CatalogInvalid
+from generator.outputs.site_files import ASSET_MAKERS, outputs
+from generator.plan.pages import grown_paths
+from generator.plan.site import Site, load_site
+from generator.render.environment import render_problems
+
+_USUAL_GC = gc.get_threshold()
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return "'dirty' build" not in record.getMessage()  # MkDocs warns on every dirty build
+
+
+class Preview:
+    def __init__(self) -> None:
+        self.files = FileCache()
+        self.renders = RenderCache()
+        self.folder = new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
+        self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
+        self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
+        self._config_stamp: float | None = None
+        self._started = time.monotonic()
+        self._whole = False  # this build remakes every page (mkdocs.yml changed)
+        self._finishing: multiprocessing.Process | None = None
+        self._collecting: threading.Timer | None = None
+        self.problems: CatalogInvalid | None = None  # of the last build, which they stopped
+        gc.set_threshold(_USUAL_GC[0], _USUAL_GC[1], 1_000_000)  # no full collection mid-build
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+
+    def start_build(self, config: MkDocsConfig) -> None:
+        """Stop the last build's background work; after a change to mkdocs.yml, rebuild every page.
+        No sitemap: it would list only the pages of this rebuild."""
+        self._started = time.monotonic()
+        if self._collecting is not None:
+            self._collecting.cancel()
+        self.stop_finishing()
+        stamp = os.path.getmtime(config.config_file_path) if config.config_file_path else None
+        self._whole = self._config_stamp is not None and stamp != self._config_stamp
+        if self._whole:
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+            self._unbuilt = set(self._written)
+        self._config_stamp = stamp
+        config.theme.static_templates.discard("sitemap.xml")
+
+    def load(self, catalog_dir: Path, today: str | None) -> Site:
+        return load_site(catalog_dir, today, self.files)
+
+    def show_problems(self, server) -> None:
+        """While the catalogue has problems, `server` (MkDocs' LiveReloadServer) answers every page
+        with their list instead of holding the browser until a build succeeds.
+
+        A build that the problems stopped counts as done for the server, so the browsers it tells
+        reload (and get the list); the next good build tells them again (and they get the site).
+        The list carries the server's live-reload script for that."""
+        build, serve_request = server.builder, server._serve_request
+
+        def builder(*args, **kwargs) -> None:
+            self.problems = None
+            try:
+                build(*args, **kwargs)
+            except Exception:
+                if self.problems is None:
+                    raise
+                # MkDocs has logged them already
+
+        def serve_page_or_problems(environ, start_response):
+            problems, path = self.problems, environ.get("PATH_INFO", "")
+            if problems is None or path.startswith("/livereload/") or not _is_page(path):
+                return serve_request(environ, start_response)
+            page = server._inject_js_into_html(render_problems(problems.problems).encode("utf-8"), server._visible_epoch)
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                        ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
+            return [page]
+
+        server.builder, server._serve_request = builder, serve_page_or_problems
+
+    def pages(self, site: Site, config: MkDocsConfig) -> Iterator[File]:
+        """The generated pages MkDocs needs to see, as files of the docs tree written anew only when
+        they changed: every page but the unchanged entry pages."""
+        grown = set(grown_paths(site.catalog))
+        written: dict[str, str] = {}
+        self.renders.new_pass()
+        for path, markdown in outputs(site, with_assets=False, render=self.renders.render):
+            target = self.folder / path
+            if self._written.get(path) != markdown:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(markdown, encoding="utf-8")
+                self._unbuilt.add(path)
+            written[path] = markdown
+            if path not in grown or path in self._unbuilt:
+                yield File.generated(config, path, abs_src_path=str(target))
+        for gone in self._written.keys() - written.keys():
+            (self.folder / gone).unlink(missing_ok=True)
+            Path(File.generated(config, gone, content="").abs_dest_path).unlink(missing_ok=True)
+        self._written = written
+        self._unbuilt &= written.keys()
+        self.renders.forget_others(written)
+
+    def built(self) -> None:
+        """MkDocs has turned every page it was shown into HTML.  Collect the garbage: after the first
+        build at once (it walks everything), later once the preview shows the edit."""
+        self._unbuilt.clear()
+        what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
+        _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
+        if not gc.get_freeze_count():
+            _collect()
+            return
+        self._collecting = threading.Timer(0.5, _collect)
+        self._collecting.daemon = True
+        self._collecting.start()
+
+    def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
+        """Start the background work that needs the whole site."""
+        job = (site, site_dir, self.folder / ".assets", check_links, search_index)
+        self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
+        self._finishing.start()
+        try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
+            os.setpgid(self._finishing.pid, self._finishing.pid)
+        except OSError:
+            pass  # the child was quicker
+
+    def stop_finishing(self) -> None:
+        job, self._finishing = self._finishing, None
+        if job is not None and job.is_alive():
+            try:
+                os.killpg(job.pid, signal.SIGTERM)  # with Pagefind, if it runs
+            except ProcessLookupError:
+                job.terminate()
+        if job is not None:
+            job.join()
+
+    def close(self) -> None:
+        if self._collecting is not None:
+            self._collecting.cancel()
+        gc.set_threshold(*_USUAL_GC)
+        gc.unfreeze()
+        self.stop_finishing()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+
+
+def _is_page(path: str) -> bool:
+    """Whether a browser asks for a page (`/lectures/x/`, `/404.html`), not a stylesheet or image."""
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith(".html") or "." not in last
+
+
+def _collect() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool) -> None:
+    """In the background process: feeds and other files (and away with those of entries gone, which
+    `listing` remembers), then the link check and the search index."""
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
+    progress.detach()
+    gc.set_threshold(*_USUAL_GC)  # a short-lived process: Python's usual collection
+    start = time.monotonic()
+    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
+    made = {asset.path for asset in assets}
+    before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
+    listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
+    for asset in assets:
+        _write_if_changed(site_dir / asset.path, asset.content)
+    for gone in before - made:
+        (site_dir / gone).unlink(missing_ok=True)
+    listing.write_text("\n".join(sorted(made)), encoding="utf-8")
+    try:
+        problems = check_and_index(site_dir, check_links, search_index)
+    except BuildFailed as error:
+        _say(str(error))
+        return
+    if problems:
+        _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
+    _say(f"预览：日历订阅、打印页、开放数据{'、链接检查' if check_links else ''}{'和搜索索引' if search_index else ''}"
+         f"已更新（{time.monotonic() - start:.0f} 秒）")
+
+
+def _write_if_changed(target: Path, content: bytes) -> None:
+    try:
+        if target.read_bytes() == content:
+            return
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.lvyin-tmp")
+    scratch.write_bytes(content)
+    os.replace(scratch, target)
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()

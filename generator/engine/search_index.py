@@ -1,0 +1,285 @@
+"""Run Pagefind (the extended build, which segments Chinese) over a built site.
+
+Pagefind holds the whole index in memory while it builds (about 0.25 MB per
+page), so a big site is indexed in parts, each by its own Pagefind run: peak
+memory depends on the part size and not on the archive.
+
+- *Current* parts hold every page that is not a past lecture, at most
+  `2 * part_size` pages each, in as few parts as that allows: the search page
+  loads all of them for a parent's first query, and each part costs the phone
+  its own Pagefind runtime.
+- *Archive* parts hold the past lectures from the newest back, `part_size`
+  pages each; the search page loads them only when a parent asks for older
+  lectures (so a phone does not download the index of five years of history
+  for every search).
+
+Two runs go side by side (Pagefind keeps about one core busy) while their
+pages together stay within `PAGES_AT_ONCE`, each taking the first waiting part
+that fits beside the other (`_Schedule`).  The first part is the usual
+bundle at `/pagefind/`; the others go to `/pagefind-parts/<n>/`, and
+`/pagefind/parts.json` lists them (`{"current": [url …], "archive": [{"url",
+"from", "to", "pages"} …]}`, dates ISO) for the search page to merge with
+Pagefind's `mergeIndex`.  A site of up to `2 * part_size` pages gets one run
+and nothing to merge.
+
+Pagefind parses every byte of a page, and on an entry page the theme's header,
+navigation and footer are most of them.  `lvyin build` therefore has its parts
+write, beside each page, a copy with only the page's head and its
+data-pagefind-body element (`indexed_copy`), and indexes those copies: a third
+less work for Pagefind on the archive, and the same index (tested).  The copies
+live in memory when the machine has room (`copies_folder`).  Without copies
+(`mkdocs build`, the preview) the site's pages are indexed whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import workers as lifeline
+from generator.engine import progress
+from generator.engine.scratch import abandoned, new_folder, temporary
+from generator.engine.search_bundle import canonicalize
+from generator.errors import BuildFailed
+
+# Pages of an archive part (a current part holds up to twice as many).
+PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "5000"))
+# Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
+PAGES_AT_ONCE = int(os.environ.get("LVYIN_SEARCH_PAGES_AT_ONCE", "14000"))
+RUNS_AT_ONCE = 2
+# Below this many pages one process reads them sooner than starting others.
+_SCAN_SLICE = 20000
+BUNDLE = "pagefind"
+PARTS_DIR = "pagefind-parts"
+PARTS_FILE = "parts.json"
+
+
+class SearchIndexError(BuildFailed):
+    """Pagefind is missing or failed."""
+
+
+def pagefind_binary() -> str:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise SearchIndexError(
+            "找不到 Pagefind 扩展版（中文分词需要它）。请运行 pip install 'pagefind[extended]'，或用 make site 安装全部依赖。"
+        ) from None
+    return str(get_executable())
+
+
+def _run(site: Path, output: Path) -> str:
+    result = subprocess.run(
+        lifeline.command([pagefind_binary(), "--site", str(site), "--output-path", str(output), "--quiet"]),
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind 建立搜索索引失败：\n{result.stdout}\n{result.stderr}")
+    canonicalize(output)  # the same pages give the same bundle, byte for byte
+    return result.stdout.strip()
+
+
+# A past lecture's page (templates/lecture.md.j2): its 时间 filter and its date to sort by.
+_PAST = re.compile('data-pagefind-filter="时间">往期<'.encode())
+_DATE = re.compile(rb'data-pagefind-sort="date">(\d{4}-\d{2}-\d{2})<')
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    pages: list[Path]
+    archive: bool = False  # past lectures only, loaded on request
+    dates: tuple[str, str] | None = None  # an archive part's oldest and newest lecture
+
+
+def indexed_copy(html: bytes) -> bytes | None:
+    """What Pagefind needs of a page: None for a page without data-pagefind-body (not indexed once
+    any page has the mark); its head and its one marked element; or, when the mark is not on one
+    element of the body, the whole page."""
+    mark = html.find(b" data-pagefind-body")
+    if mark < 0:
+        return None
+    body = html.find(b"<body")
+    start = html.rfind(b"<", 0, mark)
+    name = _TAG_NAME.match(html, start)
+    if body < 0 or start < body or not name or b">" in html[start:mark] or html.count(b"data-pagefind-body") != 1:
+        return html
+    depth = 0
+    for tag in re.compile(rb"<(/?)" + re.escape(name[1]) + rb"[\s>]").finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:  # the marked element's own end tag
+            return html[: html.index(b">", body) + 1] + html[start : tag.end()] + b"</body></html>"
+    return html
+
+
+_TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
+# Memory-backed files, if the machine has them: creating and deleting a hundred thousand
+# folders of one small file took 25 s each on the benchmark's disk and 3 s here.
+IN_MEMORY = Path("/dev/shm")
+IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
+# The folders' names (scratch.py: those of killed builds are deleted by the next build; in memory,
+# they would hold it until the machine restarts).  No name starts with another.
+COPIES_IN_MEMORY, COPIES_ON_DISK, TREES = "lvyin-search-copies-", ".lvyin-copies-", ".lvyin-search-"
+
+
+def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
+    """A new folder for the pages' copies (and the index parts' trees, made of hard links to
+    them): in memory when there is room, else `beside` the site."""
+    with contextlib.suppress(OSError):
+        for folder in abandoned(COPIES_IN_MEMORY, IN_MEMORY) + abandoned(TREES, IN_MEMORY):
+            shutil.rmtree(folder, ignore_errors=True)  # at once: the room they hold is counted next
+        if os.access(IN_MEMORY, os.W_OK) and shutil.disk_usage(IN_MEMORY).free >= IN_MEMORY_ROOM:
+            return temporary(COPIES_IN_MEMORY, IN_MEMORY)
+    return temporary(COPIES_ON_DISK, beside)
+
+
+def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
+    """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture.
+
+    Once any page marks its content with data-pagefind-body, Pagefind indexes only such
+    pages; a part must keep that rule even when none of its own pages has the mark.
+    A big site's pages are read by forked processes, one per core (at 100,000 lectures
+    there are 200,000 pages, 4 GB, to read).
+    """
+    paths = sorted(_html_files(site_dir), key=lambda path: path.split("/"))  # as Paths sort
+    slices = [paths[i : i + _SCAN_SLICE] for i in range(0, len(paths), _SCAN_SLICE)]
+    if len(slices) <= 1:
+        found = [_scan(site_dir, part) for part in slices]
+    else:
+        with lifeline.fork_pool(len(os.sched_getaffinity(0))) as pool:
+            found = pool.starmap(_scan, [(site_dir, part) for part in slices])
+    pages = [(Path(path), date) for part in found for path, date, _ in part]
+    marked = [(Path(path), date) for part in found for path, date, mark in part if mark]
+    return marked or pages
+
+
+def _html_files(site_dir: Path) -> Iterator[str]:
+    """Every HTML file's path from the site's root, but Pagefind's own (os.walk: no stat per file)."""
+    for folder, folders, names in os.walk(site_dir):
+        if folder == str(site_dir):
+            folders[:] = [f for f in folders if not f.startswith(BUNDLE)]
+        prefix = os.path.relpath(folder, site_dir)
+        yield from (name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html"))
+
+
+def _scan(site_dir: Path, paths: list[str]) -> list[tuple[str, str | None, bool]]:
+    """(path, date of a past lecture or None, marked with data-pagefind-body) of each page."""
+    found = []
+    for path in paths:
+        html = (site_dir / path).read_bytes()
+        date = _DATE.search(html) if _PAST.search(html) else None
+        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html))
+    return found
+
+
+def plan_parts(site_dir: Path, part_size: int | None = None) -> list[IndexPart]:
+    """The parts of the index, the first one the main bundle (see the module's docstring)."""
+    part_size = part_size or PART_SIZE
+    pages = _pages(Path(site_dir))
+    if len(pages) <= 2 * part_size:
+        return [IndexPart([path for path, _ in pages])]
+    current = [path for path, date in pages if date is None]
+    past = sorted(((date, path) for path, date in pages if date is not None), key=lambda e: (e[0], e[1].as_posix()),
+                  reverse=True)
+    parts = [IndexPart(chunk) for chunk in _even_chunks(current, 2 * part_size)]
+    for chunk in _even_chunks(past, part_size):
+        parts.append(IndexPart([path for _, path in chunk], True, (chunk[-1][0], chunk[0][0])))
+    return parts
+
+
+def _even_chunks(items: list, most: int) -> Iterator[list]:
+    """`items` in as few chunks of at most `most` as possible, of (nearly) equal size."""
+    size = math.ceil(len(items) / math.ceil(len(items) / most)) if items else 1
+    return (items[i : i + size] for i in range(0, len(items), size))
+
+
+def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None = None) -> str:
+    """Index `site_dir` in place, from the `indexed_copy` of its pages in `copies` (same paths) if
+    any; return Pagefind's summary."""
+    site_dir = Path(site_dir)
+    source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
+    parts = plan_parts(source, part_size)
+    total = sum(len(part.pages) for part in parts)
+    # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone,
+    # made in the part's order: Pagefind numbers pages in the order the file system lists them,
+    # which in memory is the order they were made in (the copies come from parts side by side).
+    scratch = new_folder(TREES, source.parent)
+    schedule = _Schedule([len(part.pages) for part in parts], PAGES_AT_ONCE)
+    summaries: dict[int, str] = {}
+
+    def run(number: int) -> None:
+        tree = scratch / str(number)
+        for rel in parts[number].pages:
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source / rel, tree / rel)
+        summaries[number] = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
+        shutil.rmtree(tree)
+        progress.stage(f"正在建立搜索索引：已完成 {len(summaries)}/{len(parts)} 部分（共 {total} 个页面）")
+
+    progress.stage(f"正在建立搜索索引：{len(parts)} 部分（共 {total} 个页面）")
+    try:
+        with ThreadPoolExecutor(RUNS_AT_ONCE) as pool:  # the threads only wait for Pagefind
+            for runner in [pool.submit(schedule.work, run) for _ in range(RUNS_AT_ONCE)]:
+                runner.result()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    listing: dict[str, list] = {"current": [], "archive": []}  # the first part is the bundle itself
+    for number, part in enumerate(parts):
+        url = f"../{PARTS_DIR}/{number}/"
+        if part.archive:
+            listing["archive"].append({"url": url, "from": part.dates[0], "to": part.dates[1], "pages": len(part.pages)})
+        elif number:
+            listing["current"].append(url)
+    _write_listing(site_dir, listing)
+    return "\n".join(summaries[n] for n in sorted(summaries) if summaries[n])
+
+
+class _Schedule:
+    """Which part Pagefind indexes next: the first waiting one whose pages fit in memory beside
+    the runs going on (one larger than the whole budget runs alone).  A current part too big to
+    go beside the other current part thus goes beside archive parts instead of waiting."""
+
+    def __init__(self, sizes: list[int], budget: int):
+        self.sizes = [min(size, budget) for size in sizes]
+        self.waiting = list(range(len(sizes)))
+        self.free = budget
+        self.changed = threading.Condition()
+
+    def work(self, run) -> None:
+        """`run(number)` the parts this thread is given, until none is left (or one failed)."""
+        while (number := self._take()) is not None:
+            try:
+                run(number)
+            except BaseException:
+                with self.changed:
+                    self.waiting.clear()  # the other threads stop after their current part
+                raise
+            finally:
+                with self.changed:
+                    self.free += self.sizes[number]
+                    self.changed.notify_all()
+
+    def _take(self) -> int | None:
+        with self.changed:
+            while self.waiting:
+                fitting = next((n for n in self.waiting if self.sizes[n] <= self.free), None)
+                if fitting is not None:
+                    self.waiting.remove(fitting)
+                    self.free -= self.sizes[fitting]
+                    return fitting
+                self.changed.wait()
+            return None
+
+
+def _write_listing(site_dir: Path, listing: dict) -> None:
+    (site_dir / BUNDLE / PARTS_FILE).write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")

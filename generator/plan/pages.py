@@ -1,0 +1,245 @@
+"""The plan of the generated site: which pages exist, at which URL, from what.
+
+Pure: no I/O.  A `Page` names its source path (as a Markdown file of the docs
+tree), its template and the values the template gets.  `plan_pages` knows the
+whole site before anything is rendered (`site.outputs` refuses two files at one path).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from generator.catalog.articles import Article
+from generator.catalog.tables import Catalog
+from generator.model import vocab
+from generator.model.entries import Lecture, Place
+from generator.model.kinds import PLACE_LABELS, PLACE_SECTIONS
+from generator.model.settings import SiteSettings
+from generator.plan import campaigns, stats
+from generator.plan.build_date import recent_since
+
+# How many past lectures an entry page lists before pointing at the calendar.
+PAST_LIMIT = 30
+# How many upcoming lectures a page lists before pointing at the calendar: with 10,000–20,000
+# lectures a year a district's or topic's next months would otherwise make a page of megabytes.
+UPCOMING_LIMIT = 50
+HOME_UPCOMING = 8
+# Lectures after those, hidden: lvyin.js shows them when lectures before them are over by the reader's clock.
+HOME_SPARE = 16
+# How many upcoming lectures of its topics an article shows before pointing at the topic pages.
+ARTICLE_UPCOMING = 8
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # e.g. "lectures/abc.md" → /lectures/abc/
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return page_url(self.path)
+
+
+def page_url(path: str) -> str:
+    """The site URL (directory style, no leading slash) of a docs-tree path."""
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def entry_path(section: str, entry_id: str) -> str:
+    return f"{section}/{entry_id}.md"
+
+
+@dataclass(frozen=True)
+class Split:
+    """The first lectures on and after the build date, and the most recent earlier ones."""
+
+    upcoming: list[Lecture]
+    upcoming_total: int
+    past: list[Lecture]
+    past_total: int
+
+
+def split(lectures: list[Lecture], today: date, limit: int = PAST_LIMIT, upcoming_limit: int = UPCOMING_LIMIT) -> Split:
+    upcoming = [l for l in lectures if l.date >= today]
+    past = [l for l in lectures if l.date < today]
+    return Split(upcoming[:upcoming_limit], len(upcoming), list(reversed(past))[:limit], len(past))
+
+
+def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = ()) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    c = catalog
+    pages: list[Page] = []
+
+    def add(path: str, template: str, title: str, **context: Any) -> None:
+        pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}))
+
+    months = _months(c.lectures_in_order)
+    upcoming = [l for l in c.lectures_in_order if l.date >= today]
+
+    add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING + HOME_SPARE], shown=HOME_UPCOMING,
+        upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
+        audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
+
+    for district in c.districts.values():
+        places = c.places_by_district.get(district.id, [])
+        add(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
+            venues=[p for p in places if p.id in c.venues], bases=[p for p in places if p.id in c.bases],
+            stations=[p for p in places if p.id in c.stations],
+            lecturers=c.lecturers_by_district.get(district.id, []),
+            lectures=split(c.lectures_by_district.get(district.id, []), today))
+    for topic in c.topics.values():
+        add(entry_path("topics", topic.id), "topic.md.j2", topic.name, topic=topic,
+            articles=[a for a in articles if topic.id in a.topics],
+            lecturers=c.lecturers_by_topic.get(topic.id, []), lectures=split(c.lectures_by_topic.get(topic.id, []), today))
+    for series in c.series.values():
+        add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
+            sessions=c.lectures_by_series.get(series.id, []))
+    near = audience_districts(c, today)
+    for audience, label in vocab.AUDIENCES.items():
+        add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
+            lectures=split(c.lectures_by_audience.get(audience, []), today),
+            venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
+
+    month_counts = {month: len(lectures) for month, lectures in months.items()}
+    add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming[:UPCOMING_LIMIT],
+        upcoming_total=len(upcoming), months=month_counts)
+    add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=month_counts, current=today.strftime("%Y-%m"))
+    add("opendata/index.md", "opendata.md.j2", "开放数据", years=sorted({month[:4] for month in months}))
+    month_keys = list(months)
+    for i, (month, lectures) in enumerate(months.items()):
+        add(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
+            days=_by_day(lectures), previous=month_keys[i - 1] if i else None,
+            next=month_keys[i + 1] if i + 1 < len(month_keys) else None)
+    add("lecturers/index.md", "lecturers_index.md.j2", "讲师团",
+        city=[p for p in _sorted(c.lecturers, "name") if p.level == "city"],
+        county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
+    for kind, section in PLACE_SECTIONS.items():
+        table = _places_of(c, kind)
+        add(f"{section}/index.md", "places_index.md.j2", PLACE_LABELS[kind], kind=kind,
+            groups=_group_by_district(c, list(table.values())))
+    add("districts/index.md", "districts_index.md.j2", "区县", districts=_sorted(c.districts),
+        counts={d: len(c.places_by_district.get(d, [])) for d in c.districts},
+        upcoming_counts={d: len([l for l in c.lectures_by_district.get(d, []) if l.date >= today]) for d in c.districts})
+    add("topics/index.md", "topics_index.md.j2", "主题", topics=_sorted(c.topics),
+        counts={t: len(c.lectures_by_topic.get(t, [])) for t in c.topics})
+    add("series/index.md", "series_index.md.j2", "系列课程", series=_sorted(c.series),
+        counts={s: len(c.lectures_by_series.get(s, [])) for s in c.series})
+    add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
+        counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
+    add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
+    # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
+    for audience, label in vocab.AUDIENCES.items():
+        for district, lectures in near[audience]:
+            add(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
+                audience=audience, label=label, district=district, lectures=split(lectures, today))
+
+    for article in articles:
+        add(article.page_path, "article.md.j2", article.title, article=article,
+            upcoming=article_upcoming(c, article, today)[:ARTICLE_UPCOMING],
+            upcoming_total=len(article_upcoming(c, article, today)))
+    add("articles/index.md", "articles_index.md.j2", "家长课堂",
+        groups=[(t, [a for a in articles if a.topics[0] == t.id]) for t in c.topics.values()])
+    for campaign in campaigns.CAMPAIGNS:
+        add(f"campaigns/{campaign.id}.md", "campaign.md.j2", campaign.title, campaign=campaign,
+            lectures=split(campaigns.lectures(c, campaign), today, limit=10_000, upcoming_limit=10_000),
+            series=campaigns.series(c, campaign))
+    add("campaigns/index.md", "campaigns_index.md.j2", "主题活动", campaigns=campaigns.CAMPAIGNS,
+        counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
+    add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
+
+    # Entry pages of lecturers, places and lectures last (see `grown_paths`).
+    for person in c.lecturers.values():
+        add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
+            district=c.districts.get(person.district) if person.district else None,
+            lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
+    for kind, section in PLACE_SECTIONS.items():
+        table = _places_of(c, kind)
+        for place in table.values():
+            add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
+                district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
+    for lecture in c.lectures.values():
+        venue = c.places.get(lecture.venue) if lecture.venue else None
+        siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
+        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
+            place_kind=c.place_kind(venue.id) if venue else None,
+            district=c.districts[venue.district] if venue else None,
+            series=c.series.get(lecture.series) if lecture.series else None,
+            siblings=[s for s in siblings if s.id != lecture.id],
+            upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent_since(today))
+
+    return pages
+
+
+def grown_paths(c: Catalog) -> list[str]:
+    """The entry pages that grow with the catalogue, in the order that ends the plan: lecturers,
+    venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
+    (parallel_build.py) and adds them to the end of the sitemap."""
+    tables: dict[str, dict[str, Any]] = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
+    sections = ("lecturers", *PLACE_SECTIONS.values(), "lectures")
+    return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
+
+
+def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, list[Lecture]]]]:
+    """For each audience, every district with the lectures for it there (全学段 counts for each school
+    stage) and the online ones without a place, which are for every district; by date."""
+    near: dict[str, list[tuple[Any, list[Lecture]]]] = {}
+    for audience in vocab.AUDIENCES:
+        by_district: dict[str, list[Lecture]] = defaultdict(list)
+        for lecture in c.lectures_by_audience.get(audience, []):
+            place = c.places.get(lecture.venue) if lecture.venue else None
+            for district in [place.district] if place else c.districts:
+                by_district[district].append(lecture)
+        near[audience] = [(d, by_district.get(d.id, [])) for d in _sorted(c.districts)]
+    return near
+
+
+def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:
+    """Lectures of the article's topics from the build date on that will take place (not cancelled or postponed), in date order."""
+    wanted = set(article.topics)
+    return [l for l in c.lectures_in_order if l.date >= today and l.status in ("scheduled", "done") and wanted & set(l.topics)]
+
+
+def _places_of(c: Catalog, kind: str) -> Mapping[str, Place]:
+    tables: dict[str, Mapping[str, Place]] = {"venue": c.venues, "base": c.bases, "station": c.stations}
+    return tables[kind]
+
+
+def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:
+    return sorted(table.values(), key=lambda e: getattr(e, key))
+
+
+def _months(lectures: list[Lecture]) -> dict[str, list[Lecture]]:
+    months: dict[str, list[Lecture]] = defaultdict(list)
+    for lecture in lectures:
+        months[lecture.date.strftime("%Y-%m")].append(lecture)
+    return dict(months)
+
+
+def _by_day(lectures: list[Lecture]) -> list[tuple[date, list[Lecture]]]:
+    days: dict[date, list[Lecture]] = defaultdict(list)
+    for lecture in lectures:
+        days[lecture.date].append(lecture)
+    return list(days.items())
+
+
+def _month_title(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月讲座"
+
+
+def _group_by_district(c: Catalog, entries: list[Any]) -> list[tuple[Any, list[Any]]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.id):
+        groups[entry.district].append(entry)
+    return [(district, groups[district.id]) for district in c.districts.values() if district.id in groups]

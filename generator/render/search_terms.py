@@ -1,0 +1,89 @@
+"""Extra index terms so that Chinese search forgives: parts of words, pinyin, initials.
+
+Pagefind segments Chinese at build time (jieba-rs) and queries in the browser
+(Intl.Segmenter); the two disagree on names ("白建军" is 白建+军 on one side and
+白+建军 on the other), and a query only matches the start of an indexed word,
+so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
+list of terms: every tail of each name (书馆, 铜器博物院), jieba's search-mode
+words of longer text (rjieba: the jieba-rs and dictionary Pagefind uses), and
+the pinyin (tushuguan, tsg) of names.  The search page cuts this list off
+before it shows an excerpt (see `TERMS_MARK`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+TERMS_MARK = "〔检索词〕"
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+MAX_NAME_RUN = 16
+
+
+@lru_cache(maxsize=65536)
+def _name_terms(run: str) -> tuple[str, ...]:
+    """Tails and pinyin of one run of Han characters; the same names recur on thousands of pages."""
+    return (*_tails(run), *_pinyin(run))
+
+
+def _tails(run: str) -> list[str]:
+    return [run[i:] for i in range(len(run))] if len(run) <= MAX_NAME_RUN else [run]
+
+
+@lru_cache(maxsize=65536)
+def _syllables(run: str) -> tuple[str, ...]:
+    """The pinyin of a run of Han characters, one syllable per character (pypinyin reads it by phrases)."""
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(run))
+
+
+def _pinyin(run: str) -> list[str]:
+    syllables = _syllables(run)
+    if len(syllables) > MAX_NAME_RUN:
+        return []
+    initials = [s[0] for s in syllables]
+    full = ["".join(syllables[i:]) for i in range(len(syllables))]
+    short = ["".join(initials[i:]) for i in range(len(initials) - 1)]
+    return full + short
+
+
+def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> str:
+    """Space-separated extra terms for `names` (short: all tails and pinyin) and `texts` (words)."""
+    if not enabled():
+        return ""
+    out: dict[str, None] = {}
+    for name in filter(None, names):
+        for run in _HAN_RUN.findall(name):
+            for term in _name_terms(run):
+                out.setdefault(term)
+    import rjieba
+
+    for text in filter(None, texts):
+        for word in rjieba.cut_for_search(text):
+            if _HAN_RUN.fullmatch(word) and len(word) > 1:
+                out.setdefault(word)
+    return " ".join(out)
+
+
+def enabled() -> bool:
+    """LVYIN_SEARCH_TERMS=0 builds the site without extra terms (Pagefind out of the box, to compare)."""
+    import os
+
+    return os.environ.get("LVYIN_SEARCH_TERMS", "1") != "0"
+
+
+def date_term(day: date) -> str:
+    """A lecture's day as one indexed word (d20261205): the search page finds a month's or a day's
+    lectures by it (prefix d202612), loading only the index chunk that holds those words."""
+    return f"d{day:%Y%m%d}"
+
+
+def title_pinyin(title: str) -> str:
+    """Full pinyin and initials of a title's Chinese, for the search page's name-match ranking."""
+    if not enabled():
+        return ""
+    syllables = [s for run in _HAN_RUN.findall(title) for s in _syllables(run)]
+    return f"{''.join(syllables)} {''.join(s[0] for s in syllables)}" if syllables else ""
