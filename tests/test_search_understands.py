@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import DEMO_TODAY
-from generator import vocab
+from generator.model import vocab
 from test_search_browser import search
 
 pytestmark = pytest.mark.browser
