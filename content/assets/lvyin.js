@@ -6,7 +6,7 @@
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   // Scripts by the element that needs them, in the order they run (lectures.js is shared).
-  var scripts = { "lv-search": ["search.js"], "lv-nearby": ["lectures.js", "nearby.js"], "lv-finder": ["lectures.js", "finder.js"] };
+  var scripts = { "lv-search": ["lectures.js", "search_query.js", "search.js"], "lv-nearby": ["lectures.js", "nearby.js"], "lv-finder": ["lectures.js", "finder.js"] };
   var loaded = {};
 
   function boot() {
