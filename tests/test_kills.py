@@ -45,14 +45,14 @@ def after(module, name, then):
         return result
     setattr(module, name, wrapped)
 """
-RUN = "\nfrom generator.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+RUN = "\nfrom generator.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
 TITLE = "亲子共读的三个方法"
 
 
 def kill_build(catalog: Path, site: Path, injected: str) -> int:
     """Run `lvyin build` with `injected` wrapping some of it; it must die of SIGKILL. Its pid."""
     mark = uuid.uuid4().hex  # in the environment of every process it starts
-    memory = f"import generator.search_index\ngenerator.search_index.IN_MEMORY = Path({str(search_index.IN_MEMORY)!r})\n"
+    memory = f"import generator.engine.search_index\ngenerator.engine.search_index.IN_MEMORY = Path({str(search_index.IN_MEMORY)!r})\n"
     err = site.parent / "kill-test.err"  # a file: a pipe would be held open by what outlives the build
     with err.open("wb") as stderr:
         build = subprocess.Popen(
@@ -144,7 +144,7 @@ def built(sites, tmp_path, monkeypatch):
 def test_killed_while_a_second_process_reads_the_catalogue(built):
     catalog, site, previous, _ = built
     kill_build(catalog, site, """
-        import generator.catalog as catalog
+        import generator.catalog.files as catalog
         catalog.READ_IN_TWO_FROM = 0  # read in two however small
         parent, real = os.getpid(), catalog._read_entries
         def read(kind, path):
@@ -162,7 +162,7 @@ def test_killed_while_a_second_process_reads_the_catalogue(built):
 def test_killed_while_the_parts_are_built(built):
     catalog, site, previous, _ = built
     pid = kill_build(catalog, site, """
-        import generator.parallel_build as parallel_build
+        import generator.engine.parallel_build as parallel_build
         real = parallel_build._make_part
         def make(config_file, site, part, *rest):
             if part.name != "main":
@@ -185,7 +185,7 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
     pagefind.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
     pagefind.chmod(0o755)
     pid = kill_build(catalog, site, f"""
-        import generator.finishing as finishing, generator.search_index as search_index
+        import generator.engine.finishing as finishing, generator.engine.search_index as search_index
         finishing.check_site = lambda site_dir: time.sleep(60) or []  # the link check still running
         search_index.pagefind_binary = lambda: {str(pagefind)!r}  # Pagefind still running
         real = search_index._run
@@ -205,7 +205,7 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
 def test_killed_right_after_the_new_site_took_the_place_of_the_old(built, capsys):
     catalog, site, _, new = built
     pid = kill_build(catalog, site, """
-        import generator.swap as swap
+        import generator.engine.swap as swap
         after(swap, "_exchange", die)
         """)
     assert snapshot(site) == new
@@ -223,7 +223,7 @@ def test_killed_right_after_the_new_site_took_the_place_of_the_old(built, capsys
 def test_killed_between_the_two_renames_where_the_site_cannot_be_exchanged(built, capsys):
     catalog, site, previous, new = built
     pid = kill_build(catalog, site, """
-        import generator.swap as swap
+        import generator.engine.swap as swap
         swap._exchange = lambda a, b: False  # renameat2 missing, or the file system refuses it
         after(swap, "_set_aside", die)
         """)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 
 from generator.render.folding import to_simplified
@@ -99,6 +100,12 @@ def enabled() -> bool:
     import os
 
     return os.environ.get("LVYIN_SEARCH_TERMS", "1") != "0"
+
+
+def date_term(day: date) -> str:
+    """A lecture's day as one indexed word (d20261205): the search page finds a month's or a day's
+    lectures by it (prefix d202612), loading only the index chunk that holds those words."""
+    return f"d{day:%Y%m%d}"
 
 
 def title_pinyin(title: str) -> str:
