@@ -596,13 +596,15 @@
       return common;
     }
 
-    // Sound-alike search: when no result is named with the query (心里健康, a slip of the input
-    // method for 心理健康), the query's pinyin (/search/pinyin.json, fetched then) is searched among
-    // the pinyin indexed with every name, and the pages named so come first.
+    // Sound-alike search: when no result is named with the query and none holds it as written
+    // (心里健康, a slip of the input method for 心理健康; 厌学 is a word of its own, not 研学), the
+    // query's pinyin (/search/pinyin.json, fetched then) is searched among the pinyin indexed with
+    // every name, and the pages named so come first.
     function withSoundAlike(found, text, filters, withTime) {
-      if (!/[\u3400-\u9fff]/.test(text) || found.results.slice(0, RERANK).some(function (r) { return namedWith(r, text); })) {
-        return Promise.resolve(found);
-      }
+      var head = found.results.slice(0, RERANK), written = normal(text);
+      if (!/[\u3400-\u9fff]/.test(text) || head.some(function (r) {
+        return namedWith(r, text) || normal((r.lvData || {}).content).indexOf(written) >= 0;
+      })) return Promise.resolve(found);
       return loadMap("pinyin").then(function (map) {
         if (!map) return found;
         var sounds = soundsOf(text, map);
