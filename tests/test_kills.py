@@ -26,7 +26,7 @@ import pytest
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, build_site, write_catalog
 from test_cli import snapshot
 
-from generator.engine import scratch, search_index
+from generator import workers
 
 # Put before the build: helpers for the lines each test adds.
 PRELUDE = """\
@@ -45,14 +45,14 @@ def after(module, name, then):
         return result
     setattr(module, name, wrapped)
 """
-RUN = "\nfrom generator.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+RUN = "\nfrom generator.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
 TITLE = "亲子共读的三个方法"
 
 
 def kill_build(catalog: Path, site: Path, injected: str) -> int:
     """Run `lvyin build` with `injected` wrapping some of it; it must die of SIGKILL. Its pid."""
     mark = uuid.uuid4().hex  # in the environment of every process it starts
-    memory = f"import generator.search_index\ngenerator.search_index.IN_MEMORY = Path({str(search_index.IN_MEMORY)!r})\n"
+    memory = f"import generator.workers\ngenerator.workers.IN_MEMORY = Path({str(workers.IN_MEMORY)!r})\n"
     err = site.parent / "kill-test.err"  # a file: a pipe would be held open by what outlives the build
     with err.open("wb") as stderr:
         build = subprocess.Popen(
@@ -88,7 +88,7 @@ def _processes_with(mark: str) -> dict[int, str]:
 
 def leftovers(pid: int, beside: Path) -> list[str]:
     """The folders of the build with process id `pid`, beside the site and in memory."""
-    return sorted(str(p) for place in (beside, search_index.IN_MEMORY) for p in place.iterdir()
+    return sorted(str(p) for place in (beside, workers.IN_MEMORY) for p in place.iterdir()
                   if re.search(rf"(lvyin|site)\S*-{pid}-", p.name))
 
 
@@ -132,9 +132,9 @@ def built(sites, tmp_path, monkeypatch):
     The builds' folders "in memory" go to a folder of this test's own in /dev/shm, where no other
     build on the machine deletes or adds any (and in memory, as Pagefind's page order and so the
     index's bytes depend on the file system)."""
-    shm = search_index.IN_MEMORY
+    shm = workers.IN_MEMORY
     memory = Path(tempfile.mkdtemp(prefix="kills-test-", dir=shm if os.access(shm, os.W_OK) else tmp_path))
-    monkeypatch.setattr(search_index, "IN_MEMORY", memory)
+    monkeypatch.setattr(workers, "IN_MEMORY", memory)
     catalog = shutil.copytree(sites / "catalog", tmp_path / "catalog")
     site = shutil.copytree(sites / "previous", tmp_path / "out" / "site")
     yield catalog, site, snapshot(site), snapshot(sites / "new")
@@ -144,7 +144,7 @@ def built(sites, tmp_path, monkeypatch):
 def test_killed_while_a_second_process_reads_the_catalogue(built):
     catalog, site, previous, _ = built
     kill_build(catalog, site, """
-        import generator.catalog as catalog
+        import generator.catalog.files as catalog
         catalog.READ_IN_TWO_FROM = 0  # read in two however small
         parent, real = os.getpid(), catalog._read_entries
         def read(kind, path):
@@ -162,7 +162,7 @@ def test_killed_while_a_second_process_reads_the_catalogue(built):
 def test_killed_while_the_parts_are_built(built):
     catalog, site, previous, _ = built
     pid = kill_build(catalog, site, """
-        import generator.parallel_build as parallel_build
+        import generator.engine.parallel_build as parallel_build
         real = parallel_build._make_part
         def make(config_file, site, part, *rest):
             if part.name != "main":
@@ -185,7 +185,7 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
     pagefind.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
     pagefind.chmod(0o755)
     pid = kill_build(catalog, site, f"""
-        import generator.finishing as finishing, generator.search_index as search_index
+        import generator.engine.finishing as finishing, generator.engine.search_index as search_index
         finishing.check_site = lambda site_dir: time.sleep(60) or []  # the link check still running
         search_index.pagefind_binary = lambda: {str(pagefind)!r}  # Pagefind still running
         real = search_index._run
@@ -205,7 +205,7 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
 def test_killed_right_after_the_new_site_took_the_place_of_the_old(built, capsys):
     catalog, site, _, new = built
     pid = kill_build(catalog, site, """
-        import generator.swap as swap
+        import generator.engine.swap as swap
         after(swap, "_exchange", die)
         """)
     assert snapshot(site) == new
@@ -223,7 +223,7 @@ def test_killed_right_after_the_new_site_took_the_place_of_the_old(built, capsys
 def test_killed_between_the_two_renames_where_the_site_cannot_be_exchanged(built, capsys):
     catalog, site, previous, new = built
     pid = kill_build(catalog, site, """
-        import generator.swap as swap
+        import generator.engine.swap as swap
         swap._exchange = lambda a, b: False  # renameat2 missing, or the file system refuses it
         after(swap, "_set_aside", die)
         """)
@@ -256,8 +256,8 @@ def test_only_the_folders_of_ended_builds_are_deleted(tmp_path):
     hour_ago = time.time() - 3600
     os.utime(tmp_path / names["older version"], (hour_ago, hour_ago))
     (tmp_path / ".lvyin-parts-k3j4h5g6").mkdir()  # an older version's build, still going
-    mine = scratch.new_folder(".lvyin-parts-", tmp_path)
+    mine = workers.new_folder(".lvyin-parts-", tmp_path)
     kept = {names["running"], ".lvyin-parts-k3j4h5g6", mine.name}
     assert all_gone(lambda: sorted({p.name for p in tmp_path.iterdir()} - kept)) == []
     assert {p.name for p in tmp_path.iterdir()} == kept
-    assert scratch.abandoned(".lvyin-parts-", tmp_path) == []
+    assert workers.abandoned(".lvyin-parts-", tmp_path) == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +160,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
     """Every file's entries, in the order of `files`: the second half (by size) read by a forked
     process when the catalogue is big and there are two cores, the first half meanwhile here."""
     sizes = [path.stat().st_size for _, path in files]
-    if sum(sizes) < READ_IN_TWO_FROM or len(os.sched_getaffinity(0)) < 2:
+    if sum(sizes) < READ_IN_TWO_FROM or lifeline.cores() < 2:
         return [_read_entries(kind, path) for kind, path in files]
     half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
     mine, theirs = files[:half], files[half:]
