@@ -9,6 +9,7 @@ MkDocs plugin only glue.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_module_is_small(module):
 def test_no_module_outside_the_packages():
     loose = sorted(m for m in MODULES if m.count(".") == 1 and layer(m) not in ORDER)
     assert not loose, f"modules of generator/ outside the pipeline packages: {loose}"
+
+
+def test_environment_variables_are_read_in_one_place_and_never_at_import():
+    """Build options reach the plugin in code (engine/options.py); the few genuine environment
+    settings are read by generator/env.py alone, and only when asked."""
+    touching = sorted(m for m, path in MODULES.items()
+                      if m != "generator.env" and re.search(r"\bos\.(environ|getenv)\b", path.read_text(encoding="utf-8")))
+    assert touching == [], f"environment variables read outside generator/env.py: {touching}"
+    tree = ast.parse(MODULES["generator.env"].read_text(encoding="utf-8"))
+    at_import = [ast.unparse(node) for node in tree.body[1:] if not isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))
+                 and "environ" in ast.unparse(node)]
+    assert at_import == []

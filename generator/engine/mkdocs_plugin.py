@@ -32,12 +32,14 @@ from mkdocs.structure.toc import get_toc
 
 from generator.catalog.articles import articles_folder
 from generator.engine.finishing import check_and_index
+from generator.engine.options import BuildOptions, given_options
 from generator.engine.preview import Preview
 from generator.engine.search_index import copies_folder, indexed_copy
 from generator.errors import BUG_NOTE, CatalogInvalid, LvyinError
 from generator.model.settings import load_settings
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import outputs
+from generator.plan.build_date import build_date
 from generator.plan.pages import Page
 from generator.plan.site import Site, load_site
 from generator.render.environment import render_footer
@@ -109,8 +111,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
 
     @_user_errors
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
-        self.catalog_dir = (root / self.config.catalog).resolve()
+        self.options = given_options() or self._options_of(config)
+        self.catalog_dir = self.options.catalog
         settings = load_settings(self.catalog_dir)
         # The theme reads these: the demo banner, and absolute links (canonical, sitemap).  It prints
         # the name raw (header, <title>, aria-label), so it gets the name HTML-escaped.  Where the theme
@@ -123,10 +125,17 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             self.preview.start_build(config)
         return config
 
+    def _options_of(self, config: MkDocsConfig) -> BuildOptions:
+        """The options of a plain `mkdocs build`: what mkdocs.yml says."""
+        root = Path(config.config_file_path or ".").resolve().parent
+        catalog = (root / self.config.catalog).resolve()
+        today = build_date(str(self.config.today) if self.config.today else None, catalog)
+        return BuildOptions(catalog, today, check_links=self.config.check_links, search_index=self.config.search_index)
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.handoff is not None:
             self.search_copies = self.handoff.search_copies
-        elif self.preview is None and self.config.search_index:  # the preview remakes only some pages
+        elif self.preview is None and self.options.search_index:  # the preview remakes only some pages
             self._own_copies = copies_folder(Path(config.site_dir).resolve().parent)
             self.search_copies = Path(self._own_copies.name)
 
@@ -159,7 +168,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         return files
 
     def _generated(self, files: Files, config: MkDocsConfig) -> Iterator[File]:
-        today = str(self.config.today) if self.config.today else None
+        today = self.options.today.isoformat()
         if self.preview is not None:
             self.site = self.preview.load(self.catalog_dir, today)
             return self.preview.pages(self.site, config)
@@ -211,10 +220,10 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
             return
         if self.preview is not None:
             self.preview.built()
-            self.preview.finish(self.site, Path(config.site_dir), self.config.check_links, self.config.search_index)
+            self.preview.finish(self.site, Path(config.site_dir), self.options.check_links, self.options.search_index)
             return
         try:
-            problems = check_and_index(Path(config.site_dir), self.config.check_links, self.config.search_index,
+            problems = check_and_index(Path(config.site_dir), self.options.check_links, self.options.search_index,
                                        self.search_copies)
         finally:
             self._drop_copies()

@@ -45,7 +45,7 @@ from generator.outputs.site_files import ASSET_MAKERS
 from generator.plan.pages import grown_paths, page_url
 from generator.plan.site import Site
 
-PAGES_PER_PART = int(os.environ.get("LVYIN_PAGES_PER_PART", "3000"))
+PAGES_PER_PART = 3000
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
 
 

@@ -52,9 +52,9 @@ from generator.engine.search_bundle import canonicalize
 from generator.errors import BuildFailed
 
 # Pages of an archive part (a current part holds up to twice as many).
-PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "5000"))
+PART_SIZE = 5000
 # Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
-PAGES_AT_ONCE = int(os.environ.get("LVYIN_SEARCH_PAGES_AT_ONCE", "14000"))
+PAGES_AT_ONCE = 14000
 RUNS_AT_ONCE = 2
 # Below this many pages one process reads them sooner than starting others.
 _SCAN_SLICE = 20000

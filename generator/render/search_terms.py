@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from generator import env
+
 TERMS_MARK = "〔检索词〕"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_NAME_RUN = 16
@@ -69,9 +71,7 @@ def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> 
 
 def enabled() -> bool:
     """LVYIN_SEARCH_TERMS=0 builds the site without extra terms (Pagefind out of the box, to compare)."""
-    import os
-
-    return os.environ.get("LVYIN_SEARCH_TERMS", "1") != "0"
+    return env.search_terms()
 
 
 def title_pinyin(title: str) -> str:
