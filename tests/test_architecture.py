@@ -123,14 +123,7 @@ def test_no_private_name_from_another_package():
     assert not private, "private names imported across packages (make them public where they now live):\n" + "\n".join(private)
 
 
-# Debt of the move (issue 17): the plugin still holds the page and navigation handling, not only glue.
-NOT_YET_SMALL = {PLUGIN}
-
-
-@pytest.mark.parametrize("module", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="not yet split (issue 17)")) if m in NOT_YET_SMALL else m
-    for m in sorted(MODULES)
-])
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_module_is_small(module):
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")
     limit = PLUGIN_MAX_LINES if module == PLUGIN else MAX_LINES

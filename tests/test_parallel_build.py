@@ -19,7 +19,7 @@ from generator.catalog import files as catalog_files
 from generator.cli.main import _parser, _plugin_settings
 from generator.cli.main import main as lvyin
 from generator.engine import parallel_build
-from generator.engine.mkdocs_plugin import HtmlPage, is_one_html_block
+from generator.engine.mkdocs_pages import HtmlPage, is_one_html_block
 from generator.errors import BUG_NOTE
 from generator.outputs import site_files as site_module
 from generator.outputs.files import SiteCollision

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.plan.build_date import build_date
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -36,6 +38,14 @@ def given(options: BuildOptions) -> Iterator[BuildOptions]:
         yield options
     finally:
         _given = before
+
+
+def of_mkdocs_yml(config_file: str | None, catalog: str, today: object, check_links: bool,
+                  search_index: bool) -> BuildOptions:
+    """The options of a plain `mkdocs build`: the lvyin plugin's settings in mkdocs.yml (`config_file`)."""
+    folder = (Path(config_file or ".").resolve().parent / catalog).resolve()
+    return BuildOptions(folder, build_date(str(today) if today else None, folder), check_links=check_links,
+                        search_index=search_index)
 
 
 def given_options() -> BuildOptions | None:

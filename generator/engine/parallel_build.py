@@ -189,7 +189,8 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.engine.mkdocs_plugin import Handoff, LvyinPlugin
+    from generator.engine.mkdocs_pages import Handoff
+    from generator.engine.mkdocs_plugin import LvyinPlugin
 
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
