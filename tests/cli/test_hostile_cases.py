@@ -42,7 +42,7 @@ import pytest
 import yaml
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, write_catalog
 
-CASES = Path(__file__).resolve().parent / "hostile" / "cases"
+CASES = ROOT / "tests" / "hostile" / "cases"
 TIME_LIMIT = 10  # seconds, for each command of a case
 MEMORY_LIMIT = 1024**3  # bytes, the largest process of a case
 CANARY = "OUTSIDE-CANARY-不应发布"
