@@ -47,7 +47,7 @@ class Query:
 
 
 def load_queries(catalog: Catalog, path: Path = QUERIES, articles: tuple = ()) -> list[Query]:
-    """The query set; `articles` (the knowledge base, see generator/articles.py) answer topic queries too."""
+    """The query set; `articles` (the knowledge base, see generator/catalog/articles.py) answer topic queries too."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Query(str(item["q"]), item["kind"], frozenset(p for e in item["expect"] for p in _expand(catalog, e, articles)))
             for item in items]

@@ -50,7 +50,7 @@ def catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]
             for path in listing(entries[folder], root, problems):
                 if path.suffix in (".yaml", ".yml") and path.is_file():
                     found.append((kind, path))
-    known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
+    known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: model/settings.py; redirects.yaml: catalog/redirects.py
     for path in entries.values():
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
@@ -124,7 +124,7 @@ class FileCache:
     """Each catalogue file's entries, read again only when the file changed on disk.
 
     For `lvyin serve`: an edit to one file re-reads that file; the entries of the others are the
-    very same objects as before, which lets the preview re-render only what changed (preview.py).
+    very same objects as before, which lets the preview re-render only what changed (engine/preview.py).
     """
 
     def __init__(self) -> None:

@@ -2,7 +2,7 @@
 
 User errors (`LvyinError`) print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
 traceback; any other exception is a bug, shown with its traceback and `BUG_NOTE`.  `build` and `generate` write into a new folder next to the target
-and swap it in only when everything succeeded (swap.py), so a failed or killed
+and swap it in only when everything succeeded (engine/swap.py), so a failed or killed
 build leaves the previous output untouched.
 """
 
@@ -244,7 +244,7 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with _plugin_settings(args):
         try:
-            # Dirty: only pages whose Markdown changed are rebuilt (see preview.py).
+            # Dirty: only pages whose Markdown changed are rebuilt (see engine/preview.py).
             serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, build_type="dirty")
         except MkDocsException as error:
             raise LvyinError(str(error)) from None

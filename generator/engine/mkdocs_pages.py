@@ -129,7 +129,7 @@ class HtmlPage(MkDocsPage):
 
     Such a `plain` page (no table of contents, nothing of it in the navigation) shows the theme's
     sidebar and tabs exactly as every other plain page in its folder does, so the theme makes them
-    once (`lvyin_shared`): they were most of the rest.  tests/test_parallel_build.py checks that every page
+    once (`lvyin_shared`): they were most of the rest.  tests/engine/test_parallel_build.py checks that every page
     comes out byte for byte as without these shortcuts.
     """
 

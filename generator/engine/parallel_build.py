@@ -11,7 +11,7 @@ core at a time, and writes its own folder:
 - entry parts: MkDocs over a slice of at most `PAGES_PER_PART` of those, with
   stand-ins for the navigation's pages so that the header comes out the same
   (see the plugin's `Handoff`);
-- asset parts: each maker of `site.ASSET_MAKERS` writes its files (feeds,
+- asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
 As each part finishes (once the main part has), the parent moves its entry

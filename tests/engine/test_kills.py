@@ -227,7 +227,7 @@ def test_killed_between_the_two_renames_where_the_site_cannot_be_exchanged(built
         swap._exchange = lambda a, b: False  # renameat2 missing, or the file system refuses it
         after(swap, "_set_aside", die)
         """)
-    # The one moment without a site (see swap.py): the old one is set aside whole.
+    # The one moment without a site (see generator/engine/swap.py): the old one is set aside whole.
     assert not site.exists()
     [aside] = [Path(p) / "site" for p in leftovers(pid, site.parent) if ".site.old-" in p]
     assert snapshot(aside) == previous

@@ -372,7 +372,7 @@ def test_random_junk_never_escapes_as_a_traceback(monkeypatch):
 
 def test_every_corpus_file_has_an_expectation():
     stored = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file()}
-    stored = {name for name in stored if not name.startswith("cases/")}  # whole pull requests: test_hostile_cases.py
+    stored = {name for name in stored if not name.startswith("cases/")}  # whole pull requests: tests/cli/test_hostile_cases.py
     stored -= {"README.md", ".gitattributes"}
     covered = set(READ_CASES) | set(CATALOG_CASES)
     assert stored - covered == set(), "add a row to a table in tests/source/test_reader.py"
