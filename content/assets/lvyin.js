@@ -6,7 +6,7 @@
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   // Scripts by the element that needs them, in the order they run (lectures.js is shared).
-  var scripts = { "lv-search": ["search.js"], "lv-nearby": ["lectures.js", "nearby.js"], "lv-finder": ["lectures.js", "finder.js"] };
+  var scripts = { "lv-search": ["lectures.js", "search_query.js", "search.js"], "lv-nearby": ["lectures.js", "nearby.js"], "lv-finder": ["lectures.js", "finder.js"] };
   var loaded = {};
 
   function boot() {
@@ -50,6 +50,11 @@
       var shown = items.filter(function (li) { return !li.hasAttribute("data-lv-spare"); }).length;
       var over = items.filter(function (li) { return dayOf(li) && dayOf(li) < day; });
       if (!over.length) return;
+      // The page's count of upcoming lectures (one upcoming list a page): what is over leaves it.
+      // Lectures are listed soonest first, so those over since the build are all in the list.
+      document.querySelectorAll("[data-lv-upcoming-count]").forEach(function (count) {
+        count.textContent = String(Math.max(0, parseInt(count.textContent, 10) - over.length));
+      });
       var past = list.parentNode.querySelector("ul[data-lv-when=past]");
       over.forEach(function (li) {
         li.removeAttribute("hidden");

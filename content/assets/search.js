@@ -15,6 +15,8 @@
   var AGES = ["学前", "小学", "初中", "高中", "全学段", "祖辈家长", "留守儿童家庭", "困境儿童家庭"];
   var PAGE = 10;
   var RERANK = 20; // results whose data is loaded to find an exact name match
+  var FEW = 5; // fewer results than this for the whole query: pages with some of its words follow
+  var STOP = ["的", "了", "吗", "呢", "啊", "吧", "呀", "和", "与", "及", "在", "是", "我", "你", "他", "她", "它", "们", "这", "那", "个", "怎么", "什么", "怎么办", "如何", "有", "哪里", "哪儿"];
 
   function supported() {
     return !!(window.fetch && window.Promise && window.URLSearchParams && window.history && history.replaceState);
@@ -180,14 +182,17 @@
     app.hidden = false;
     message.textContent = "正在加载搜索…";
     var ordered = [], shown = 0, sequence = 0, timer = null, pagefind = null;
+    // What the index holds (pagefind.filters()), its number of pages, and what the searches so far
+    // told about pages: which are lectures, which of those are past.
+    var available = {}, totalPages = 1, pastIds = {}, lectureIds = {};
 
     loadPagefind(bundle, baseUrl).then(function (pf) {
       pagefind = pf;
       return wantsArchive() ? older.load() : null;
     }).then(function () {
       return pagefind.filters();
-    }).then(function (available) {
-      buildFacets(available);
+    }).then(function (filters) {
+      buildFacets(filters);
       root.setAttribute("data-loaded", "1");
       run();
     }).catch(function () {
@@ -226,8 +231,8 @@
       archiveNote.hidden = true;
       return older.load().then(function () {
         return pagefind.filters();
-      }).then(function (available) {
-        buildFacets(available);
+      }).then(function (filters) {
+        buildFacets(filters);
         run();
       }).catch(function () {
         message.textContent = "往期讲座的索引暂时加载不了，请稍后再试。";
@@ -246,7 +251,9 @@
       archiveNote.appendChild(button);
     }
 
-    function buildFacets(available) {
+    function buildFacets(filters) {
+      available = filters;
+      totalPages = Object.keys(filters["类别"] || {}).reduce(function (n, k) { return n + filters["类别"][k]; }, 0) || 1;
       facetsBox.textContent = "";
       FACETS.forEach(function (f) {
         var values = Object.keys(available[f[0]] || {});
@@ -306,7 +313,7 @@
     function pagefindFilters(extra) {
       var out = {};
       Object.keys(state.filters).forEach(function (k) { out[k] = { any: state.filters[k] }; });
-      Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
+      Object.keys(extra || {}).forEach(function (k) { out[k] = Array.isArray(extra[k]) ? { any: extra[k] } : extra[k]; });
       return out;
     }
 
@@ -323,10 +330,10 @@
     // contain the query (in characters or pinyin, meta "py"), and lectures
     // still to come before past ones (past lectures move behind the upcoming ones into
     // the lecture slots that relevance gave them).
-    function rank(results, pastIds, query) {
-      var slots = [], upcoming = [], past = [];
+    function rank(found, query) {
+      var results = found.results, slots = [], upcoming = [], past = [];
       results.forEach(function (r, i) {
-        if (r.lvLecture) {
+        if (lectureIds[r.id]) {
           slots.push(i);
           (pastIds[r.id] ? past : upcoming).push(r);
         }
@@ -359,7 +366,7 @@
           return pa - pb || (da < db ? -1 : da > db ? 1 : 0) * (pa ? -1 : 1);
         };
         exact = exact.filter(function (r) { return !dated(r); }).concat(exact.filter(dated).sort(soonest));
-        return exact.concat(namedNow, namedPast, rest, out.slice(RERANK));
+        return { results: exact.concat(namedNow, namedPast, rest, out.slice(RERANK)), filters: found.filters };
       });
     }
 
@@ -377,48 +384,209 @@
         return;
       }
       message.textContent = "正在搜索…";
-      var withTime = !state.filters["时间"];
-      var tries = [query || null].concat(query ? cutAsIndexed(query) : []);
-      Promise.all(tries.map(function (q) { return searchWith(q, withTime); })).then(function (tried) {
-        if (mine !== sequence) return null;
-        // The query as typed or as the index cuts its words: whichever finds the most.
-        var found = tried.reduce(function (best, t) { return t[0].results.length > best[0].results.length ? t : best; });
-        if (found[0].results.length || !query) return found;
-        // Nothing has every word: forgive, and rank pages by the words they do have.
-        return anyWord(query, withTime).then(function (loose) { return loose || found; });
-      }).then(function (found) {
-        if (!found || mine !== sequence) return null;
-        var main = found[0];
-        var pastIds = {}, lectureIds = {};
-        if (found.length > 1) {
-          found[1].results.forEach(function (r) { pastIds[r.id] = 1; lectureIds[r.id] = 1; });
-          found[2].results.forEach(function (r) { lectureIds[r.id] = 1; });
-        }
-        main.results.forEach(function (r) { r.lvLecture = !!lectureIds[r.id]; });
-        updateCounts(main.filters);
-        return rank(main.results, pastIds, query).then(function (results) {
+      var asked = understand(query);
+      collect(asked, !state.filters["时间"]).then(function (found) {
+        if (mine !== sequence) return;
+        updateCounts(found.filters);
+        ordered = found.results;
+        shown = 0;
+        list.textContent = "";
+        // The first results are shown before the message counts them.
+        return showMore().then(function () {
           if (mine !== sequence) return;
-          ordered = results;
-          shown = 0;
-          list.textContent = "";
           var where = query ? "“" + query + "”" : "所选条件";
-          message.textContent = results.length ? "找到 " + results.length + " 条与" + where + "相关的结果" : "没有找到与" + where + "相关的结果。试试更短的词、拼音，或减少筛选条件。";
+          var read = readAs(asked);
+          message.textContent = (found.results.length ? "找到 " + found.results.length + " 条与" + where + "相关的结果" + read
+            : "没有找到与" + where + "相关的结果" + read + "。试试更短的词、拼音，或减少筛选条件。");
           showArchiveNote();
-          return showMore();
         });
       }).catch(function () {
         if (mine === sequence) message.textContent = "搜索出错了，请稍后再试。";
       });
     }
 
-    // `q`, and (`withTime`) `q` among past and among upcoming pages, to order them (see rank).
-    function searchWith(q, withTime) {
-      var searches = [pagefind.search(q, { filters: pagefindFilters() })];
-      if (withTime) {
-        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "往期" }) }));
-        searches.push(pagefind.search(q, { filters: pagefindFilters({ "时间": "近期" }) }));
+    // ---- What the query names (dates, ages, a kind, a district: search_query.js) and the searches it makes.
+
+    function understand(query) {
+      var known = { districts: Object.keys(available["区县"] || {}) };
+      var asked = query ? window.lvyinQuery.understand(query, window.lvyinToday(), known) : { text: "" };
+      // A filter the parent ticked wins over the same one read from the query.
+      asked.hard = {};
+      if (asked.days && !state.filters["日期"]) asked.hard["日期"] = asked.days;
+      if (asked.stages && !state.filters["适合年龄"]) asked.hard["适合年龄"] = asked.stages;
+      return asked;
+    }
+
+    // How the page read the query, as the message says it: "（日期：12月；适合：小学）".
+    function readAs(asked) {
+      var said = [];
+      if (asked.hard && asked.hard["日期"]) said.push("日期：" + asked.dateLabel);
+      if (asked.hard && asked.hard["适合年龄"]) said.push("适合：" + asked.stages.join("、"));
+      return said.length ? "（" + said.join("；") + "）" : "";
+    }
+
+    // The results of a query, most telling first, each page once:
+    // 1. a kind named (金台区 讲座): entries of that kind (in that district);
+    // 2. a topic named (亲子阅读, qinziyuedu): the topic's page and its upcoming lectures;
+    // 3. the words, within the dates and ages the query names (rank orders them);
+    // 4. when those are few: pages with some of the words (anyWord);
+    // 5. with dates or ages named: the words' other pages (or, for an age alone, the stage's).
+    // Lists of lectures by date (12月, 8岁, 讲座) go upcoming from the soonest, then past from the
+    // latest. Every search has words: a search for nothing would load the whole index, so a list
+    // without words searches the lectures' date words (see byMonths).
+    function collect(asked, withTime) {
+      var text = asked.text, hard = asked.hard, dated = !!hard["日期"], constrained = Object.keys(hard).length > 0;
+      var kind = null, topic = null, other = null, main;
+      if (asked.kind) {
+        var kindText = asked.district ? text.replace(asked.districtWord, " ").replace(/\s+/g, " ").trim() : text;
+        var kindFilters = extend(hard, { "类别": [asked.kind] });
+        if (asked.district) kindFilters["区县"] = [asked.district];
+        if (dated || (!kindText && !asked.district && asked.kind === "讲座")) kind = byMonths(kindText, kindFilters, withTime);
+        else kind = find(kindText || asked.district || asked.kindWord, kindFilters, withTime, !kindText).then(function (found) {
+          return kindText ? rank(found, kindText) : inTimeOrder(found);
+        });
       }
-      return Promise.all(searches);
+      if (text) topic = topicNamed(text, hard);
+      if (dated || (!text && constrained)) main = byMonths(text, hard, withTime);
+      else if (text || !asked.kind) main = find(text || null, hard, withTime, false).then(function (found) { return rank(found, text); });
+      else main = Promise.resolve(null);
+      var loose = main.then(function (found) {
+        return text && !(found && found.results.length >= FEW) ? anyWord(text, hard, !!found && found.results.length > 0) : null;
+      });
+      var otherText = text || (asked.stages && !dated ? asked.stages.join(" ") : "");
+      if (constrained && otherText) other = find(otherText, {}, withTime, false).then(function (found) { return rank(found, otherText); });
+      return Promise.all([kind, topic, main, loose, other]).then(function (tiers) {
+        var seen = {}, results = [];
+        tiers.forEach(function (tier) {
+          (tier ? tier.results : []).forEach(function (r) {
+            if (seen[r.id]) return;
+            seen[r.id] = 1;
+            results.push(r);
+          });
+        });
+        // The filters' counts: of the words' results, else of the first results there are.
+        var counted = [tiers[2]].concat(tiers).filter(function (t) { return t && t.filters && t.results.length; })[0];
+        return { results: results, filters: counted ? counted.filters : {} };
+      });
+    }
+
+    function extend(filters, more) {
+      var out = {};
+      [filters, more].forEach(function (f) { Object.keys(f).forEach(function (k) { out[k] = f[k]; }); });
+      return out;
+    }
+
+    // Lectures of the days under `filters` (its 日期; none: the coming three months) with `text`,
+    // by date: a lecture page holds its day as a word (d20261205, generator/search_terms.py), so
+    // each month is one search for the month's prefix (d202612), in date order.
+    function byMonths(text, filters, withTime) {
+      var days = filters["日期"], months = [];
+      if (!days) {
+        var first = window.lvyinToday().slice(0, 8) + "01";
+        days = [first];
+        for (var i = 0; i < 2; i++) days.push(window.lvyinLectures.addDays(window.lvyinLectures.monthEnd(days[i]), 1));
+      }
+      days.forEach(function (day) {
+        var month = "d" + day.slice(0, 7).replace("-", "");
+        if (months.indexOf(month) < 0) months.push(month);
+      });
+      months.sort();
+      if (!months.length) return Promise.resolve({ results: [], filters: {} });
+      return Promise.all(months.map(function (month) {
+        return find(text, filters, withTime, true, month);
+      })).then(function (found) {
+        var results = [], counts = null;
+        found.forEach(function (f) {
+          results = results.concat(f.results);
+          if (!counts && f.results.length) counts = f.filters;
+        });
+        return inTimeOrder({ results: results, filters: counts || found[0].filters });
+      });
+    }
+
+    // The queries run for `text`, with their weights: the text as typed, and as the index cuts its
+    // words. Other readings of a query (sound-alikes, traditional characters) add theirs here.
+    function variants(text) {
+      return [{ q: text, weight: 1 }].concat(cutAsIndexed(text).map(function (q) { return { q: q, weight: 1 }; }));
+    }
+
+    // `text` (null: every page, only for filters without a query) and `term` (a date word) under
+    // `filters`, each variant searched: the results of the one that finds the most (counted by
+    // weight) in Pagefind's order, then the others' by weighted score; `byDate`: the first in the
+    // order of their dates (lectures), then the others.
+    function find(text, filters, withTime, byDate, term) {
+      var tries = text ? variants(text) : [{ q: null, weight: 1 }];
+      if (term) tries = tries.map(function (v) { return { q: (v.q ? v.q + " " : "") + term, weight: v.weight }; });
+      return Promise.all(tries.map(function (v) { return searchWith(v.q, withTime, filters); })).then(function (tried) {
+        var best = 0;
+        tried.forEach(function (t, i) {
+          if (t[0].results.length * tries[i].weight > tried[best][0].results.length * tries[best].weight) best = i;
+        });
+        var seen = {}, results = tried[best][0].results.slice(), others = [];
+        results.forEach(function (r) { seen[r.id] = 1; });
+        tried.forEach(function (t, i) {
+          t[0].results.forEach(function (r) {
+            if (seen[r.id]) return;
+            seen[r.id] = 1;
+            r.lvScore = (r.score || 0) * tries[i].weight;
+            others.push(r);
+          });
+        });
+        others.sort(function (a, b) { return b.lvScore - a.lvScore; });
+        var found = { results: results.concat(others), filters: tried[best][0].filters };
+        if (!byDate || tries[best].q === null) return found;
+        return pagefind.search(tries[best].q, { filters: pagefindFilters(filters), sort: { date: "asc" } }).then(function (sorted) {
+          var at = {};
+          sorted.results.forEach(function (r, i) { at[r.id] = i; });
+          var dated = found.results.filter(function (r) { return at[r.id] !== undefined; });
+          dated.sort(function (a, b) { return at[a.id] - at[b.id]; });
+          return { results: dated.concat(found.results.filter(function (r) { return at[r.id] === undefined; })), filters: found.filters };
+        });
+      });
+    }
+
+    // Results in date order made upcoming first: the upcoming lectures from the soonest, then the
+    // other pages, then the past lectures from the latest.
+    function inTimeOrder(found) {
+      var lectures = found.results.filter(function (r) { return lectureIds[r.id]; });
+      var upcoming = lectures.filter(function (r) { return !pastIds[r.id]; });
+      var past = lectures.filter(function (r) { return pastIds[r.id]; }).reverse();
+      var undated = found.results.filter(function (r) { return !lectureIds[r.id]; });
+      return { results: upcoming.concat(undated, past), filters: found.filters };
+    }
+
+    // `q` (null: every page) under `extra` filters, and (`withTime`) among past and among upcoming
+    // pages, to tell which lectures are past (pastIds) and which pages are lectures (lectureIds).
+    function searchWith(q, withTime, extra) {
+      var searches = [pagefind.search(q, { filters: pagefindFilters(extra) })];
+      if (withTime) {
+        searches.push(pagefind.search(q, { filters: pagefindFilters(extend(extra, { "时间": "往期" })) }));
+        searches.push(pagefind.search(q, { filters: pagefindFilters(extend(extra, { "时间": "近期" })) }));
+      }
+      return Promise.all(searches).then(function (found) {
+        if (found[1]) found[1].results.forEach(function (r) { pastIds[r.id] = 1; lectureIds[r.id] = 1; });
+        if (found[2]) found[2].results.forEach(function (r) { lectureIds[r.id] = 1; });
+        return found;
+      });
+    }
+
+    // A topic whose name (or its pinyin, or part of its name) is the query: its page, then its
+    // upcoming lectures from the soonest. null when the query names none.
+    function topicNamed(text, hard) {
+      var q = normal(text);
+      return pagefind.search(text, { filters: pagefindFilters({ "类别": "主题" }) }).then(function (found) {
+        var first = found.results[0];
+        return first ? first.data().then(function (d) {
+          var name = normal((d.meta || {}).title), py = ((d.meta || {}).py || "").split(" ");
+          var topic = d.filters && d.filters["主题"] ? d.filters["主题"][0] : null;
+          var named = name === q || py.indexOf(q) >= 0 || (/[\u4e00-\u9fff]{2}/.test(q) && name.indexOf(q) >= 0);
+          if (!topic || !named) return null;
+          first.lvData = d;
+          return find(topic, extend(hard, { "主题": [topic], "时间": ["近期"] }), false, true).then(function (lectures) {
+            return { results: [first].concat(lectures.results), filters: null };
+          });
+        }) : null;
+      });
     }
 
     // The query's words as the browser cuts them (Intl.Segmenter, which Pagefind uses too), or
@@ -475,26 +643,24 @@
       return cuts[0] === cuts[1] ? [cuts[0]] : cuts;
     }
 
-    // The query's words, without one-character words when there are longer ones; each
-    // searched alone, scores added up.
-    function anyWord(query, withTime) {
-      var words = queryWords(query).filter(function (w, i, all) { return all.indexOf(w) === i; });
-      var long = words.filter(function (w) { return w.length > 1; });
-      if (long.length) words = long;
-      if (words.length < 2) return Promise.resolve(null);
-      var sets = [pagefindFilters()];
-      if (withTime) sets.push(pagefindFilters({ "时间": "往期" }), pagefindFilters({ "时间": "近期" }));
-      return Promise.all(sets.map(function (filters) {
-        return Promise.all(words.map(function (w) { return pagefind.search(w, { filters: filters }); })).then(merge);
-      }));
+    // Pages with some of the query's words (孩子 不爱 写作业): each word searched alone, scores added
+    // up, rarer words weighing more; one-character words count too (爸妈老吵: 吵 finds the talk).
+    // `some`: the whole query found a few pages, which stay first; null when there is nothing to add.
+    function anyWord(text, hard, some) {
+      var words = queryWords(text).filter(function (w, i, all) { return all.indexOf(w) === i && STOP.indexOf(w) < 0; });
+      if (words.length < 2 && (some || !words.length || words[0].length > 1)) return Promise.resolve(null);
+      if (words.length < 2) words = words[0].split("");  // a word the index does not hold: its characters
+      return Promise.all(words.map(function (w) {
+        return pagefind.search(w, { filters: pagefindFilters(hard) });
+      })).then(merge);
     }
 
-    // A word found on many pages (孩子) counts less than a rare one (手机).
+    // A word found on many pages (孩子) counts less than a rare one (手机): each word's scores are
+    // weighted by log(1 + pages / pages with the word).
     function merge(searches) {
       var byId = {}, list = [], counts = {};
-      var most = Math.max.apply(null, searches.map(function (f) { return f.results.length; }));
-      searches.forEach(function (found) {
-        var weight = Math.log(1 + most / Math.max(1, found.results.length));
+      searches.forEach(function (found, i) {
+        var weight = Math.log(1 + Math.max(totalPages, found.results.length) / Math.max(1, found.results.length));
         found.results.forEach(function (r) {
           if (byId[r.id]) { byId[r.id].lvScore += r.score * weight; return; }
           r.lvScore = r.score * weight;
@@ -511,10 +677,11 @@
     }
 
     function showMore() {
-      var page = ordered.slice(shown, shown + PAGE);
+      var these = ordered, page = ordered.slice(shown, shown + PAGE);
       shown += page.length;
       more.hidden = shown >= ordered.length;
       return Promise.all(page.map(function (r) { return r.lvData || r.data(); })).then(function (datas) {
+        if (these !== ordered) return;  // a newer search has replaced them
         datas.forEach(function (d) { list.appendChild(item(d)); });
       });
     }

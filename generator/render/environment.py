@@ -25,7 +25,7 @@ from generator.plan import geo
 from generator.plan.build_date import RECENT_DAYS
 from generator.plan.pages import Page, entry_path, page_url
 from generator.render.richtext import render_article, render_rich
-from generator.render.search_terms import TERMS_MARK, terms_for, title_pinyin
+from generator.render.search_terms import TERMS_MARK, date_term, terms_for, title_pinyin
 
 
 def _finalize(value: object) -> object:
@@ -92,7 +92,7 @@ def environment() -> jinja2.Environment:
     env.tests["phone_number"] = lambda text: bool(re.fullmatch(r"\+?[0-9][0-9 -]{4,}", str(text)))
     env.globals.update(href=href, url=section_url, vocab=vocab, kinds=kinds, names=lambda ids, table: [table[i].name for i in ids],
                        terms_for=terms_for, TERMS_MARK=TERMS_MARK, map_links=geo.map_links,
-                       title_pinyin=title_pinyin, RECENT_DAYS=RECENT_DAYS)
+                       title_pinyin=title_pinyin, date_term=date_term, RECENT_DAYS=RECENT_DAYS)
     return env
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 
 from generator import env
@@ -72,6 +73,12 @@ def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = ()) -> 
 def enabled() -> bool:
     """LVYIN_SEARCH_TERMS=0 builds the site without extra terms (Pagefind out of the box, to compare)."""
     return env.search_terms()
+
+
+def date_term(day: date) -> str:
+    """A lecture's day as one indexed word (d20261205): the search page finds a month's or a day's
+    lectures by it (prefix d202612), loading only the index chunk that holds those words."""
+    return f"d{day:%Y%m%d}"
 
 
 def title_pinyin(title: str) -> str:

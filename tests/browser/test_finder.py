@@ -116,8 +116,12 @@ def test_ten_days_after_the_build_nothing_over_shows_as_upcoming(browser, site_u
     # The home page still lists eight: the next ones, by the phone's date.
     soonest = [f"/lectures/{l.id}/" for l in catalog.lectures_in_order if l.date >= later][:8]
     assert shown(page, "ul[data-lv-when=upcoming] .lv-title") == soonest
+    # … and its count of upcoming lectures is the phone's day's.
+    still = sum(1 for l in catalog.lectures_in_order if l.date >= later)
+    assert page.inner_text("[data-lv-upcoming-count]") == str(still)
     page.goto(site_url + "lectures/")
     assert min(days(page, "ul[data-lv-when=upcoming] time")) >= later.isoformat()
+    assert page.inner_text("h2#upcoming") == f"近期讲座（{still} 场）"
     # An age group's page: what is over moved to 往期, newest first.
     page.goto(site_url + "audiences/primary/")
     assert min(days(page, "ul[data-lv-when=upcoming] time")) >= later.isoformat()

@@ -73,11 +73,11 @@ def test_a_lecture_page_does_not_grow_with_the_catalogue(tmp_path, sizes):
     # The list pages stop too: the lectures index after the next UPCOMING_LIMIT, pointing at the months.
     html = (site / "lectures" / "index.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<li class="lv-item lv-lecture', html)) == UPCOMING_LIMIT
-    assert f"近期讲座（{len(upcoming)} 场）" in html and f"这里列出最近的 {UPCOMING_LIMIT} 场" in html
+    assert f"近期讲座（<span data-lv-upcoming-count>{len(upcoming)}</span> 场）" in html and f"这里列出最近的 {UPCOMING_LIMIT} 场" in html
     # … and an entry page's upcoming list (here: primary-school parents') after as many, pointing at the calendar.
     primary = [l for l in upcoming if "primary" in audiences_served(l.audiences)]  # 全学段 lectures too
     assert len(primary) > UPCOMING_LIMIT
     html = (site / "audiences" / "primary" / "index.html").read_text(encoding="utf-8")
     upcoming_list = html.split('id="upcoming"')[1].split('id="past"')[0]
     assert len(re.findall(r'<li class="lv-item lv-lecture', upcoming_list)) == UPCOMING_LIMIT
-    assert f"共 {len(primary)} 场近期讲座，这里列出最近 {UPCOMING_LIMIT} 场" in upcoming_list
+    assert f"共 <span data-lv-upcoming-count>{len(primary)}</span> 场近期讲座，这里列出最近 {UPCOMING_LIMIT} 场" in upcoming_list
