@@ -4,15 +4,15 @@ only some pages answer in part. On the real demo site, in headless Chromium."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DEMO_TODAY
-from generator.model import vocab
 from test_search_browser import search
+
+from generator.model import vocab
 
 pytestmark = pytest.mark.browser
 
