@@ -32,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from generator.catalog.tables import Catalog  # noqa: E402
 from generator.plan.pages import page_url  # noqa: E402
@@ -51,7 +52,7 @@ class Query:
 
 
 def load_queries(catalog: Catalog, path: Path = QUERIES, articles: tuple = ()) -> list[Query]:
-    """The query set; `articles` (the knowledge base, see generator/articles.py) answer topic queries too."""
+    """The query set; `articles` (the knowledge base, see generator/catalog/articles.py) answer topic queries too."""
     queries = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         if item["kind"] not in KINDS:

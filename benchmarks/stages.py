@@ -6,7 +6,7 @@
 `build` runs the real command line and times the pieces it calls (reading and
 checking the catalogue, the parts built side by side, the link check and
 Pagefind side by side, and Pagefind alone) by wrapping them.  The parts (pages, assets and MkDocs, see
-generator/parallel_build.py) and Pagefind run as child processes, so their CPU
+generator/engine/parallel_build.py) and Pagefind run as child processes, so their CPU
 time and peak memory come from RUSAGE_CHILDREN.
 """
 

@@ -9,6 +9,7 @@ MkDocs plugin only glue.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -122,14 +123,7 @@ def test_no_private_name_from_another_package():
     assert not private, "private names imported across packages (make them public where they now live):\n" + "\n".join(private)
 
 
-# Debt of the move (issue 17): the plugin still holds the page and navigation handling, not only glue.
-NOT_YET_SMALL = {PLUGIN}
-
-
-@pytest.mark.parametrize("module", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="not yet split (issue 17)")) if m in NOT_YET_SMALL else m
-    for m in sorted(MODULES)
-])
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_module_is_small(module):
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")
     limit = PLUGIN_MAX_LINES if module == PLUGIN else MAX_LINES
@@ -139,3 +133,15 @@ def test_module_is_small(module):
 def test_no_module_outside_the_packages():
     loose = sorted(m for m in MODULES if m.count(".") == 1 and layer(m) not in ORDER)
     assert not loose, f"modules of generator/ outside the pipeline packages: {loose}"
+
+
+def test_environment_variables_are_read_in_one_place_and_never_at_import():
+    """Build options reach the plugin in code (engine/options.py); the few genuine environment
+    settings are read by generator/env.py alone, and only when asked."""
+    touching = sorted(m for m, path in MODULES.items()
+                      if m != "generator.env" and re.search(r"\bos\.(environ|getenv)\b", path.read_text(encoding="utf-8")))
+    assert touching == [], f"environment variables read outside generator/env.py: {touching}"
+    tree = ast.parse(MODULES["generator.env"].read_text(encoding="utf-8"))
+    at_import = [ast.unparse(node) for node in tree.body[1:] if not isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))
+                 and "environ" in ast.unparse(node)]
+    assert at_import == []

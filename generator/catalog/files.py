@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +50,7 @@ def catalog_files(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]
             for path in listing(entries[folder], root, problems):
                 if path.suffix in (".yaml", ".yml") and path.is_file():
                     found.append((kind, path))
-    known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: settings.py; redirects.yaml: published.py
+    known = set(SINGLE_FILES) | set(FOLDERS) | {"site", "redirects"}  # site.yaml: model/settings.py; redirects.yaml: catalog/redirects.py
     for path in entries.values():
         name = path.stem if path.is_file() else path.name
         if path.name.startswith(".") or name in known or path.name in ("README.md", "schemas"):
@@ -125,7 +124,7 @@ class FileCache:
     """Each catalogue file's entries, read again only when the file changed on disk.
 
     For `lvyin serve`: an edit to one file re-reads that file; the entries of the others are the
-    very same objects as before, which lets the preview re-render only what changed (preview.py).
+    very same objects as before, which lets the preview re-render only what changed (engine/preview.py).
     """
 
     def __init__(self) -> None:
@@ -161,7 +160,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
     """Every file's entries, in the order of `files`: the second half (by size) read by a forked
     process when the catalogue is big and there are two cores, the first half meanwhile here."""
     sizes = [path.stat().st_size for _, path in files]
-    if sum(sizes) < READ_IN_TWO_FROM or len(os.sched_getaffinity(0)) < 2:
+    if sum(sizes) < READ_IN_TWO_FROM or lifeline.cores() < 2:
         return [_read_entries(kind, path) for kind, path in files]
     half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
     mine, theirs = files[:half], files[half:]

@@ -2,7 +2,7 @@
 
 User errors (`LvyinError`) print `path:line:col: 错误: …` lines in Chinese and exit 1, never a
 traceback; any other exception is a bug, shown with its traceback and `BUG_NOTE`.  `build` and `generate` write into a new folder next to the target
-and swap it in only when everything succeeded (swap.py), so a failed or killed
+and swap it in only when everything succeeded (engine/swap.py), so a failed or killed
 build leaves the previous output untouched.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
-import os
 import shutil
 import signal
 import sys
@@ -20,9 +18,11 @@ from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 
+from generator import env, workers
 from generator.catalog.load import load_catalog
 from generator.cli.github import github_annotation
 from generator.engine import progress
+from generator.engine.options import BuildOptions, given
 from generator.engine.swap import recover, swap_in
 from generator.errors import BUG_NOTE, BuildFailed, CatalogInvalid, LvyinError
 from generator.outputs.files import SiteCollision
@@ -163,41 +163,22 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _plugin_settings(args: argparse.Namespace) -> Iterator[None]:
-    """The MkDocs plugin reads the catalogue folder and build date from these (see mkdocs.yml);
-    MkDocs itself dates the sitemap from SOURCE_DATE_EPOCH, so both agree and rebuilds are identical."""
-    today = build_date(args.today, Path(args.catalog))
-    settings = {"LVYIN_CATALOG": str(Path(args.catalog).resolve()), "LVYIN_TODAY": today.isoformat()}
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        settings["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, time(0), SHANGHAI).timestamp()))
-    saved = {k: os.environ.get(k) for k in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def _options(args: argparse.Namespace) -> BuildOptions:
+    """The build's options, from the command line."""
+    site_dir = getattr(args, "site_dir", None)
+    return BuildOptions(catalog=Path(args.catalog).resolve(), today=build_date(args.today, Path(args.catalog)),
+                        site_dir=Path(site_dir) if site_dir else None)
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the length of a build, in it and in its parts.
-
-    Each of its full collections walks every object alive, and a build keeps the whole catalogue
-    alive while making more: at 100,000 lectures, reading the catalogue took 30 s with it and 18 s
-    without, planning the pages 11 s and 3 s.  What a build makes is still freed by reference
-    counting as it goes; only the few cycles wait for the process to end."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _plugin_settings(args: argparse.Namespace) -> Iterator[BuildOptions]:
+    """The build's options, handed to the MkDocs plugin (engine/options.py).  MkDocs itself dates the
+    sitemap from SOURCE_DATE_EPOCH, set here to the build date unless set already, so both agree and
+    rebuilds are identical."""
+    options = _options(args)
+    with env.source_date_epoch_unless_set(int(datetime.combine(options.today, time(0), SHANGHAI).timestamp())), \
+            given(options):
+        yield options
 
 
 def _check_config(args: argparse.Namespace) -> None:
@@ -207,7 +188,7 @@ def _check_config(args: argparse.Namespace) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     _check_config(args)
-    with _no_cyclic_gc():
+    with workers.no_cyclic_gc():
         return _build_site(args)
 
 
@@ -224,14 +205,14 @@ def _build_site(args: argparse.Namespace) -> int:
     if previous.is_file():  # ids the last build published must not disappear
         _check_published(site.catalog, str(previous), args.catalog)
     _quiet_mkdocs()
-    site_dir = Path(args.site_dir)
-    with _plugin_settings(args):
+    with _plugin_settings(args) as options:
+        site_dir = options.site_dir or Path(args.site_dir)
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
-                build_in_parts(args.config, site, fresh, search_copies=Path(copies))
+                build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies))
                 progress.stage("正在检查链接、建立搜索索引")
-                problems = check_and_index(fresh, search_copies=Path(copies))
+                problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies))
                 if problems:
                     raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
         except (MkDocsException, BuildFailed, SiteCollision) as error:
@@ -263,7 +244,7 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with _plugin_settings(args):
         try:
-            # Dirty: only pages whose Markdown changed are rebuilt (see preview.py).
+            # Dirty: only pages whose Markdown changed are rebuilt (see engine/preview.py).
             serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, build_type="dirty")
         except MkDocsException as error:
             raise LvyinError(str(error)) from None

@@ -4,7 +4,7 @@ Both only read the finished site, and neither keeps both cores busy all the way
 (Pagefind writes its index on one thread at the end of each run; the link check
 lists the files before its workers start), so the link check runs in a forked
 process while Pagefind indexes.  The fork happens before the indexing starts
-its threads.
+its threads.  Where processes cannot be forked, one runs after the other.
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
         return []
     if not search_index:
         return check_site(site_dir)
+    if not lifeline.can_fork():  # one after the other, in this process
+        problems = check_site(site_dir)
+        index_site(site_dir, copies=search_copies)
+        return problems
     receiving, sending = multiprocessing.Pipe(duplex=False)
     checker = lifeline.fork_process(_check, (site_dir, sending), "link-check")
     checker.start()

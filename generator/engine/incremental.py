@@ -10,7 +10,7 @@ all the same, it hands back the same Markdown.  The values are compared with
 while the template runs, so a template that starts to read something new is
 tracked without anyone listing it here.
 
-`tests/test_incremental.py` edits the demo catalogue in every way an editor
+`tests/engine/test_incremental.py` edits the demo catalogue in every way an editor
 can and checks that each page is the same, byte for byte, as a fresh render.
 """
 

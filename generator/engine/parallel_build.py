@@ -11,7 +11,7 @@ core at a time, and writes its own folder:
 - entry parts: MkDocs over a slice of at most `PAGES_PER_PART` of those, with
   stand-ins for the navigation's pages so that the header comes out the same
   (see the plugin's `Handoff`);
-- asset parts: each maker of `site.ASSET_MAKERS` writes its files (feeds,
+- asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
 As each part finishes (once the main part has), the parent moves its entry
@@ -24,7 +24,6 @@ compare).  Link check and search index follow, over the whole site.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import multiprocessing.connection
@@ -40,14 +39,13 @@ from pathlib import Path
 
 from generator import workers as lifeline
 from generator.engine import progress
-from generator.engine.scratch import new_folder
 from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import ASSET_MAKERS
 from generator.plan.pages import grown_paths, page_url
 from generator.plan.site import Site
 
-PAGES_PER_PART = int(os.environ.get("LVYIN_PAGES_PER_PART", "3000"))
+PAGES_PER_PART = 3000
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
 
 
@@ -86,7 +84,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     parts = plan_parts(site)
     site.pages  # noqa: B018  (planned here, once, for every part)
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
-    scratch = new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
+    scratch = lifeline.new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
     main_done = False
     held: list[Part] = []  # parts done before the main part
@@ -116,28 +114,33 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
 
 def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) -> None:
     """Run each part in a forked process, `workers` at a time, and hand each that succeeds to
-    `done`; raise the first failure."""
-    workers = workers or len(os.sched_getaffinity(0))
-    gc.freeze()  # should the children collect, the catalogue stays shared instead of being copied page by page
+    `done`; raise the first failure.  Where processes cannot be forked, one after the other here."""
+    if not lifeline.can_fork():
+        for finished, part in enumerate(parts, 1):
+            _make_and_cost(make, part, scratch)
+            done(part)
+            progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
+        return
+    workers = workers or lifeline.cores()
     waiting, running, finished = list(parts), {}, 0
     try:
-        while waiting or running:
-            while waiting and len(running) < workers:
-                part = waiting.pop(0)
-                process = lifeline.fork_process(_child, (make, part, scratch), part.name)
-                process.start()
-                running[process.sentinel] = (process, part)
-            ready = multiprocessing.connection.wait(list(running))
-            for sentinel in ready:
-                process, part = running.pop(sentinel)
-                process.join()
-                if process.exitcode != 0:
-                    _raise_failure(part, process.exitcode, scratch)
-                done(part)
-                finished += 1
-                progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
+        with lifeline.frozen_for_children():
+            while waiting or running:
+                while waiting and len(running) < workers:
+                    part = waiting.pop(0)
+                    process = lifeline.fork_process(_child, (make, part, scratch), part.name)
+                    process.start()
+                    running[process.sentinel] = (process, part)
+                ready = multiprocessing.connection.wait(list(running))
+                for sentinel in ready:
+                    process, part = running.pop(sentinel)
+                    process.join()
+                    if process.exitcode != 0:
+                        _raise_failure(part, process.exitcode, scratch)
+                    done(part)
+                    finished += 1
+                    progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
     finally:
-        gc.unfreeze()
         for process, _ in running.values():
             process.kill()
             process.join()
@@ -154,12 +157,7 @@ def _child(make, part: Part, scratch: Path) -> None:
     """Make one part; leave its cost (or its error) in `scratch` for the parent."""
     progress.detach()  # the parent's progress line belongs to the parent
     try:
-        start = time.perf_counter()
-        make(part)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        cost = {"name": part.name, "wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
-                "rss_mb": usage.ru_maxrss / 1024}
-        (scratch / f"{part.name}.cost").write_text(json.dumps(cost), encoding="utf-8")
+        _make_and_cost(make, part, scratch)
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
         from mkdocs.exceptions import MkDocsException
 
@@ -168,6 +166,16 @@ def _child(make, part: Part, scratch: Path) -> None:
         else:  # a bug: its traceback, for the parent to show as one
             (scratch / f"{part.name}.crash").write_text(f"{part.name}:\n{traceback.format_exc()}", encoding="utf-8")
         os._exit(1)
+
+
+def _make_and_cost(make, part: Part, scratch: Path) -> None:
+    """Make one part; leave what it cost in `scratch` (its own process's CPU and peak RSS when forked)."""
+    start = time.perf_counter()
+    make(part)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cost = {"name": part.name, "wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024}
+    (scratch / f"{part.name}.cost").write_text(json.dumps(cost), encoding="utf-8")
 
 
 def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entries: frozenset[str],
@@ -181,7 +189,8 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.engine.mkdocs_plugin import Handoff, LvyinPlugin
+    from generator.engine.mkdocs_pages import Handoff
+    from generator.engine.mkdocs_plugin import LvyinPlugin
 
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))

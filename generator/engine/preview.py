@@ -25,7 +25,6 @@ walk only what later edits make.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -46,14 +45,11 @@ from generator.catalog.files import FileCache
 from generator.engine import progress
 from generator.engine.finishing import check_and_index
 from generator.engine.incremental import RenderCache
-from generator.engine.scratch import new_folder
 from generator.errors import BuildFailed, CatalogInvalid
 from generator.outputs.site_files import ASSET_MAKERS, outputs
 from generator.plan.pages import grown_paths
 from generator.plan.site import Site, load_site
 from generator.render.environment import render_problems
-
-_USUAL_GC = gc.get_threshold()
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
@@ -64,7 +60,7 @@ class Preview:
     def __init__(self) -> None:
         self.files = FileCache()
         self.renders = RenderCache()
-        self.folder = new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
+        self.folder = lifeline.new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
@@ -73,7 +69,7 @@ class Preview:
         self._finishing: multiprocessing.Process | None = None
         self._collecting: threading.Timer | None = None
         self.problems: CatalogInvalid | None = None  # of the last build, which they stopped
-        gc.set_threshold(_USUAL_GC[0], _USUAL_GC[1], 1_000_000)  # no full collection mid-build
+        lifeline.no_full_collections()  # none mid-build
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
     def start_build(self, config: MkDocsConfig) -> None:
@@ -151,10 +147,10 @@ class Preview:
         self._unbuilt.clear()
         what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
         _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
-        if not gc.get_freeze_count():
-            _collect()
+        if not lifeline.anything_frozen():
+            lifeline.collect_and_freeze()
             return
-        self._collecting = threading.Timer(0.5, _collect)
+        self._collecting = threading.Timer(0.5, lifeline.collect_and_freeze)
         self._collecting.daemon = True
         self._collecting.start()
 
@@ -181,8 +177,8 @@ class Preview:
     def close(self) -> None:
         if self._collecting is not None:
             self._collecting.cancel()
-        gc.set_threshold(*_USUAL_GC)
-        gc.unfreeze()
+        lifeline.usual_collections()
+        lifeline.unfreeze()
         self.stop_finishing()
         shutil.rmtree(self.folder, ignore_errors=True)
         logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
@@ -194,18 +190,13 @@ def _is_page(path: str) -> bool:
     return last == "" or last.endswith(".html") or "." not in last
 
 
-def _collect() -> None:
-    gc.collect()
-    gc.freeze()
-
-
 def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool) -> None:
     """In the background process: feeds and other files (and away with those of entries gone, which
     `listing` remembers), then the link check and the search index."""
     os.setpgid(0, 0)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
     progress.detach()
-    gc.set_threshold(*_USUAL_GC)  # a short-lived process: Python's usual collection
+    lifeline.usual_collections()  # a short-lived process: Python's usual collection
     start = time.monotonic()
     assets = [asset for make in ASSET_MAKERS for asset in make(site)]
     made = {asset.path for asset in assets}

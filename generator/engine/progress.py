@@ -7,15 +7,16 @@ quiet.  Steps call `stage("…")`; without an active display that does nothing.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
+
+from generator import env
 
 _current = None
 
 
 def wanted() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return sys.stderr.isatty() and not env.in_ci()
 
 
 @contextlib.contextmanager

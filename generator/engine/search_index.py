@@ -33,7 +33,6 @@ live in memory when the machine has room (`copies_folder`).  Without copies
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -49,14 +48,13 @@ from pathlib import Path
 
 from generator import workers as lifeline
 from generator.engine import progress
-from generator.engine.scratch import abandoned, new_folder, temporary
 from generator.engine.search_bundle import canonicalize
 from generator.errors import BuildFailed
 
 # Pages of an archive part (a current part holds up to twice as many).
-PART_SIZE = int(os.environ.get("LVYIN_SEARCH_PART_SIZE", "5000"))
+PART_SIZE = 5000
 # Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
-PAGES_AT_ONCE = int(os.environ.get("LVYIN_SEARCH_PAGES_AT_ONCE", "14000"))
+PAGES_AT_ONCE = 14000
 RUNS_AT_ONCE = 2
 # Below this many pages one process reads them sooner than starting others.
 _SCAN_SLICE = 20000
@@ -123,11 +121,8 @@ def indexed_copy(html: bytes) -> bytes | None:
 
 
 _TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
-# Memory-backed files, if the machine has them: creating and deleting a hundred thousand
-# folders of one small file took 25 s each on the benchmark's disk and 3 s here.
-IN_MEMORY = Path("/dev/shm")
 IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
-# The folders' names (scratch.py: those of killed builds are deleted by the next build; in memory,
+# The folders' names (workers.py: those of killed builds are deleted by the next build; in memory,
 # they would hold it until the machine restarts).  No name starts with another.
 COPIES_IN_MEMORY, COPIES_ON_DISK, TREES = "lvyin-search-copies-", ".lvyin-copies-", ".lvyin-search-"
 
@@ -135,12 +130,8 @@ COPIES_IN_MEMORY, COPIES_ON_DISK, TREES = "lvyin-search-copies-", ".lvyin-copies
 def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
     """A new folder for the pages' copies (and the index parts' trees, made of hard links to
     them): in memory when there is room, else `beside` the site."""
-    with contextlib.suppress(OSError):
-        for folder in abandoned(COPIES_IN_MEMORY, IN_MEMORY) + abandoned(TREES, IN_MEMORY):
-            shutil.rmtree(folder, ignore_errors=True)  # at once: the room they hold is counted next
-        if os.access(IN_MEMORY, os.W_OK) and shutil.disk_usage(IN_MEMORY).free >= IN_MEMORY_ROOM:
-            return temporary(COPIES_IN_MEMORY, IN_MEMORY)
-    return temporary(COPIES_ON_DISK, beside)
+    return (lifeline.in_memory(COPIES_IN_MEMORY, IN_MEMORY_ROOM, also=[TREES])
+            or lifeline.temporary(COPIES_ON_DISK, beside))
 
 
 def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
@@ -153,11 +144,7 @@ def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
     """
     paths = sorted(_html_files(site_dir), key=lambda path: path.split("/"))  # as Paths sort
     slices = [paths[i : i + _SCAN_SLICE] for i in range(0, len(paths), _SCAN_SLICE)]
-    if len(slices) <= 1:
-        found = [_scan(site_dir, part) for part in slices]
-    else:
-        with lifeline.fork_pool(len(os.sched_getaffinity(0))) as pool:
-            found = pool.starmap(_scan, [(site_dir, part) for part in slices])
+    found = lifeline.starmap(_scan, [(site_dir, part) for part in slices])
     pages = [(Path(path), date) for part in found for path, date, _ in part]
     marked = [(Path(path), date) for part in found for path, date, mark in part if mark]
     return marked or pages
@@ -213,7 +200,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone,
     # made in the part's order: Pagefind numbers pages in the order the file system lists them,
     # which in memory is the order they were made in (the copies come from parts side by side).
-    scratch = new_folder(TREES, source.parent)
+    scratch = lifeline.new_folder(TREES, source.parent)
     schedule = _Schedule([len(part.pages) for part in parts], PAGES_AT_ONCE)
     summaries: dict[int, str] = {}
 

@@ -35,10 +35,7 @@ def check_site(site_dir: Path) -> list[str]:
     pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind"))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
     try:
-        if len(slices) <= 1:
-            return [problem for part in slices for problem in _check_pages(*part)]
-        with lifeline.fork_pool(len(os.sched_getaffinity(0))) as pool:
-            return [problem for part in pool.starmap(_check_pages, slices) for problem in part]
+        return [problem for part in lifeline.starmap(_check_pages, slices) for problem in part]
     finally:
         _files = set()
 

@@ -8,7 +8,7 @@ what they copy unless they follow it).
 The swap is Linux's `renameat2(RENAME_EXCHANGE)`: the new folder and the old one trade names at
 once, and the old one (now under the new one's name) is then set aside and deleted in the
 background.  A build killed in between leaves the old site under `.site.new-<pid>-…`, which the
-next build deletes (see scratch.py).
+next build deletes (see workers.py).
 
 Where the exchange is missing (not Linux, glibc before 2.28, a file system that refuses it)
 the swap takes two renames: the old site to `.site.old-<pid>-…/site`, the new one to `site`.
@@ -27,7 +27,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.engine import scratch
+from generator import workers
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -63,7 +63,7 @@ def swap_in(target: Path) -> Iterator[Path]:
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    fresh = scratch.new_folder(_new(target), target.parent)
+    fresh = workers.new_folder(_new(target), target.parent)
     try:
         yield fresh
     except BaseException:
@@ -77,7 +77,7 @@ def recover(target: Path) -> None:
     target = Path(target).resolve()
     if target.exists() or not target.parent.is_dir():
         return
-    set_aside = [folder / target.name for folder in scratch.abandoned(_old(target), target.parent)]
+    set_aside = [folder / target.name for folder in workers.abandoned(_old(target), target.parent)]
     set_aside = [site for site in set_aside if site.is_dir()]
     if set_aside:  # the newest: older ones may be half deleted
         os.rename(max(set_aside, key=lambda site: site.parent.stat().st_mtime_ns), target)
@@ -88,13 +88,13 @@ def _replace(target: Path, fresh: Path) -> None:
         os.rename(fresh, target)
         return
     # Also deletes those killed builds left (unnamed ones were only ever set aside to be deleted).
-    old = scratch.new_folder(_old(target), target.parent, unnamed_after=0)
+    old = workers.new_folder(_old(target), target.parent, unnamed_after=0)
     if _exchange(fresh, target):
         os.rename(fresh, old / target.name)
     else:
         _set_aside(target, old / target.name)
         os.rename(fresh, target)
-    scratch.delete_in_background([old])
+    workers.delete_in_background([old])
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -8,7 +8,7 @@ lectures stay in every feed with STATUS:CANCELLED, so subscribed phones remove
 them instead of keeping a stale entry.
 
 Every feed, a lecture's own included, holds the lectures from
-`build_date.RECENT_DAYS` days before the build date on (see build_date.py): with
+`build_date.RECENT_DAYS` days before the build date on (see plan/build_date.py): with
 five years of lectures all.ics had grown to 223 MB, downloaded daily by every
 subscribed phone, and the archive's own files were most of the feeds' cost.
 """

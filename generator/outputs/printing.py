@@ -16,7 +16,6 @@ fits on one.  `html_to_pdf` prints a sheet with headless Chromium.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ from pathlib import Path
 import zxingcpp
 from markupsafe import Markup
 
+from generator import env
 from generator.errors import LvyinError, suggest
 from generator.model.entries import Lecture, Station
 from generator.outputs.files import Asset
@@ -176,7 +176,7 @@ def make_print_sheets(site) -> list[Asset]:
 
 def find_chromium() -> str | None:
     """`LVYIN_CHROMIUM` when set (and only it), else Debian's chromium or one on PATH."""
-    chosen = os.environ.get("LVYIN_CHROMIUM")
+    chosen = env.chromium()
     candidates = [chosen] if chosen else ["/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"]
     for candidate in candidates:
         found = shutil.which(candidate)

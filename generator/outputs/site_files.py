@@ -37,8 +37,8 @@ ASSET_MAKERS.append(search_maps)  # /search/fold.json and /search/pinyin.json, f
 def outputs(site: Site, wanted: Callable[[Page], bool] | None = None, with_assets: bool = True,
             render: Callable[[Page], str] = render_page) -> Iterator[tuple[str, str | bytes]]:
     """Every generated file; or only the `wanted` pages, and no assets without `with_assets`
-    (a part of a parallel build, see parallel_build.py).  `render` may be a `RenderCache`'s
-    (`lvyin serve`, see incremental.py)."""
+    (a part of a parallel build, see engine/parallel_build.py).  `render` may be a `RenderCache`'s
+    (`lvyin serve`, see engine/incremental.py)."""
     pages = site.pages
     assets = [asset for make in ASSET_MAKERS for asset in make(site)] if with_assets else []
     seen: dict[str, str] = {}

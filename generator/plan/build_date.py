@@ -16,12 +16,13 @@ lectures; pages and the yearly files `/api/lectures/<year>.json` keep every lect
 
 from __future__ import annotations
 
-import os
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from generator import env
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECENT_DAYS = 90
@@ -45,9 +46,9 @@ def parse_day(text: str) -> date:
 def build_date(explicit: str | None, catalog: Path) -> date:
     if explicit:
         return parse_day(explicit)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), SHANGHAI).date()
+    epoch = env.source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, SHANGHAI).date()
     committed = _last_commit(catalog)
     if committed is not None:
         return datetime.fromtimestamp(committed, SHANGHAI).date()

@@ -184,7 +184,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
 def grown_paths(c: Catalog) -> list[str]:
     """The entry pages that grow with the catalogue, in the order that ends the plan: lecturers,
     venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
-    (parallel_build.py) and adds them to the end of the sitemap."""
+    (engine/parallel_build.py) and adds them to the end of the sitemap."""
     tables: dict[str, dict[str, Any]] = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
     sections = ("lecturers", *PLACE_SECTIONS.values(), "lectures")
     return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]

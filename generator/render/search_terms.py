@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
+from generator import env
 from generator.render.folding import to_simplified
 
 TERMS_MARK = "〔检索词〕"
@@ -97,9 +98,7 @@ def _with_simplified(texts: Iterable[str | None]) -> list[str]:
 
 def enabled() -> bool:
     """LVYIN_SEARCH_TERMS=0 builds the site without extra terms (Pagefind out of the box, to compare)."""
-    import os
-
-    return os.environ.get("LVYIN_SEARCH_TERMS", "1") != "0"
+    return env.search_terms()
 
 
 def date_term(day: date) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
 
+from generator import env
 from generator.errors import Position, Problem
 from generator.source.compose import _Composer, _Stop
 from generator.source.folders import refusal
@@ -79,7 +80,7 @@ class Document:
 
 
 def _use_libyaml() -> bool:
-    return yaml.__with_libyaml__ and os.environ.get("LVYIN_PURE_YAML") != "1"
+    return yaml.__with_libyaml__ and not env.pure_yaml()
 
 
 class _PureParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):

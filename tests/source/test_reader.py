@@ -20,13 +20,14 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from generator.catalog.load import load_catalog
 from generator.errors import CatalogInvalid, Position, Problem
 from generator.source.reader import read_file, read_text
 from generator.source.text import MAX_BYTES, ReadError
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+HOSTILE = ROOT / "tests" / "hostile"
 SLOW = 5.0  # seconds any case may take, with either parser
 
 # ---------------------------------------------------------------- generated cases
@@ -371,10 +372,10 @@ def test_random_junk_never_escapes_as_a_traceback(monkeypatch):
 
 def test_every_corpus_file_has_an_expectation():
     stored = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file()}
-    stored = {name for name in stored if not name.startswith("cases/")}  # whole pull requests: test_hostile_cases.py
+    stored = {name for name in stored if not name.startswith("cases/")}  # whole pull requests: tests/cli/test_hostile_cases.py
     stored -= {"README.md", ".gitattributes"}
     covered = set(READ_CASES) | set(CATALOG_CASES)
-    assert stored - covered == set(), "add a row to a table in tests/test_reader.py"
+    assert stored - covered == set(), "add a row to a table in tests/source/test_reader.py"
     assert {c for c in covered if c not in GENERATED} <= stored, "a row names a file that does not exist"
     assert set(GENERATED) <= covered
 

@@ -43,7 +43,7 @@ import pytest
 import yaml
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, write_catalog
 
-CASES = Path(__file__).resolve().parent / "hostile" / "cases"
+CASES = ROOT / "tests" / "hostile" / "cases"
 TIME_LIMIT = 10  # seconds of processor time (user + system, the command and all it started), each command
 HANG_LIMIT = 60  # seconds of wall time, each command
 MEMORY_LIMIT = 1024**3  # bytes, the largest process of a case

@@ -26,7 +26,7 @@ import pytest
 from conftest import BASE_FILES, DEMO_TODAY, ROOT, build_site, write_catalog
 from test_cli import snapshot
 
-from generator.engine import scratch, search_index
+from generator import workers
 
 # Put before the build: helpers for the lines each test adds.
 PRELUDE = """\
@@ -52,7 +52,7 @@ TITLE = "亲子共读的三个方法"
 def kill_build(catalog: Path, site: Path, injected: str) -> int:
     """Run `lvyin build` with `injected` wrapping some of it; it must die of SIGKILL. Its pid."""
     mark = uuid.uuid4().hex  # in the environment of every process it starts
-    memory = f"import generator.engine.search_index\ngenerator.engine.search_index.IN_MEMORY = Path({str(search_index.IN_MEMORY)!r})\n"
+    memory = f"import generator.workers\ngenerator.workers.IN_MEMORY = Path({str(workers.IN_MEMORY)!r})\n"
     err = site.parent / "kill-test.err"  # a file: a pipe would be held open by what outlives the build
     with err.open("wb") as stderr:
         build = subprocess.Popen(
@@ -88,7 +88,7 @@ def _processes_with(mark: str) -> dict[int, str]:
 
 def leftovers(pid: int, beside: Path) -> list[str]:
     """The folders of the build with process id `pid`, beside the site and in memory."""
-    return sorted(str(p) for place in (beside, search_index.IN_MEMORY) for p in place.iterdir()
+    return sorted(str(p) for place in (beside, workers.IN_MEMORY) for p in place.iterdir()
                   if re.search(rf"(lvyin|site)\S*-{pid}-", p.name))
 
 
@@ -132,9 +132,9 @@ def built(sites, tmp_path, monkeypatch):
     The builds' folders "in memory" go to a folder of this test's own in /dev/shm, where no other
     build on the machine deletes or adds any (and in memory, as Pagefind's page order and so the
     index's bytes depend on the file system)."""
-    shm = search_index.IN_MEMORY
+    shm = workers.IN_MEMORY
     memory = Path(tempfile.mkdtemp(prefix="kills-test-", dir=shm if os.access(shm, os.W_OK) else tmp_path))
-    monkeypatch.setattr(search_index, "IN_MEMORY", memory)
+    monkeypatch.setattr(workers, "IN_MEMORY", memory)
     catalog = shutil.copytree(sites / "catalog", tmp_path / "catalog")
     site = shutil.copytree(sites / "previous", tmp_path / "out" / "site")
     yield catalog, site, snapshot(site), snapshot(sites / "new")
@@ -227,7 +227,7 @@ def test_killed_between_the_two_renames_where_the_site_cannot_be_exchanged(built
         swap._exchange = lambda a, b: False  # renameat2 missing, or the file system refuses it
         after(swap, "_set_aside", die)
         """)
-    # The one moment without a site (see swap.py): the old one is set aside whole.
+    # The one moment without a site (see generator/engine/swap.py): the old one is set aside whole.
     assert not site.exists()
     [aside] = [Path(p) / "site" for p in leftovers(pid, site.parent) if ".site.old-" in p]
     assert snapshot(aside) == previous
@@ -256,8 +256,8 @@ def test_only_the_folders_of_ended_builds_are_deleted(tmp_path):
     hour_ago = time.time() - 3600
     os.utime(tmp_path / names["older version"], (hour_ago, hour_ago))
     (tmp_path / ".lvyin-parts-k3j4h5g6").mkdir()  # an older version's build, still going
-    mine = scratch.new_folder(".lvyin-parts-", tmp_path)
+    mine = workers.new_folder(".lvyin-parts-", tmp_path)
     kept = {names["running"], ".lvyin-parts-k3j4h5g6", mine.name}
     assert all_gone(lambda: sorted({p.name for p in tmp_path.iterdir()} - kept)) == []
     assert {p.name for p in tmp_path.iterdir()} == kept
-    assert scratch.abandoned(".lvyin-parts-", tmp_path) == []
+    assert workers.abandoned(".lvyin-parts-", tmp_path) == []

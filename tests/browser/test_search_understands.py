@@ -16,7 +16,7 @@ from generator.model import vocab
 
 pytestmark = pytest.mark.browser
 
-CASES = yaml.safe_load((Path(__file__).parent / "search_understands.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((Path(__file__).resolve().parent.parent / "search_understands.yaml").read_text(encoding="utf-8"))
 BUILT = date.fromisoformat(DEMO_TODAY)
 
 

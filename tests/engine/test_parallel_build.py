@@ -14,9 +14,12 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator import workers
+from generator.catalog import files as catalog_files
 from generator.cli.main import _parser, _plugin_settings
+from generator.cli.main import main as lvyin
 from generator.engine import parallel_build
-from generator.engine.mkdocs_plugin import HtmlPage, is_one_html_block
+from generator.engine.mkdocs_pages import HtmlPage, is_one_html_block
 from generator.errors import BUG_NOTE
 from generator.outputs import site_files as site_module
 from generator.outputs.files import SiteCollision
@@ -43,6 +46,26 @@ def test_the_pages_built_in_slices_are_the_end_of_the_plan():
     grown = grown_paths(site.catalog)
     assert len(grown) == 32 + 29 + 12 + 38 + 254  # lecturers, venues, bases, stations, lectures
     assert planned[-len(grown):] == grown and not set(grown) & set(planned[: -len(grown)])
+
+
+def test_where_processes_cannot_be_forked_validate_and_build_run_in_one_process_to_the_same_site(
+        tmp_path, monkeypatch, capsys):
+    """macOS has no `os.sched_getaffinity`, Windows no `os.fork` either: there `lvyin validate` and
+    `lvyin build` run in this one process, and the site is byte for byte the one the parts make."""
+    assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.delattr(os, "fork")
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a process was forked")
+    monkeypatch.setattr(workers, "fork_process", refused)
+    monkeypatch.setattr(workers, "fork_pool", refused)
+    monkeypatch.setattr(parallel_build, "PAGES_PER_PART", 100)  # the parts one after the other, here
+    monkeypatch.setattr(catalog_files, "READ_IN_TWO_FROM", 0)  # the catalogue read by one process however big
+    assert workers.cores() == 1
+    assert lvyin(["validate", "--catalog", str(DEMO_CATALOG)]) == 0
+    assert build_site(DEMO_CATALOG, tmp_path / "alone") == 0, capsys.readouterr().err
+    assert snapshot(tmp_path / "alone") == snapshot(tmp_path / "parts")
 
 
 def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ from browser import require_browser, serve
 from conftest import build_site
 
 import generator.engine.search_index as search_index
+from generator import workers
 from generator.bench.synth import synthesize
 
 PART_SIZE = 40
@@ -152,7 +153,7 @@ def _side_by_side(events) -> list[list[int]]:
 def test_copies_a_killed_build_left_in_memory_are_deleted_by_the_next_build(tmp_path, monkeypatch):
     memory = tmp_path / "shm"
     memory.mkdir()
-    monkeypatch.setattr(search_index, "IN_MEMORY", memory)
+    monkeypatch.setattr(workers, "IN_MEMORY", memory)
     monkeypatch.setattr(search_index, "IN_MEMORY_ROOM", 0)
     ended = subprocess.Popen(["true"])
     ended.wait()
