@@ -689,7 +689,8 @@
     // A topic whose name (or its pinyin, or part of its name) is the query: its page, then its
     // upcoming lectures from the soonest. null when the query names none.
     function topicNamed(text, hard) {
-      var q = normal(text);
+      var q = normal(text), kinds = state.filters["类别"];
+      if (kinds && kinds.length && kinds.indexOf("主题") < 0) return Promise.resolve(null); // the parent chose other kinds
       return pagefind.search(text, { filters: pagefindFilters({ "类别": "主题" }) }).then(function (found) {
         var first = found.results[0];
         return first ? first.data().then(function (d) {
