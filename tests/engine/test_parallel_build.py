@@ -14,10 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator import workers
-from generator.catalog import files as catalog_files
 from generator.cli.main import _parser, _plugin_settings
-from generator.cli.main import main as lvyin
 from generator.engine import parallel_build
 from generator.engine.mkdocs_pages import HtmlPage, is_one_html_block
 from generator.errors import BUG_NOTE
@@ -48,23 +45,33 @@ def test_the_pages_built_in_slices_are_the_end_of_the_plan():
     assert planned[-len(grown):] == grown and not set(grown) & set(planned[: -len(grown)])
 
 
-def test_where_processes_cannot_be_forked_validate_and_build_run_in_one_process_to_the_same_site(
-        tmp_path, monkeypatch, capsys):
-    """macOS has no `os.sched_getaffinity`, Windows no `os.fork` either: there `lvyin validate` and
-    `lvyin build` run in this one process, and the site is byte for byte the one the parts make."""
-    assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
-    monkeypatch.delattr(os, "sched_getaffinity")
-    monkeypatch.delattr(os, "fork")
+# Run as `python -c`: a machine without os.fork and os.sched_getaffinity, where forking would fail.
+ONE_PROCESS = """\
+import os, sys
+del os.sched_getaffinity, os.fork
+import generator.catalog.files as catalog_files
+import generator.engine.parallel_build as parallel_build
+import generator.workers as workers
+def refused(*args, **kwargs):
+    raise AssertionError("a process was forked")
+workers.fork_process = workers.fork_pool = refused
+parallel_build.PAGES_PER_PART = 100  # the parts one after the other, here
+catalog_files.READ_IN_TWO_FROM = 0  # the catalogue read by one process however big
+assert workers.cores() == 1
+from generator.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
 
-    def refused(*args, **kwargs):
-        raise AssertionError("a process was forked")
-    monkeypatch.setattr(workers, "fork_process", refused)
-    monkeypatch.setattr(workers, "fork_pool", refused)
-    monkeypatch.setattr(parallel_build, "PAGES_PER_PART", 100)  # the parts one after the other, here
-    monkeypatch.setattr(catalog_files, "READ_IN_TWO_FROM", 0)  # the catalogue read by one process however big
-    assert workers.cores() == 1
-    assert lvyin(["validate", "--catalog", str(DEMO_CATALOG)]) == 0
-    assert build_site(DEMO_CATALOG, tmp_path / "alone") == 0, capsys.readouterr().err
+
+def test_where_processes_cannot_be_forked_validate_and_build_run_in_one_process_to_the_same_site(tmp_path):
+    """macOS has no `os.sched_getaffinity`, Windows no `os.fork` either: there `lvyin validate` and
+    `lvyin build` run in one process, and the site is byte for byte the one the parts make.
+    (In its own process: builds one after the other in one process would share MkDocs' state with the other tests.)"""
+    assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
+    for args in (["validate", "--catalog", str(DEMO_CATALOG)],
+                 ["build", "--catalog", str(DEMO_CATALOG), "--site-dir", str(tmp_path / "alone"), "--today", DEMO_TODAY]):
+        run = subprocess.run([sys.executable, "-c", ONE_PROCESS, *args], cwd=ROOT, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
     assert snapshot(tmp_path / "alone") == snapshot(tmp_path / "parts")
 
 
