@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import build_site
+from conftest import BASE_FILES, build_site
 
 from generator.render.folding import common_characters, to_simplified
 
@@ -22,18 +22,8 @@ TOPICS = """
       description: 看護好孩子。
     """
 
-LECTURES = """
-    - id: reading-1205
-      title: 親子共讀的三個方法
-      date: 2026-12-05
-      start: 14:30
-      end: 16:00
-      lecturers: [wang-fang]
-      venue: city-library
-      audiences: [primary]
-      topics: [reading]
-      organizer: 市妇联
-    """
+# The base catalogue's lecture, its title typed in traditional characters.
+LECTURES = BASE_FILES["lectures/2026-12.yaml"].replace("亲子共读的三个方法", "親子共讀的三個方法")
 
 
 def hidden_terms(page: str) -> list[str]:
