@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
 from yaml import events as ev
+from yaml.error import Mark
 
 from generator.errors import Position, Problem, field_label, shown
 from generator.source.syntax import (
@@ -79,10 +80,20 @@ def _unescape(escape: str) -> str:
     return _SHORT_ESCAPES.get(escape, escape)
 
 
+class EventParser(Protocol):
+    """What the composer asks of a parser: libyaml's `CParser` and PyYAML's `Parser` alike."""
+
+    def check_event(self, *choices: type[ev.Event]) -> bool: ...
+
+    def peek_event(self) -> ev.Event: ...
+
+    def get_event(self) -> ev.Event: ...
+
+
 class _Composer:
     """Builds plain data from parser events, recording positions."""
 
-    def __init__(self, parser, doc: Document, source: _Source):
+    def __init__(self, parser: EventParser, doc: Document, source: _Source):
         self.parser = parser
         self.doc = doc
         self.source = source
@@ -90,7 +101,7 @@ class _Composer:
         self.nodes = 0
         self.flow = 0  # how many [ ] or { } the current node is inside
 
-    def _fail(self, mark, message: str, hint: str = "", field: str = "") -> None:
+    def _fail(self, mark: Mark, message: str, hint: str = "", field: str = "") -> None:
         raise _Stop([Problem(self.doc.path, mark.line + 1, mark.column + 1, field, message, hint)])
 
     def run(self) -> None:
@@ -106,7 +117,7 @@ class _Composer:
                        "删除“---”分隔线及其后的第二部分，或把它移到另一个文件")
         self.doc.problems.extend(self.problems)
 
-    def _check_node(self, event, loc: Loc) -> None:
+    def _check_node(self, event: ev.NodeEvent, loc: Loc) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self._fail(event.start_mark, f"文件中的内容太多（超过 {MAX_NODES} 项）", "请拆分成几个文件")
@@ -131,7 +142,7 @@ class _Composer:
             return self._scalar(event, loc)
         self.flow += bool(event.flow_style)
         if isinstance(event, ev.SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while not self.parser.check_event(ev.SequenceEndEvent):
                 items.append(self._node(loc + (len(items),), depth + 1))
             self.parser.get_event()
@@ -141,7 +152,7 @@ class _Composer:
         self.flow -= bool(event.flow_style)
         return result
 
-    def _scalar(self, event, loc: Loc) -> str | None:
+    def _scalar(self, event: ev.ScalarEvent, loc: Loc) -> str | None:
         self._check_text(event)
         if event.style in ("|", ">"):
             self._check_block_header(event)
@@ -150,16 +161,17 @@ class _Composer:
             self._check_continuation(event, loc)
             if event.value in NULL_WORDS:
                 return None
-        return event.value
+        value: str = event.value
+        return value
 
-    def _check_text(self, event) -> None:
+    def _check_text(self, event: ev.ScalarEvent) -> None:
         """For keys and values alike: text libyaml and PyYAML would read differently."""
         if event.style == '"' and _UNWANTED_IN_VALUE.search(event.value):
             self._fail_escape(event)
         if self.flow and not event.style:
             self._check_flow_question_mark(event)
 
-    def _fail_escape(self, event) -> None:
+    def _fail_escape(self, event: ev.ScalarEvent) -> None:
         """An escape such as "\\x07" or "\\ud800" wrote a character no page may hold.
 
         libyaml refuses surrogate escapes itself, with a syntax error at the
@@ -175,7 +187,7 @@ class _Composer:
         # Named from the line, as the syntax error libyaml raises for the same escape is.
         raise _Stop([_escape_problem(self.doc.path, self.source, line, column, _key_of(self.source.line(line)))])
 
-    def _check_flow_question_mark(self, event) -> None:
+    def _check_flow_question_mark(self, event: ev.ScalarEvent) -> None:
         """libyaml reads `[a?b]` as the text "a?b"; PyYAML ends the text at "?" and fails."""
         start = self.source.offset(event.start_mark.line, event.start_mark.column)
         end = self.source.offset(event.end_mark.line, event.end_mark.column)
@@ -183,20 +195,20 @@ class _Composer:
         if found >= 0:
             raise _Stop([_flow_question_problem(self.doc.path, self.source, *self.source.where(found))])
 
-    def _check_flow_bare_colon(self, event) -> None:
+    def _check_flow_bare_colon(self, event: ev.ScalarEvent) -> None:
         """libyaml refuses `[a:]` (a colon then a bracket or comma); PyYAML reads {a: null}."""
         end = self.source.offset(event.end_mark.line, event.end_mark.column)
         found = _BARE_COLON.match(self.source.text, end)
         if found:
             raise _Stop([_bare_colon_problem(self.doc.path, self.source, *self.source.where(found.end() - 1))])
 
-    def _check_block_header(self, event) -> None:
+    def _check_block_header(self, event: ev.ScalarEvent) -> None:
         """libyaml takes `|#…` as a block scalar with a comment; PyYAML refuses it."""
         mark = event.start_mark
         if not _BLOCK_HEADER.match(self.source.text, self.source.offset(mark.line, mark.column)):
             raise _Stop([_needs_quotes(self.doc.path, self.source, mark.line, mark.column)])
 
-    def _check_cut_comment(self, event, loc: Loc) -> None:
+    def _check_cut_comment(self, event: ev.ScalarEvent, loc: Loc) -> None:
         """A plain value followed by ` #…` on its line lost that text to a comment."""
         end = event.end_mark
         found = _COMMENT_AFTER.match(self.source.text, self.source.offset(end.line, end.column))
@@ -210,7 +222,7 @@ class _Composer:
             f"如果“{cut}”是内容，请给整个值加引号，例如 {example}；如果是注释，请把它单独写在上一行",
         ))
 
-    def _check_continuation(self, event, loc: Loc) -> None:
+    def _check_continuation(self, event: ev.ScalarEvent, loc: Loc) -> None:
         """Lines that silently joined the value above them: `title：…` or a `- item`."""
         for number in range(event.start_mark.line + 1, event.end_mark.line + 1):
             line = self.source.line(number)

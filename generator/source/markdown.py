@@ -42,19 +42,28 @@ def _article_link(url: str) -> bool:
     return safe_link(url) or bool(_RELATIVE.match(url))
 
 
+class _LinkRuledMarkdown(MarkdownIt):
+    """CommonMark whose link targets are let through by `allowed` (markdown-it asks `validateLink`)."""
+
+    def __init__(self, html: bool, allowed: Callable[[str], bool]):
+        super().__init__("commonmark", {"html": html, "linkify": False, "typographer": False})
+        self._allowed = allowed
+
+    def validateLink(self, url: str) -> bool:
+        return self._allowed(url)
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = _LinkRuledMarkdown(False, safe_link)
     md.disable(_LIMITED_OFF)
-    md.validateLink = safe_link
     return md
 
 
 @lru_cache(maxsize=1)
 def article_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md = _LinkRuledMarkdown(False, _article_link).enable("table")
     md.disable(["image"])
-    md.validateLink = _article_link
     return md
 
 
@@ -62,8 +71,7 @@ def article_parser() -> MarkdownIt:
 def _inspecting_parser() -> MarkdownIt:
     """The article parser with raw HTML, images and every link let through, each token marked with
     where it starts (`meta["at"]`, an offset in its block's text), so each can be named."""
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
-    md.validateLink = lambda url: True
+    md = _LinkRuledMarkdown(True, lambda url: True).enable("table")
     for name, rule in (("link", link), ("image", image), ("autolink", autolink), ("html_inline", html_inline)):
         md.inline.ruler.at(name, _marking_start(rule))
     return md
@@ -98,15 +106,15 @@ def article_problems(text: str) -> list[MarkupProblem]:
             first = lines[token.map[0]]
             found.append(MarkupProblem(token.map[0], len(first) - len(first.lstrip()), *_html_problem(token.content)))
         elif token.type == "inline" and token.map:
-            found.extend(_inline_problems(token, lines))
+            found.extend(_inline_problems(token, token.map[0], lines))
     unique = {(p.line, p.message): p for p in reversed(found)}  # a tag opened and closed on one line: once
     return sorted(unique.values(), key=lambda p: (p.line, p.column))
 
 
-def _inline_problems(token: Token, lines: list[str]) -> list[MarkupProblem]:
+def _inline_problems(token: Token, first_line: int, lines: list[str]) -> list[MarkupProblem]:
     def at(offset: int, message: str, hint: str) -> MarkupProblem:
         before = token.content[:offset]
-        line = token.map[0] + before.count("\n")
+        line = first_line + before.count("\n")
         content_line = token.content.split("\n")[before.count("\n")]
         start = max(lines[line].find(content_line), 0) if line < len(lines) else 0
         return MarkupProblem(line, start + len(before) - (before.rfind("\n") + 1), message, hint)
@@ -121,8 +129,8 @@ def _inline_problems(token: Token, lines: list[str]) -> list[MarkupProblem]:
         elif child.type == "link_open" and not _article_link(str(child.attrGet("href"))):
             found.append(at(child.meta.get("at", 0), f"不允许的链接“{shown(str(child.attrGet('href')))}”",
                             "链接只能以 http://、https://、mailto:、tel: 开头，或写本站页面的相对路径，例如 ../topics/reading.md"))
-        elif child.type == "text" and _ATTR_LIST.search(child.content):
-            offset = token.content.find(_ATTR_LIST.search(child.content).group(), searched)
+        elif child.type == "text" and (attr_list := _ATTR_LIST.search(child.content)):
+            offset = token.content.find(attr_list.group(), searched)
             searched = max(offset, searched)
             found.append(at(max(offset, 0), "不支持 {: …} 属性写法", "请删除这段花括号；文章的样式由网站统一设定"))
     return found

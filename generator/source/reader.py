@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
+from yaml import events as ev
 
 from generator import env
 from generator.errors import Position, Problem
-from generator.source.compose import _Composer, _Stop
+from generator.source.compose import EventParser, _Composer, _Stop
 from generator.source.folders import refusal
 from generator.source.privacy import redact
 from generator.source.syntax import _syntax_problem, _too_deep
@@ -91,16 +93,17 @@ class _PureParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
 
     # PyYAML lets `chr()` fail on an escape past U+10FFFF ("\U00110000") with a bare
     # ValueError; raise the ScannerError libyaml raises for the same escape instead.
-    def check_event(self, *choices):
-        return self._scanning(yaml.parser.Parser.check_event, *choices)
+    def check_event(self, *choices: type[ev.Event]) -> bool:
+        checked: bool = self._scanning(yaml.parser.Parser.check_event, *choices)
+        return checked
 
-    def peek_event(self):
+    def peek_event(self) -> ev.Event:
         return self._scanning(yaml.parser.Parser.peek_event)
 
-    def get_event(self):
+    def get_event(self) -> ev.Event:
         return self._scanning(yaml.parser.Parser.get_event)
 
-    def _scanning(self, method, *args):
+    def _scanning(self, method: Callable[..., Any], *args: type[ev.Event]) -> Any:
         try:
             return method(self, *args)
         except ValueError:
@@ -108,7 +111,7 @@ class _PureParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
                                             "found invalid Unicode character escape code", self.get_mark()) from None
 
 
-def _parser(text: str):
+def _parser(text: str) -> EventParser:
     return yaml.cyaml.CParser(text) if _use_libyaml() else _PureParser(text)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 import yaml.cyaml  # noqa: F401  (absent without libyaml; guarded by __with_libyaml__)
+from yaml.error import Mark
 
 from generator.errors import LvyinError, Problem, shown
 
@@ -115,7 +116,7 @@ class _Source:
         line = bisect.bisect_right(self.starts, offset) - 1
         return line, offset - self.starts[line]
 
-    def clamp(self, mark) -> tuple[int, int]:
+    def clamp(self, mark: Mark) -> tuple[int, int]:
         """A mark as (line, column) inside the text: libyaml marks the end of a file
         without a final line break on a line after it, PyYAML at its last character."""
         return self.where(self.offset(mark.line, mark.column))
