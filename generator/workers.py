@@ -46,7 +46,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 _PR_SET_PDEATHSIG = 1
 
@@ -61,7 +61,7 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if can_fork() else 1
 
 
-def _load_prctl():
+def _load_prctl() -> Callable[..., int] | None:
     try:
         return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
@@ -79,15 +79,17 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run_with_lifeline(parent: int, target, args) -> None:
+def _run_with_lifeline(parent: int, target: Callable[..., object], args: tuple[Any, ...]) -> None:
     die_with_parent(parent)
     target(*args)
 
 
-def fork_process(target, args: tuple = (), name: str | None = None) -> multiprocessing.Process:
+def fork_process(target: Callable[..., object], args: tuple[Any, ...] = (), name: str | None = None) -> multiprocessing.Process:
     """A forked process (not started) that runs `target(*args)` and dies with this one."""
-    return multiprocessing.get_context("fork").Process(target=_run_with_lifeline, args=(os.getpid(), target, args),
-                                                       name=name)
+    process = multiprocessing.get_context("fork").Process(target=_run_with_lifeline, args=(os.getpid(), target, args),
+                                                          name=name)
+    # The fork context's process class is a sibling of `multiprocessing.Process` with the same methods, not a subclass.
+    return cast(multiprocessing.Process, process)
 
 
 def fork_pool(processes: int) -> multiprocessing.pool.Pool:
@@ -95,7 +97,7 @@ def fork_pool(processes: int) -> multiprocessing.pool.Pool:
     return multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
-def starmap(function: Callable[..., Any], jobs: list[tuple]) -> list[Any]:
+def starmap(function: Callable[..., Any], jobs: list[tuple[Any, ...]]) -> list[Any]:
     """`function(*job)` of every job, in order: by a pool of forked workers, one per core, when there
     are several jobs and `can_fork()`; else here, one after the other."""
     if len(jobs) <= 1 or not can_fork():
@@ -186,7 +188,7 @@ UNNAMED_AFTER = 3600  # seconds
 _made: set[str] = set()  # folders this process made (its id may be a killed build's, in a fresh container)
 
 
-def in_memory(prefix: str, room: int, also: Iterable[str] = ()) -> tempfile.TemporaryDirectory | None:
+def in_memory(prefix: str, room: int, also: Iterable[str] = ()) -> tempfile.TemporaryDirectory[str] | None:
     """A new folder `prefix`<pid>-… in memory (`IN_MEMORY`) if `room` bytes are free there, else None;
     first the abandoned folders of `prefix` and of the prefixes `also` there are deleted (at once:
     the room they hold is counted next)."""
@@ -206,7 +208,7 @@ def new_folder(prefix: str, beside: Path, unnamed_after: float = UNNAMED_AFTER) 
     return Path(folder)
 
 
-def temporary(prefix: str, beside: Path) -> tempfile.TemporaryDirectory:
+def temporary(prefix: str, beside: Path) -> tempfile.TemporaryDirectory[str]:
     """Like `new_folder`, as a TemporaryDirectory (deleted when done with)."""
     delete_in_background(abandoned(prefix, beside))
     folder = tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-", dir=beside)
