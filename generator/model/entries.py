@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -145,7 +145,7 @@ KINDS: dict[str, type[Entry]] = {
 }
 
 
-def well_formed(model: type[BaseModel], data: dict) -> tuple[dict[str, Any], dict[str, list[tuple[int, Any]]]]:
+def well_formed(model: type[BaseModel], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[tuple[int, Any]]]]:
     """What is still sound of `data`, an entry that failed validation against `model`, for the checks
     across entries: each field valid on its own (validated), the default of each optional field that is
     absent, and, of a list that is not valid as a whole, the items that are, with their positions."""
@@ -167,14 +167,14 @@ def well_formed(model: type[BaseModel], data: dict) -> tuple[dict[str, Any], dic
 
 
 @functools.cache
-def _adapter(model: type[BaseModel], name: str, item: bool = False) -> TypeAdapter:
+def _adapter(model: type[BaseModel], name: str, item: bool = False) -> TypeAdapter[Any]:
     info = model.model_fields[name]
     if item:
         return TypeAdapter(get_args(info.annotation)[0])
-    return TypeAdapter(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+    return TypeAdapter(info.rebuild_annotation())  # the field's type with its validators (`Annotated`)
 
 
-def _sound_items(adapter: TypeAdapter, items: list) -> Iterator[tuple[int, Any]]:
+def _sound_items(adapter: TypeAdapter[Any], items: list[Any]) -> Iterator[tuple[int, Any]]:
     for index, item in enumerate(items):
         try:
             yield index, adapter.validate_python(item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
@@ -79,8 +80,8 @@ def _after(value: str, at: int) -> str:
     return f"在“{shown(value[:at])}”之后" if at else "在开头"
 
 
-def _text(value: Any, *, lines: bool = False, limit: int = MAX_LINE) -> str:
-    value = _blank(value)
+def _text(raw: Any, *, lines: bool = False, limit: int = MAX_LINE) -> str:
+    value = _blank(raw)
     if not lines and "\n" in value:
         raise fail(f"只能写一行，这里有换行（{_after(value, value.index(chr(10)))}）",
                     "请把内容写在同一行；用“|”或“>”写成多行的，请改成一行")
@@ -115,8 +116,8 @@ def meant_id(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", _INVISIBLE.sub("", value).lower()).strip("-")
 
 
-def _id(value: Any) -> str:
-    value = _blank(value)
+def _id(raw: Any) -> str:
+    value = _blank(raw)
     hidden = _INVISIBLE.search(value)
     if hidden:
         raise fail(f"编号中含有看不见的字符（U+{ord(hidden.group()):04X}，{_after(value, hidden.start())}）",
@@ -153,8 +154,8 @@ def _real_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _date(value: Any) -> date:
-    value = _blank(value)
+def _date(raw: Any) -> date:
+    value = _blank(raw)
     found = _DATE.fullmatch(value.translate(_HALF_WIDTH))
     if found:
         day = _real_date(int(found[1]), int(found[2]), int(found[3]))
@@ -192,8 +193,8 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _LOOSE_TIME = re.compile(r"(\d{1,2})\s*(?:[.点时]\s*(\d{1,2})\s*分?|:(\d{2}):\d{2}|[点时]整?)", re.ASCII)
 
 
-def _time(value: Any) -> time:
-    value = _blank(value)
+def _time(raw: Any) -> time:
+    value = _blank(raw)
     found = _TIME.fullmatch(value.translate(_HALF_WIDTH))
     if not found:
         loose = _LOOSE_TIME.fullmatch(value.translate(_HALF_WIDTH))
@@ -219,9 +220,9 @@ _COUNT = re.compile(r"[0-9]{1,6}")
 _COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
 
-def _url(schemes: tuple[str, ...]):
-    def check(value: Any) -> str:
-        value = _text(value, limit=MAX_URL)
+def _url(schemes: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(raw: Any) -> str:
+        value = _text(raw, limit=MAX_URL)
         if not any(value.lower().startswith(s) for s in schemes) or _NOT_IN_URL.search(value):
             allowed = "、".join(s.rstrip("/:") for s in schemes)
             raise fail(f"“{shown(value)}”不是允许的链接", f"链接必须以 {allowed} 开头，且不能含空格、引号或尖括号")
@@ -229,15 +230,15 @@ def _url(schemes: tuple[str, ...]):
     return check
 
 
-def _count(value: Any) -> int:
-    value = _blank(value)
+def _count(raw: Any) -> int:
+    value = _blank(raw)
     if not _COUNT.fullmatch(value.translate(_HALF_WIDTH)):
         raise fail(f"“{shown(value)}”不是一个人数", "请只写一个整数，例如 60")
     return int(value.translate(_HALF_WIDTH))
 
 
-def _coordinate(value: Any) -> float:
-    value = _blank(value)
+def _coordinate(raw: Any) -> float:
+    value = _blank(raw)
     number = value.translate(_HALF_WIDTH)
     if not _COORDINATE.fullmatch(number):
         hint = "请写十进制度数，例如 34.3619"
@@ -256,8 +257,8 @@ _AGES = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
 _LOOSE_AGES = re.compile(r"([0-9]{1,2})\s*(?:周?岁)?\s*(?:-|~|～|—|–|至|到)\s*([0-9]{1,2})\s*(?:周?岁)?")
 
 
-def _ages(value: Any) -> str:
-    value = _blank(value)
+def _ages(raw: Any) -> str:
+    value = _blank(raw)
     typed = value.translate(_HALF_WIDTH)
     found = _AGES.fullmatch(typed)
     if found and int(found[1]) <= int(found[2]):
@@ -282,9 +283,9 @@ def _distinct(items: list[Any]) -> list[Any]:
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def _image_path(value: Any) -> str:
+def _image_path(raw: Any) -> str:
     """A picture's path inside the repository's folders: relative, and never climbing out with `..`."""
-    value = _text(value)
+    value = _text(raw)
     parts = value.split("/")
     if value.startswith("/") or "\\" in value or ":" in value or any(part in ("", ".", "..") for part in parts):
         raise fail(f"“{shown(value)}”不是仓库里的图片路径",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem, field_label, shown, suggest
 from generator.model import vocab
 from generator.model.fields import EMPTY
 from generator.source.reader import Document
+from generator.source.text import Loc
 
 
 def _expected_words(ctx: dict[str, Any] | None) -> list[str]:
@@ -26,9 +27,9 @@ def _labels(words: list[str]) -> dict[str, str]:
     return next((v for v in _VOCABULARIES if set(v) == set(words)), {})
 
 
-def validation_problems(error: ValidationError, doc: Document, base: tuple, model: type, data: dict) -> list[Problem]:
+def validation_problems(error: ValidationError, doc: Document, base: Loc, model: type[BaseModel], data: dict[str, Any]) -> list[Problem]:
     """pydantic's errors as Chinese problems at the right line of `doc` (`base`: where `data` is)."""
-    problems = []
+    problems: list[Problem] = []
     for err in error.errors():
         ctx = err.get("ctx") or {}
         loc = _data_loc((*err["loc"], *([ctx["item"]] if "item" in ctx else [])), data)
@@ -65,7 +66,7 @@ def validation_problems(error: ValidationError, doc: Document, base: tuple, mode
     return problems
 
 
-def _empty(model: type, loc: tuple) -> tuple[str, str]:
+def _empty(model: type[BaseModel], loc: Loc) -> tuple[str, str]:
     """The message for an empty value: a required field must be filled; an optional one may go."""
     if not loc or isinstance(loc[-1], int):
         return "列表中的这一项是空的", "请填写这一项，或把它删掉"
@@ -78,7 +79,7 @@ def _empty(model: type, loc: tuple) -> tuple[str, str]:
     return f"不能为空：“{loc[-1]}”{title}是必填字段", f"请在冒号后面填写{about}"
 
 
-def _data_loc(loc: tuple, data: Any) -> tuple:
+def _data_loc(loc: Loc, data: Any) -> Loc:
     """Drop pydantic's union and validator tags so that `loc` is a path into the data."""
     out: list[Any] = []
     node = data
@@ -93,25 +94,31 @@ def _has(node: Any, part: Any) -> bool:
     return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
 
 
-def _field_model(model: type, loc: tuple) -> type | None:
+def _is_model(annotation: Any) -> TypeGuard[type[BaseModel]]:
+    return isinstance(annotation, type) and hasattr(annotation, "model_fields")
+
+
+def _field_model(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model of the value at `loc` in `model` (through `X | None` and `list[X]`); None if not a model."""
+    found: type[BaseModel] | None = model
     for part in loc:
         if isinstance(part, int):
             continue
-        info = model.model_fields.get(part)
+        info = found.model_fields.get(part) if found else None
         if not info:
             return None
         annotation = info.annotation
-        inner = [a for a in getattr(annotation, "__args__", ()) if isinstance(a, type) and hasattr(a, "model_fields")]
-        model = inner[0] if inner else annotation
-    return model if hasattr(model, "model_fields") else None
+        inner = [a for a in getattr(annotation, "__args__", ()) if _is_model(a)]
+        found = inner[0] if inner else annotation if _is_model(annotation) else None
+    return found
 
 
-def _field_names(model: type, loc: tuple) -> list[str]:
+def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
     target = _field_model(model, loc)
     return list(target.model_fields) if target else []
 
 
-def _field_title(model: type, loc: tuple) -> str:
+def _field_title(model: type[BaseModel], loc: Loc) -> str:
     target = _field_model(model, loc[:-1])
     info = target.model_fields.get(loc[-1]) if target else None
     return (info.title or "") if info else ""

@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import typing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from generator.model import vocab
 from generator.model.entries import KINDS
@@ -44,6 +46,9 @@ from generator.model.fields import (
 )
 from generator.model.kinds import FOLDERS, KIND_LABELS, SINGLE_FILES
 from generator.model.settings import Flag, SiteSettings
+
+if TYPE_CHECKING:  # pydantic names this parameter's type for type checkers only
+    from pydantic.json_schema import CoreSchemaOrField
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -96,24 +101,24 @@ def choice_labels(values: list[Any]) -> dict[str, str]:
 
 
 class _EditorSchema(GenerateJsonSchema):
-    def function_before_schema(self, schema):
+    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
         editor = _BY_FUNCTION.get(schema["function"]["function"])
         return dict(editor) if editor else super().function_before_schema(schema)
 
-    def function_after_schema(self, schema):
+    def function_after_schema(self, schema: core_schema.AfterValidatorFunctionSchema) -> JsonSchemaValue:
         out = super().function_after_schema(schema)
         if schema["function"]["function"] is _distinct:  # the catalogue's lists
             out.update(maxItems=MAX_ITEMS, uniqueItems=True)
         return out
 
-    def literal_schema(self, schema):
+    def literal_schema(self, schema: core_schema.LiteralSchema) -> JsonSchemaValue:
         out = super().literal_schema(schema)
         labels = choice_labels(schema["expected"])
         if labels:
             out["enumDescriptions"] = [labels[v] for v in schema["expected"]]
         return out
 
-    def field_title_should_be_set(self, schema) -> bool:
+    def field_title_should_be_set(self, schema: CoreSchemaOrField) -> bool:
         return True
 
 
@@ -133,7 +138,7 @@ def _finish_fields(node: Any) -> None:
             _finish_fields(value)
 
 
-def _model_schema(model_type: type) -> dict[str, Any]:
+def _model_schema(model_type: type[BaseModel]) -> dict[str, Any]:
     schema = model_type.model_json_schema(schema_generator=_EditorSchema, ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
     location = definitions.get("Location")

@@ -41,12 +41,12 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Text = Field("宝鸡市家庭教育公益大讲堂", title="网站名称", description="显示在每页顶部和浏览器标签上")
-    url: WebUrl = Field("https://jtjy.example.cn/", title="网站地址", description="对外公开的网址，以 / 结尾；日历订阅、二维码和开放数据中的链接以它为准")
-    organizer: Text = Field("宝鸡市妇女联合会　宝鸡市教育局", title="主办单位", description="打印课程表和页脚中的主办单位")
-    contact: Text | None = Field(None, title="联系方式", description="网站信息纠错的联系电话或邮箱，显示在每页底部，例如 0917-3212345")
-    icp: Text | None = Field(None, title="ICP 备案号", description="网站的 ICP 备案号，显示在每页底部并链接到工业和信息化部的备案查询网站，例如 陕ICP备12345678号-1")
-    demo: Flag = Field(False, title="演示数据", description="true 时每页提示“本站展示的是演示数据”")
+    name: Text = Field(default="宝鸡市家庭教育公益大讲堂", title="网站名称", description="显示在每页顶部和浏览器标签上")
+    url: WebUrl = Field(default="https://jtjy.example.cn/", title="网站地址", description="对外公开的网址，以 / 结尾；日历订阅、二维码和开放数据中的链接以它为准")
+    organizer: Text = Field(default="宝鸡市妇女联合会　宝鸡市教育局", title="主办单位", description="打印课程表和页脚中的主办单位")
+    contact: Text | None = Field(default=None, title="联系方式", description="网站信息纠错的联系电话或邮箱，显示在每页底部，例如 0917-3212345")
+    icp: Text | None = Field(default=None, title="ICP 备案号", description="网站的 ICP 备案号，显示在每页底部并链接到工业和信息化部的备案查询网站，例如 陕ICP备12345678号-1")
+    demo: Flag = Field(default=False, title="演示数据", description="true 时每页提示“本站展示的是演示数据”")
 
     @property
     def base_url(self) -> str:
