@@ -168,10 +168,11 @@ def parse_article(article_id: str, text: str, display: str, topics: Collection[s
         yaml_problems += validation_problems(error, doc, (), ArticleMeta, doc.data)
         values, items = well_formed(ArticleMeta, doc.data)
         named = items.get("topics", list(enumerate(values.get("topics", []))))
-    for i, topic in named if topics is not None else ():
-        if topic not in topics:
-            yaml_problems.append(doc.problem(("topics", i), f"topics[{i}]", f"找不到编号为“{topic}”的主题",
-                                             suggest(topic, topics) or "请使用 catalog/topics.yaml 中的主题编号"))
+    if topics is not None:
+        for i, topic in named:
+            if topic not in topics:
+                yaml_problems.append(doc.problem(("topics", i), f"topics[{i}]", f"找不到编号为“{topic}”的主题",
+                                                 suggest(topic, topics) or "请使用 catalog/topics.yaml 中的主题编号"))
     body_problems: list[Problem] = []  # positions in the whole file already
     body = "\n".join(lines[end + 1 :]).strip("\n")
     if not body.strip():

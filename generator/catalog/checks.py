@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from generator.catalog.files import Partial, Source, Unknown
 from generator.catalog.privacy import PrivateValues, id_card_in, mobile_in, numbers
@@ -15,6 +17,7 @@ from generator.model import vocab
 from generator.model.entries import KINDS, Entry, Lecture, Lecturer, Place
 from generator.model.fields import BAOJI_LAT, BAOJI_LNG
 from generator.model.kinds import ID_SPACES, KIND_LABELS
+from generator.source.text import Loc
 
 # Fields that name other entries: kind → (field, id space of the entries it names).
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -81,12 +84,13 @@ class _Checker:
 
     def run(self) -> None:
         c = self.c
-        checks = {"lecturer": [self.county], "lecture": [self.lecture],
+        # The checks of one kind's entries, valid or broken (a `Partial` answers like its model).
+        checks: dict[str, list[Callable[..., None]]] = {"lecturer": [self.county], "lecture": [self.lecture],
                   **{kind: [self.location] for kind in ("venue", "base", "station")}}
-        tables = {"lecturer": c.lecturers, "venue": c.venues, "base": c.bases, "station": c.stations, "lecture": c.lectures}
+        tables: dict[str, Mapping[str, Entry]] = {"lecturer": c.lecturers, "venue": c.venues, "base": c.bases, "station": c.stations, "lecture": c.lectures}
         for kind, model in KINDS.items():
             entries = [*tables.get(kind, {}).values(), *(p for p in self.broken if p.model is model)]
-            steps = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
+            steps: list[Callable[..., None]] = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
                      *checks.get(kind, ())]
             for entry in entries:
                 for step in steps:
@@ -170,7 +174,7 @@ class _Checker:
         so many lectures at one place and time cost n log n, not a comparison of every pair; a
         clash is reported at the later lecture, the first few of each place or lecturer line by
         line and the rest counted in one more line."""
-        live = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
+        live: list[Lecture | Partial] = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
         sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS)]
         if sound:
             live = sorted(live + [p for p in sound if p.status in ("scheduled", "done")], key=lecture_order)
@@ -180,10 +184,10 @@ class _Checker:
                          lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
         for person, lectures in sorted(_group(live, lambda l: l.lecturers).items()):
             self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
-                         lambda a, person=person: (f"讲师“{person}”同一时间有两场讲座（另见讲座“{a.id}”，{_when(a)}）", "请核对时间或主讲人"))
+                         functools.partial(_lecturer_clash, person))
 
-    def _report(self, clashes: Iterable[tuple[Lecture, Lecture]], field_name: str, whose: str, say) -> None:
-        clashes = list(clashes)
+    def _report(self, found: Iterable[_Clash], field_name: str, whose: str, say: Callable[[Lecture | Partial], tuple[str, str]]) -> None:
+        clashes = list(found)
         for earlier, later in clashes[:MAX_CLASHES_SHOWN]:
             self.problems.append(self._at(later, field_name, *say(earlier)))
         rest = clashes[MAX_CLASHES_SHOWN:]
@@ -196,19 +200,29 @@ class _Checker:
 MAX_CLASHES_SHOWN = 5
 
 
-def _overlaps(lectures: list[Lecture]) -> Iterable[tuple[Lecture, Lecture]]:
+# (earlier, later): two lectures at one place or of one lecturer whose times overlap; either may be broken (`Partial`).
+_Clash = tuple[Lecture | Partial, Lecture | Partial]
+
+
+def _overlaps(lectures: Sequence[Lecture | Partial]) -> Iterator[_Clash]:
     """(earlier, later) for every lecture of `lectures` (in order of time) that starts before an
     earlier one of its day has ended; `earlier` is the one of them that ends last."""
-    latest: Lecture | None = None
+    latest: Lecture | Partial | None = None
     for lecture in lectures:
-        same_day = latest is not None and lecture.date == latest.date
-        if same_day and lecture.start < latest.end:
+        if latest is None or lecture.date != latest.date:
+            latest = lecture
+            continue
+        if lecture.start < latest.end:
             yield latest, lecture
-        if not same_day or lecture.end > latest.end:
+        if lecture.end > latest.end:
             latest = lecture
 
 
-def _when(lecture: Lecture) -> str:
+def _lecturer_clash(person: str, earlier: Lecture | Partial) -> tuple[str, str]:
+    return f"讲师“{person}”同一时间有两场讲座（另见讲座“{earlier.id}”，{_when(earlier)}）", "请核对时间或主讲人"
+
+
+def _when(lecture: Lecture | Partial) -> str:
     return f"{lecture.date} {lecture.start:%H:%M}–{lecture.end:%H:%M}"
 
 
@@ -220,7 +234,7 @@ def _has_all(partial: Partial, names: tuple[str, ...]) -> bool:
     return all(name in partial.values for name in names)
 
 
-def _strings(model: Any, skip: str = "") -> Iterator[tuple[tuple, str]]:
+def _strings(model: BaseModel, skip: str = "") -> Iterator[tuple[Loc, str]]:
     """(field path, text) of every text of an entry or a private block, but the field `skip`."""
     fields = {**model.__dict__, **model.model_extra} if model.model_extra else model.__dict__
     for name, value in fields.items():

@@ -6,6 +6,7 @@ import itertools
 import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,7 @@ class FileCache:
     """
 
     def __init__(self) -> None:
-        self._files: dict[Path, tuple[tuple, _FileEntries]] = {}
+        self._files: dict[Path, tuple[tuple[str, int, int, int], _FileEntries]] = {}
 
     def read(self, kind: str, path: Path) -> _FileEntries:
         stat = path.stat()
@@ -171,7 +172,8 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
     try:
         read = [_read_entries(kind, path) for kind, path in mine]
         try:
-            return read + receiving.recv()
+            theirs_read: list[_FileEntries] = receiving.recv()
+            return read + theirs_read
         except EOFError:  # the reader died (out of memory?): read its half here
             return read + [_read_entries(kind, path) for kind, path in theirs]
     finally:
@@ -180,7 +182,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
         receiving.close()
 
 
-def _read_for_parent(files: list[tuple[str, Path]], sending) -> None:
+def _read_for_parent(files: list[tuple[str, Path]], sending: Connection) -> None:
     read = [_read_entries(kind, path) for kind, path in files]
     for (_, path), entries in zip(files, read):
         for source in [source for _, source in entries.entries] + [partial.source for partial in entries.broken]:

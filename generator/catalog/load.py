@@ -6,14 +6,16 @@ sound, or raises `CatalogInvalid` with every problem of every file at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar, cast
 
 from generator.catalog.checks import KnownIds, _Checker
 from generator.catalog.files import FileCache, Partial, Source, _read_all, catalog_files
 from generator.catalog.redirects import read_redirects
 from generator.catalog.tables import Catalog
 from generator.errors import CatalogInvalid, Problem
-from generator.model.entries import KINDS, Entry
+from generator.model.entries import KINDS, Base, District, Entry, Lecture, Lecturer, Series, Station, Topic, Venue
 from generator.model.kinds import ID_SPACES
 from generator.source.folders import display as _display
 from generator.source.folders import refusal
@@ -53,7 +55,7 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
         for partial in read.broken:
             known.ids[kind].add(partial.meant)
         broken.extend(read.broken)
-        in_order = read.entries
+        in_order: Sequence[tuple[Entry | Partial, Source]] = read.entries
         if read.broken:  # a duplicate id is found in the order of the file, valid entries or not
             in_order = sorted([*read.entries, *((p, p.source) for p in read.broken if "id" in p.values)],
                               key=lambda pair: pair[1].index)
@@ -70,10 +72,18 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
             known.ids[kind].add(entry.id)
     known.ids = {kind: ids - {""} for kind, ids in known.ids.items()}
     catalog = Catalog(
-        districts=tables["district"], topics=tables["topic"], series=tables["series"],
-        lecturers=tables["lecturer"], venues=tables["venue"], bases=tables["base"],
-        stations=tables["station"], lectures=tables["lecture"], sources=sources,
+        districts=_of(District, tables["district"]), topics=_of(Topic, tables["topic"]), series=_of(Series, tables["series"]),
+        lecturers=_of(Lecturer, tables["lecturer"]), venues=_of(Venue, tables["venue"]), bases=_of(Base, tables["base"]),
+        stations=_of(Station, tables["station"]), lectures=_of(Lecture, tables["lecture"]), sources=sources,
     )
     _Checker(catalog, broken, known, problems).run()
     catalog.redirects = read_redirects(root, known, problems)
     return catalog, known, problems
+
+
+E = TypeVar("E", bound=Entry)
+
+
+def _of(model: type[E], table: dict[str, Entry]) -> dict[str, E]:
+    """`table` as the table of `model`s it is: a kind's table holds only entries of its model (`KINDS`)."""
+    return cast("dict[str, E]", table)

@@ -89,13 +89,13 @@ class PrivateValues:
             for digits in found:
                 for length in self._lengths:
                     for start in range(len(digits) - length + 1):
-                        found = self._digits.get(digits[start : start + length])
-                        if found:
-                            return found
+                        owner = self._digits.get(digits[start : start + length])
+                        if owner:
+                            return owner
         if self._text_pattern:
-            found = self._text_pattern.search(text.casefold())
-            if found:
-                return self._texts[found.group()]
+            written = self._text_pattern.search(text.casefold())
+            if written:
+                return self._texts[written.group()]
         return None
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.catalog.load import load_catalog
 from generator.catalog.redirects import RENAME_HINT, catalog_ids
+from generator.catalog.tables import Catalog
 from generator.errors import CatalogInvalid, LvyinError, Problem
 from generator.model.kinds import SECTIONS
 
@@ -27,7 +28,7 @@ class PublishedError(LvyinError):
     """The list of published ids could not be read."""
 
 
-def published_ids(catalog) -> dict[str, list[str]]:
+def published_ids(catalog: Catalog) -> dict[str, list[str]]:
     """What a build publishes: every entry's id and every redirected old id, per section."""
     ids = catalog_ids(catalog)
     for redirect in getattr(catalog, "redirects", ()):
@@ -35,7 +36,7 @@ def published_ids(catalog) -> dict[str, list[str]]:
     return {section: sorted(found) for section, found in ids.items()}
 
 
-def check_published(previous: dict[str, list[str]], catalog, where: str) -> list[Problem]:
+def check_published(previous: dict[str, list[str]], catalog: Catalog, where: str) -> list[Problem]:
     """Ids of the previous build that the catalogue (with its redirects) no longer publishes."""
     now = published_ids(catalog)
     problems = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -13,6 +14,10 @@ from generator.model.fields import Id
 from generator.model.kinds import PLACE_SECTIONS, SECTIONS
 from generator.source.reader import read_file
 from generator.source.text import ReadError
+
+if TYPE_CHECKING:  # they import this module
+    from generator.catalog.checks import KnownIds
+    from generator.catalog.tables import Catalog
 
 REDIRECTS_FILE = "redirects.yaml"
 
@@ -37,11 +42,11 @@ def _space(section: str) -> tuple[str, ...]:
     return places if section in places else (section,)
 
 
-def catalog_ids(catalog) -> dict[str, set[str]]:
+def catalog_ids(catalog: Catalog) -> dict[str, set[str]]:
     return {section: set(getattr(catalog, section)) for section in SECTIONS}
 
 
-def read_redirects(root: Path, known, problems: list[Problem]) -> list[Redirect]:
+def read_redirects(root: Path, known: KnownIds, problems: list[Problem]) -> list[Redirect]:
     """`redirects.yaml` (optional): old id → new id, checked against the ids the catalogue gives
     (`catalog.KnownIds`: of broken entries too, so that a broken entry makes no redirect look wrong)."""
     path = next((root / f"redirects{suffix}" for suffix in (".yaml", ".yml") if os.path.lexists(root / f"redirects{suffix}")), None)
@@ -65,7 +70,7 @@ def read_redirects(root: Path, known, problems: list[Problem]) -> list[Redirect]
     kinds = {**SINGLE_FILES, **FOLDERS}  # section → kind
     ids = {section: known.ids[kinds[section]] for section in SECTIONS}
     certain = not known.unsure  # else a new id not found may be that of an entry that could not be read
-    redirects = []
+    redirects: list[Redirect] = []
     for old, new in doc.data.items():
         bad = False
         for value, loc, key in ((old, (old,), True), (new, (old,), False)):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, time
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
-from generator.catalog.files import Source
+from generator.catalog.files import Partial, Source
+from generator.catalog.redirects import Redirect
 from generator.model import vocab
 from generator.model.entries import Base, District, Lecture, Lecturer, Place, Series, Station, Topic, Venue
 
@@ -24,7 +26,7 @@ class Catalog:
     stations: dict[str, Station]
     lectures: dict[str, Lecture]
     sources: dict[tuple[str, str], Source] = field(default_factory=dict, repr=False)
-    redirects: list[Any] = field(default_factory=list, repr=False)  # published.Redirect: renamed ids
+    redirects: list[Redirect] = field(default_factory=list, repr=False)  # renamed ids
 
     # Backlinks are derived on first use, after the checks have passed.
     @cached_property
@@ -77,12 +79,16 @@ class Catalog:
         return "base" if place_id in self.bases else "station"
 
 
-def lecture_order(lecture: Lecture) -> tuple:
+def lecture_order(lecture: Lecture | Partial) -> tuple[date, time, str]:
+    """In order of time (a broken lecture with these fields sound takes part in the clash check)."""
     return (lecture.date, lecture.start, lecture.id)
 
 
-def _group(items: Iterable[Any], keys) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = defaultdict(list)
+T = TypeVar("T")
+
+
+def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, list[T]]:
+    out: dict[str, list[T]] = defaultdict(list)
     for item in items:
         for key in keys(item):
             out[key].append(item)
