@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from generator.catalog.files import Partial, Source
 from generator.catalog.redirects import Redirect
 from generator.model import vocab
 from generator.model.entries import Base, District, Lecture, Lecturer, Place, Series, Station, Topic, Venue
+
+PlaceKind = Literal["venue", "base", "station"]
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Catalog:
 
     # Backlinks are derived on first use, after the checks have passed.
     @cached_property
-    def places(self) -> dict[str, Place]:
+    def places(self) -> dict[str, Venue | Base | Station]:
         return {**self.venues, **self.bases, **self.stations}
 
     @cached_property
@@ -73,7 +75,7 @@ class Catalog:
     def places_by_district(self) -> dict[str, list[Place]]:
         return _group(sorted(self.places.values(), key=lambda p: p.id), lambda p: [p.district])
 
-    def place_kind(self, place_id: str) -> str:
+    def place_kind(self, place_id: str) -> PlaceKind:
         if place_id in self.venues:
             return "venue"
         return "base" if place_id in self.bases else "station"

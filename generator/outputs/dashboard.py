@@ -38,12 +38,17 @@ def chart_svg(table: Table) -> str:
     chart = table.chart
     assert chart is not None
     labels = [_short(str(row[chart.label])) for row in table.rows]
-    values = [row[chart.value] for row in table.rows]
+    values = [_count(row[chart.value]) for row in table.rows]
     scale = chart.maximum or max([*values, chart.target or 0, 1])
     bars = [(label, value, round(BAR_AREA * value / scale, 1), 20 + i * ROW) for i, (label, value) in enumerate(zip(labels, values))]
     target_x = round(BAR_AREA * chart.target / scale, 1) if chart.target else None
     return environment().get_template("chart.svg.j2").render(
         table=table, chart=chart, bars=bars, width=WIDTH, height=24 + len(bars) * ROW, font=FONT, bar=BAR, target_x=target_x)
+
+
+def _count(cell: str | int) -> int:
+    assert isinstance(cell, int), "a chart's value column holds counts"
+    return cell
 
 
 def _short(label: str) -> str:

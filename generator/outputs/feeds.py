@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, vGeo, vText
@@ -30,6 +31,11 @@ from generator.outputs.files import Asset
 from generator.plan.build_date import SHANGHAI, recent
 from generator.plan.geo import to_wgs84
 from generator.source.markdown import markdown_parser
+
+if TYPE_CHECKING:
+    from generator.catalog.tables import Catalog
+    from generator.model.settings import SiteSettings
+    from generator.plan.site import Site
 
 TZID = "Asia/Shanghai"
 PRODID = "-//lvyin//宝鸡市家庭教育公益大讲堂//ZH"
@@ -55,7 +61,7 @@ def feed_path(kind: str, entry_id: str | None = None) -> str:
     return "feeds/all.ics" if kind == "all" else f"feeds/{kind}/{entry_id}.ics"
 
 
-def webcal(settings, site_path: str) -> str:
+def webcal(settings: SiteSettings, site_path: str) -> str:
     """The subscribe address (webcal://) of a public file."""
     return "webcal://" + settings.absolute(site_path).split("://", 1)[1]
 
@@ -97,7 +103,7 @@ def _stamp(today: date) -> datetime:
     return datetime.combine(today, time(0), SHANGHAI).astimezone(UTC)
 
 
-def lecture_event(site, lecture: Lecture) -> Event:
+def lecture_event(site: Site, lecture: Lecture) -> Event:
     c, settings = site.catalog, site.settings
     place = c.places.get(lecture.venue) if lecture.venue else None
     event = Event()
@@ -109,7 +115,7 @@ def lecture_event(site, lecture: Lecture) -> Event:
     event.add("status", ICAL_STATUS[lecture.status])
     url = settings.absolute(f"lectures/{lecture.id}/")
     event.add("url", url)
-    where = []
+    where: list[str] = []
     if place:
         where.append(f"{place.name}，{place.address}")
     if lecture.format != "offline":
@@ -125,7 +131,7 @@ def lecture_event(site, lecture: Lecture) -> Event:
     return event
 
 
-def _description(c, lecture: Lecture, url: str) -> str:
+def _description(c: Catalog, lecture: Lecture, url: str) -> str:
     lines: list[str] = []
     if lecture.status in ("cancelled", "postponed"):
         lines.append(f"{vocab.STATUSES[lecture.status]}：{lecture.status_note or ''}".rstrip("："))
@@ -173,19 +179,20 @@ def calendar_header(name: str) -> Calendar:
 
 @lru_cache(maxsize=1)
 def _vtimezone_ical() -> bytes:
-    return _vtimezone().to_ical()
+    ical: bytes = _vtimezone().to_ical()
+    return ical
 
 
 def feed_ical(name: str, events: Iterable[bytes]) -> bytes:
     """The feed as iCalendar bytes: its properties, the VTIMEZONE (always present, so a feed
     without lectures is still a valid calendar: RFC 5545 wants at least one component) and
     the lectures' events, each serialised once for all the feeds it is in."""
-    header = calendar_header(name).to_ical()
+    header: bytes = calendar_header(name).to_ical()
     assert header.endswith(END_CALENDAR)
     return header[: -len(END_CALENDAR)] + _vtimezone_ical() + b"".join(events) + END_CALENDAR
 
 
-def make_feeds(site) -> list[Asset]:
+def make_feeds(site: Site) -> list[Asset]:
     c, name, today = site.catalog, site.settings.name, site.today
     lectures = recent(c.lectures_in_order, today)
     feeds: list[tuple[str, str, list[Lecture]]] = [(feed_path("all"), f"{name}·全部讲座", lectures)]

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from generator.model import vocab
+from generator.model.entries import Base, Station, Venue
 from generator.model.kinds import PLACE_LABELS, PLACE_SECTIONS
 from generator.outputs.files import Asset
 from generator.plan import geo
@@ -37,7 +39,7 @@ PLACES_JSON = "nearby/places.json"
 FINDER_DAYS = 183
 
 
-def _kind_label(kind: str, place: Any) -> str:
+def _kind_label(kind: str, place: Venue | Base | Station) -> str:
     table = {"venue": vocab.VENUE_KINDS, "base": vocab.BASE_KINDS, "station": vocab.STATION_KINDS}[kind]
     return table[place.kind]
 
@@ -48,8 +50,9 @@ def nearby_data(site: Site) -> dict[str, Any]:
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     street_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     order = {d: i for i, d in enumerate(c.districts)}
+    tables: dict[str, Mapping[str, Venue | Base | Station]] = {"venue": c.venues, "base": c.bases, "station": c.stations}
     for kind, section in PLACE_SECTIONS.items():
-        table = {"venue": c.venues, "base": c.bases, "station": c.stations}[kind]
+        table = tables[kind]
         for p in table.values():
             if not p.location:
                 continue

@@ -16,15 +16,15 @@ rendered by the site's Jinja environment, which escapes every value.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-from typing import Literal
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 from urllib.parse import urlsplit
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.model import vocab
-from generator.model.entries import Lecture, Place
+from generator.model.entries import Base, Lecture, Place, Station, Venue
 from generator.model.kinds import PLACE_SECTIONS
 from generator.outputs.feeds import SUMMARY_MARK, feed_path, plain_text
 from generator.outputs.files import Asset
@@ -32,7 +32,11 @@ from generator.plan.build_date import RECENT_DAYS, SHANGHAI, recent, recent_sinc
 from generator.plan.geo import to_gcj02, to_wgs84
 from generator.render.environment import environment
 
-API_VERSION = 2  # 2: lectures.json from RECENT_DAYS back on, every year in lectures/<year>.json
+if TYPE_CHECKING:
+    from generator.model.settings import SiteSettings
+    from generator.plan.site import Site
+
+API_VERSION: Final = 2  # 2: lectures.json from RECENT_DAYS back on, every year in lectures/<year>.json
 # A tag URI (RFC 4151) names each Atom entry for good, whatever the site's address becomes later.
 TAG_YEAR = 2026
 
@@ -137,11 +141,11 @@ class PlacesDocument(_Document):
     places: list[PublicPlace]
 
 
-def _iso(day, moment: time) -> str:
+def _iso(day: date, moment: time) -> str:
     return datetime.combine(day, moment, SHANGHAI).isoformat()
 
 
-def public_lecture(site, lecture: Lecture) -> PublicLecture:
+def public_lecture(site: Site, lecture: Lecture) -> PublicLecture:
     c, s = site.catalog, site.settings
     place = c.places.get(lecture.venue) if lecture.venue else None
     district = c.districts[place.district] if place else None
@@ -165,13 +169,13 @@ def public_lecture(site, lecture: Lecture) -> PublicLecture:
     )
 
 
-def _place_ref(site, place: Place) -> PlaceRef:
+def _place_ref(site: Site, place: Place) -> PlaceRef:
     kind = site.catalog.place_kind(place.id)
     return PlaceRef(id=place.id, name=place.name, kind=kind, address=place.address,
                     url=site.settings.absolute(f"{PLACE_SECTIONS[kind]}/{place.id}/"))
 
 
-def public_place(site, place: Place) -> PublicPlace:
+def public_place(site: Site, place: Venue | Base | Station) -> PublicPlace:
     c, s = site.catalog, site.settings
     kind = c.place_kind(place.id)
     district = c.districts[place.district]
@@ -194,18 +198,26 @@ def public_place(site, place: Place) -> PublicPlace:
     )
 
 
-def _header(site) -> dict:
+class _Header(TypedDict):
+    """What every open data document starts with (`_Document`)."""
+
+    name: str
+    source: str
+    updated: str
+
+
+def _header(site: Site) -> _Header:
     return {"name": site.settings.name, "source": site.settings.base_url, "updated": site.today.isoformat()}
 
 
-def _json(data: BaseModel | dict) -> bytes:
+def _json(data: BaseModel | dict[str, Any]) -> bytes:
     """Indented JSON in UTF-8, by pydantic-core straight to bytes (the same bytes as `json.dumps`
     with `ensure_ascii=False`, without the dicts and the text on the way: at 100,000 lectures
     those were 750 MB at the open data part's peak)."""
     return pydantic_core.to_json(data, indent=1) + b"\n"
 
 
-def schema(model: type[BaseModel], site_path: str, title: str, settings) -> dict:
+def schema(model: type[BaseModel], site_path: str, title: str, settings: SiteSettings) -> dict[str, Any]:
     result = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": settings.absolute(site_path),
               **model.model_json_schema(), "title": title}
     return result
@@ -215,7 +227,7 @@ def year_path(year: int) -> str:
     return f"api/lectures/{year}.json"
 
 
-def make_open_data(site) -> list[Asset]:
+def make_open_data(site: Site) -> list[Asset]:
     c, s = site.catalog, site.settings
     public = {lecture.id: public_lecture(site, lecture) for lecture in c.lectures_in_order}
     by_year: dict[int, list[PublicLecture]] = {}
@@ -237,7 +249,7 @@ def make_open_data(site) -> list[Asset]:
     ]
 
 
-def atom(site, lectures: list[PublicLecture]) -> str:
+def atom(site: Site, lectures: list[PublicLecture]) -> str:
     s = site.settings
     host = urlsplit(s.base_url).hostname
     updated = datetime.combine(site.today, time(0), SHANGHAI).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

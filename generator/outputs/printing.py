@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import zxingcpp
 from markupsafe import Markup
@@ -34,6 +35,9 @@ from generator.model.entries import Lecture, Station
 from generator.outputs.files import Asset
 from generator.plan.build_date import recent
 from generator.render.environment import environment
+
+if TYPE_CHECKING:
+    from generator.plan.site import Site
 
 QUARTER_NAMES = "一二三四"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -108,8 +112,10 @@ def qr_svg(url: str) -> Markup:
     one: at 100,000 lectures that was two minutes of the build); the SVG draws each row's runs of
     dark modules as strokes, each move relative to the last, as compact as segno's output."""
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    modules = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    size, side = modules.shape[0], modules.shape[0] + 2 * QR_BORDER
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    modules = memoryview(image)  # type: ignore[arg-type]  # zxing-cpp's stubs leave out that an Image is a buffer
+    size: int = image.shape[0]  # rows (of as many modules each)
+    side = size + 2 * QR_BORDER
     # Module (0, 0) is at the quiet zone's inner corner, half a module down: the middle of a stroke.
     d = f"M{QR_BORDER} {QR_BORDER + 0.5}" + _dark_runs(modules.tobytes(), size)
     return Markup(f'<svg viewBox="0 0 {side} {side}" class="lv-qr-code"><path stroke="#000" d="{d}"/></svg>')
@@ -118,7 +124,8 @@ def qr_svg(url: str) -> Markup:
 def _dark_runs(modules: bytes, size: int) -> str:
     """Each row's runs of dark modules as path steps "move, then draw across", each move relative
     to where the last run ended (from module (0, 0) for the first)."""
-    steps, x, y = [], 0, 0
+    steps: list[str] = []
+    x, y = 0, 0
     for row in range(size):
         line = row * size
         for run in _DARK_RUN.finditer(modules, line, line + size):
@@ -128,14 +135,14 @@ def _dark_runs(modules: bytes, size: int) -> str:
     return "".join(steps)
 
 
-def _station(site, station_id: str) -> Station:
+def _station(site: Site, station_id: str) -> Station:
     station = site.catalog.stations.get(station_id)
     if station is None:
         raise PrintError(f"没有编号为“{station_id}”的指导站点。{suggest(station_id, site.catalog.stations)}")
     return station
 
 
-def sheet_html(site, station_id: str, period: Period) -> str:
+def sheet_html(site: Site, station_id: str, period: Period) -> str:
     """The printable sheet of one station for one month or quarter."""
     station = _station(site, station_id)
     c, settings = site.catalog, site.settings
@@ -149,13 +156,13 @@ def sheet_html(site, station_id: str, period: Period) -> str:
         settings=settings, today=site.today)
 
 
-def site_periods(site, station: Station) -> tuple[list[Period], list[Period]]:
+def site_periods(site: Site, station: Station) -> tuple[list[Period], list[Period]]:
     """The months and quarters whose sheets the site has: those with sessions from
     `build_date.recent_since` on (`lvyin print` prints any other)."""
     return periods(recent(site.catalog.lectures_by_place.get(station.id, []), site.today))
 
 
-def index_html(site, station_id: str) -> str:
+def index_html(site: Site, station_id: str) -> str:
     station = _station(site, station_id)
     months, quarters = site_periods(site, station)
     return environment().get_template("print_index.html.j2").render(
@@ -163,7 +170,7 @@ def index_html(site, station_id: str) -> str:
         current=site.today.strftime("%Y-%m"))
 
 
-def make_print_sheets(site) -> list[Asset]:
+def make_print_sheets(site: Site) -> list[Asset]:
     assets: list[Asset] = []
     for station in site.catalog.stations.values():
         assets.append(Asset(sheet_dir(station.id) + "index.html", index_html(site, station.id).encode("utf-8")))

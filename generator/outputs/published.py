@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import posixpath
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
 from generator.catalog.published import IDS_FILE, published_ids
 from generator.catalog.redirects import Redirect
 from generator.outputs.files import Asset
+
+if TYPE_CHECKING:
+    from generator.plan.site import Site
 
 
 def redirect_page(redirect: Redirect, absolute: str) -> bytes:
@@ -24,7 +28,7 @@ def redirect_page(redirect: Redirect, absolute: str) -> bytes:
     ).encode()
 
 
-def published_files(site) -> list[Asset]:
+def published_files(site: Site) -> list[Asset]:
     """`ids.json` and a redirect page at every renamed id's old address."""
     ids = json.dumps(published_ids(site.catalog), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assets = [Asset(IDS_FILE, ids.encode("utf-8"))]
