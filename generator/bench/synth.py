@@ -261,18 +261,18 @@ def _lecturers(rng: random.Random, files: _Out, count: int) -> list[_Person]:
         di = None if city else districts[n]
         topics = sorted(rng.sample(range(len(TOPICS)), rng.randint(2, 4)))
         role, org = rng.choice(LECTURER_ROLES)
-        org = org.format(district="宝鸡市" if city else DISTRICTS[di][1], word=rng.choice(PLACE_WORDS))
+        org = org.format(district="宝鸡市" if di is None else DISTRICTS[di][1], word=rng.choice(PLACE_WORDS))
         people.append(_Person(pid, name, di, topics, org))
         names = "、".join(TOPICS[t][1] for t in topics)
-        bio = (f"{org}{role}，{'市级' if city else DISTRICTS[di][1]}家庭教育讲师团成员，擅长{names}等主题。\n\n"
+        bio = (f"{org}{role}，{'市级' if di is None else DISTRICTS[di][1]}家庭教育讲师团成员，擅长{names}等主题。\n\n"
                f"近年来在城乡社区、学校和场馆开展家长课堂 {rng.randint(10, 200)} 余场，讲课**通俗、接地气**，善于用身边的案例回答家长的问题。")
         fields: list[tuple[str, object]] = [
             ("id", pid), ("name", name), ("title", _q(role)), ("organization", _q(org)), ("level", "city" if city else "county")]
-        if not city:
+        if di is not None:
             fields.append(("district", DISTRICTS[di][0]))
         fields += [("topics", [TOPICS[t][0] for t in topics]), ("bio", _Block(bio)),
                    ("private", {"phone": f'"1{rng.randint(3000000000, 9999999999)}"', "notes": "周末可安排县区巡讲"})]
-        files.add(f"lecturers/{'city' if city else DISTRICTS[di][0]}.yaml", _entry(fields) + "\n")
+        files.add(f"lecturers/{'city' if di is None else DISTRICTS[di][0]}.yaml", _entry(fields) + "\n")
     return people
 
 
@@ -302,7 +302,6 @@ def _lectures(rng: random.Random, files: _Out, count: int, places: list[_Place],
         topic_i = rng.randrange(len(TOPICS))
         topic = TOPICS[topic_i]
         # Find a free place and lecturer for this day and slot; move to another slot if needed.
-        place = person = None
         for attempt in range(40):
             s = (slot + attempt) % len(SLOTS)
             dd = min(days - 1, day + attempt // len(SLOTS))
@@ -316,10 +315,10 @@ def _lectures(rng: random.Random, files: _Out, count: int, places: list[_Place],
             cand_person = rng.choice(pool_people or people)
             if (cand_person.id, dd, s) in busy:
                 continue
-            place, person, slot, day = cand_place, cand_person, s, dd
             break
         else:  # pragma: no cover - only with absurdly few places or lecturers
             raise RuntimeError("could not find a free slot; give more places or lecturers")
+        place, person, slot, day = cand_place, cand_person, s, dd
         busy.add((person.id, day, slot))
         if place:
             busy.add((place.id, day, slot))
