@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import env, workers
 from generator.catalog.load import load_catalog
@@ -29,6 +30,9 @@ from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import outputs
 from generator.plan.build_date import SHANGHAI, build_date
 from generator.plan.site import load_inputs, load_site
+
+if TYPE_CHECKING:
+    from generator.engine.parallel_build import Reuse
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -70,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="对照已发布的编号（网站地址、上次生成的 site/ids.json 或目标分支的目录文件夹），已发布的编号不能消失")
     build = command("build", "检查数据并生成网站（含搜索索引）", _build)
     build.add_argument("--site-dir", default="site", help="网站输出文件夹（默认 site/）")
+    build.add_argument("--cache-dir", help="构建缓存文件夹：未变的页面和文件从这里取（默认在网站文件夹旁：.lvyin-cache/）")
+    build.add_argument("--no-cache", action="store_true", help="不用构建缓存，全部重新生成（缓存也不更新）")
     serve = command("serve", "在本机预览网站，修改数据后自动刷新", _serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
     generate = command("generate", "只生成 Markdown 页面（供其他网站引擎使用）", _generate)
@@ -207,18 +213,43 @@ def _build_site(args: argparse.Namespace) -> int:
     _quiet_mkdocs()
     with _plugin_settings(args) as options:
         site_dir = options.site_dir or Path(args.site_dir)
+        reuse = None if args.no_cache else _reuse(args, site_dir)
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
-                build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies))
+                build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
+                               reuse=reuse)
                 progress.stage("正在检查链接、建立搜索索引")
-                problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies))
+                problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies),
+                                           reuse.cache if reuse else None)
                 if problems:
                     raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
+                if reuse:
+                    reuse.cache.save()
         except (MkDocsException, BuildFailed, SiteCollision) as error:
             raise BuildFailed(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
+        finally:
+            if reuse:
+                reuse.cache.close()
+        if reuse:
+            print(f"构建缓存：沿用 {reuse.cache.reused} 项，新生成 {reuse.cache.made} 项（{reuse.cache.folder}/）")
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
     return 0
+
+
+def _reuse(args: argparse.Namespace, site_dir: Path) -> Reuse | None:
+    """The build cache (engine/build_cache.py), or None while another build uses it."""
+    from generator.catalog.articles import articles_folder
+    from generator.engine.build_cache import FOLDER, open_cache, tree_digest
+    from generator.engine.parallel_build import Reuse
+
+    catalog = Path(args.catalog).resolve()
+    folder = Path(args.cache_dir) if args.cache_dir else site_dir.resolve().parent / FOLDER
+    cache = open_cache(folder, Path(args.config), catalog)
+    if cache is None:
+        print(f"提示：另一个构建正在使用缓存 {folder}/，这次不用缓存", file=sys.stderr)
+        return None
+    return Reuse(cache, tree_digest({"catalog": catalog, "articles": articles_folder(catalog)}))
 
 
 def _quiet_mkdocs() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import workers as lifeline
 from generator.engine import progress
+from generator.engine.build_cache import BuildCache, digest
 from generator.engine.search_index import index_site
 from generator.engine.site_check import check_site
 from generator.errors import BuildFailed
@@ -24,27 +25,41 @@ class LinkCheckFailed(BuildFailed):
 
 
 def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True,
-                    search_copies: Path | None = None) -> list[str]:
+                    search_copies: Path | None = None, cache: BuildCache | None = None) -> list[str]:
     """Check the links of `site_dir` and index it for search (from `search_copies` if the build
     left its pages' copies there, see search_index.py); return the link problems.
 
+    With the build `cache`: a site made of the very records of a site checked before is not
+    checked again (the records' keys name every file's content); index parts come from it too.
+
     Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
+    links_key = digest("links", *sorted(cache.used)) if cache else ""
+    if check_links and cache and cache.get(links_key) is not None:
+        check_links = False
+    problems = _check_and_index(site_dir, check_links, search_index, search_copies, cache)
+    if check_links and cache and not problems:
+        cache.put(links_key, [])
+    return problems
+
+
+def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, search_copies: Path | None,
+                     cache: BuildCache | None) -> list[str]:
     if not check_links:
         if search_index:
-            index_site(site_dir, copies=search_copies)
+            index_site(site_dir, copies=search_copies, cache=cache)
         return []
     if not search_index:
         return check_site(site_dir)
     if not lifeline.can_fork():  # one after the other, in this process
         problems = check_site(site_dir)
-        index_site(site_dir, copies=search_copies)
+        index_site(site_dir, copies=search_copies, cache=cache)
         return problems
     receiving, sending = multiprocessing.Pipe(duplex=False)
     checker = lifeline.fork_process(_check, (site_dir, sending), "link-check")
     checker.start()
     sending.close()
     try:
-        index_site(site_dir, copies=search_copies)
+        index_site(site_dir, copies=search_copies, cache=cache)
         try:
             problems = receiving.recv()
         except EOFError:  # it ended without a word: killed, most likely for want of memory

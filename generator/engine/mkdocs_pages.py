@@ -39,12 +39,14 @@ class Handoff:
     With `stand_ins`, the hand-written pages are left out and the navigation's pages are
     stand-ins, so the header is the same at little cost.  With `search_copies`, each page
     the part makes also leaves there what Pagefind needs of it (`search_index.indexed_copy`).
+    `made`: the part's generated files, rendered already (those the build cache did not have).
     """
 
     site: Site
     wanted: Callable[[Page], bool]
     stand_ins: bool = False
     search_copies: Path | None = None
+    made: list[tuple[str, str | bytes]] | None = None
 
 
 def apply_settings(config: MkDocsConfig, catalog_dir: Path) -> None:
@@ -68,7 +70,8 @@ def generated(files: Files, config: MkDocsConfig, options: BuildOptions, handoff
         if handoff.stand_ins:
             for file in list(files.documentation_pages()):
                 files.remove(file)
-        made = outputs(handoff.site, handoff.wanted, with_assets=False)
+        made = iter(handoff.made) if handoff.made is not None else outputs(handoff.site, handoff.wanted,
+                                                                              with_assets=False)
     return (File.generated(config, path, content=content) for path, content in made)
 
 

@@ -39,9 +39,12 @@ from pathlib import Path
 
 from generator import workers as lifeline
 from generator.engine import progress
+from generator.engine.build_cache import BuildCache
+from generator.engine.mkdocs_pages import Handoff
+from generator.engine.reuse import assets_key, cached_entry_pages, keep_assets, keep_entry_pages, keep_folder, main_key
 from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
-from generator.outputs.site_files import ASSET_MAKERS
+from generator.outputs.site_files import ASSET_MAKERS, outputs
 from generator.plan.pages import grown_paths, page_url
 from generator.plan.site import Site
 
@@ -55,6 +58,14 @@ class PartFailed(BuildFailed):
 
 class PartCrashed(Exception):
     """A part died of a bug, not of the user's data: the message is the part's traceback."""
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What lets the parts take what did not change from the build cache (build_cache.py, reuse.py)."""
+
+    cache: BuildCache
+    inputs: str  # the digest of the catalogue and the articles, which the asset makers read
 
 
 @dataclass(frozen=True)
@@ -76,9 +87,10 @@ def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
 
 
 def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None,
-                   search_copies: Path | None = None) -> list[dict]:
+                   search_copies: Path | None = None, reuse: Reuse | None = None) -> list[dict]:
     """Build `site` into the empty folder `site_dir` (main part) with the other parts beside it, then merge.
     With `search_copies`, the pages' copies for the search index go there (see search_index.py).
+    With `reuse`, each part takes what the build cache has and keeps what it made.
 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
@@ -93,6 +105,8 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
         """Move a finished part into the site while the others run; those done before the main part
         wait for it (MkDocs empties its folder as it starts, and a collision shows only against its files)."""
         nonlocal main_done
+        if reuse and (scratch / f"{part.name}.cache").is_file():
+            reuse.cache.add_journal(scratch / f"{part.name}.cache")
         if part.name == "main":
             main_done = True
         else:
@@ -104,15 +118,16 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
 
     try:
         _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], all_entries,
-                                                search_copies), workers, scratch, merge)
+                                                search_copies, reuse), workers, scratch, merge,
+                 reuse.cache if reuse else None)
         progress.stage("正在写站点地图")
-        _add_to_sitemap(site_dir, [folders[p.name] for p in parts if p.entry_pages], all_entries)
+        _add_to_sitemap(site_dir, grown_paths(site.catalog))
         return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) -> None:
+def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done, cache: BuildCache | None) -> None:
     """Run each part in a forked process, `workers` at a time, and hand each that succeeds to
     `done`; raise the first failure.  Where processes cannot be forked, one after the other here."""
     if not lifeline.can_fork():
@@ -128,7 +143,7 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done) 
             while waiting or running:
                 while waiting and len(running) < workers:
                     part = waiting.pop(0)
-                    process = lifeline.fork_process(_child, (make, part, scratch), part.name)
+                    process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
                     process.start()
                     running[process.sentinel] = (process, part)
                 ready = multiprocessing.connection.wait(list(running))
@@ -153,11 +168,15 @@ def _raise_failure(part: Part, exitcode: int | None, scratch: Path) -> None:
     raise PartFailed(error.read_text(encoding="utf-8") if error.is_file() else f"{part.name} 异常退出（{exitcode}）")
 
 
-def _child(make, part: Part, scratch: Path) -> None:
-    """Make one part; leave its cost (or its error) in `scratch` for the parent."""
+def _child(make, part: Part, scratch: Path, cache: BuildCache | None) -> None:
+    """Make one part; leave its cost (or its error), and the cache records it used, in `scratch` for the parent."""
     progress.detach()  # the parent's progress line belongs to the parent
     try:
+        if cache is not None:
+            cache.begin_part()
         _make_and_cost(make, part, scratch)
+        if cache is not None:
+            cache.take_journal(scratch / f"{part.name}.cache")
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
         from mkdocs.exceptions import MkDocsException
 
@@ -179,25 +198,57 @@ def _make_and_cost(make, part: Part, scratch: Path) -> None:
 
 
 def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entries: frozenset[str],
-               search_copies: Path | None) -> None:
+               search_copies: Path | None, reuse: Reuse | None) -> None:
+    cache = reuse.cache if reuse else None
     if part.maker is not None:
-        for asset in ASSET_MAKERS[part.maker](site):
+        make = ASSET_MAKERS[part.maker]
+        key = assets_key(make.__name__, site.today.isoformat(), reuse.inputs) if reuse else ""
+        record = cache.get(key) if cache else None
+        if record is not None:
+            cache.place(record, folder)
+            return
+        assets = make(site)
+        for asset in assets:
             target = folder / asset.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(asset.content)
+        if cache:
+            keep_assets(cache, key, assets)
         return
+    if part.entry_pages:
+        made = list(outputs(site, lambda page: page.path in part.entry_pages, with_assets=False))
+        found, made = cached_entry_pages(cache, made) if cache else ([], made)
+        if made:  # MkDocs for the pages the cache lacks (it empties `folder` first)
+            _mkdocs(config_file, Handoff(site, lambda page: page.path in part.entry_pages, True, search_copies, made),
+                    folder)
+        if cache:
+            keep_entry_pages(cache, made, folder, search_copies)
+            for record in found:
+                cache.place(record, folder, search_copies)
+        return
+    made = list(outputs(site, lambda page: page.path not in all_entries, with_assets=False))
+    from mkdocs.utils import get_build_date
+
+    key = main_key(made, get_build_date())
+    record = cache.get(key) if cache else None
+    if record is not None:
+        cache.place(record, folder, search_copies)
+        return
+    _mkdocs(config_file, Handoff(site, lambda page: page.path not in all_entries, False, search_copies, made), folder)
+    if cache:
+        keep_folder(cache, key, folder, search_copies)
+
+
+def _mkdocs(config_file: str, handoff: Handoff, folder: Path) -> None:
+    """MkDocs over one part's pages, into `folder`."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.engine.mkdocs_pages import Handoff
     from generator.engine.mkdocs_plugin import LvyinPlugin
 
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
-    if part.entry_pages:
-        plugin.handoff = Handoff(site, lambda page: page.path in part.entry_pages, True, search_copies)
-    else:
-        plugin.handoff = Handoff(site, lambda page: page.path not in all_entries, False, search_copies)
+    plugin.handoff = handoff
     mkdocs_build(config)
 
 
@@ -228,25 +279,32 @@ def _move(source_root: Path, target_root: Path, name: str) -> None:
         raise SiteCollision(f"两个文件要写到网站的同一路径 /{name}：请改名或删除与自动生成的文件同名的手写文件")
 
 
-def _add_to_sitemap(site_dir: Path, folders: list[Path], entries: frozenset[str]) -> None:
-    """Append the entry parts' sitemap entries of their entry pages to the main part's sitemap."""
+def _add_to_sitemap(site_dir: Path, entries: list[str]) -> None:
+    """Add the entry pages to the main part's sitemap, each as MkDocs writes a page there: like
+    its home page's entry (the shortest address, the site's own), at the entry page's address."""
     import gzip
     from datetime import datetime
 
+    from markupsafe import escape
     from mkdocs.utils import get_build_date
 
     sitemap = site_dir / "sitemap.xml"
-    if not sitemap.is_file() or not folders:
+    if not sitemap.is_file() or not entries:
         return
-    urls = {page_url(path) for path in entries}  # <section>/<id>/
-    added = [match.group(0) for folder in folders
-             for match in _SITEMAP_ENTRY.finditer((folder / "sitemap.xml").read_text(encoding="utf-8"))
-             if "/".join(match.group(1).rstrip("/").split("/")[-2:]) + "/" in urls]
     text = sitemap.read_text(encoding="utf-8")
+    found = list(_SITEMAP_ENTRY.finditer(text))
+    if not found:  # no site address (site_url): MkDocs lists no page
+        return
+    home = min(found, key=lambda match: len(match.group(1)))
+    before, after = home.group(0)[: home.start(1) - home.start()], home.group(0)[home.end(1) - home.start():]
+    added = [before + str(escape(home.group(1) + page_url(path))) + after
+             for path in entries]
     end = text.rindex("\n</urlset>")
     text = text[:end] + "".join(added) + text[end:]
+    sitemap.unlink()  # not written through: it may be a hard link to the build cache
     sitemap.write_text(text, encoding="utf-8")
     gz = site_dir / "sitemap.xml.gz"
+    gz.unlink(missing_ok=True)
     # Dated as MkDocs dates it: the pages' update date at midnight UTC.
     mtime = int(datetime.fromisoformat(get_build_date()).replace(tzinfo=UTC).timestamp())
     with open(gz, "wb") as raw, gzip.GzipFile(fileobj=raw, filename=str(gz), mode="wb", mtime=mtime) as out:

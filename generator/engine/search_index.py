@@ -8,10 +8,16 @@ memory depends on the part size and not on the archive.
   `2 * part_size` pages each, in as few parts as that allows: the search page
   loads all of them for a parent's first query, and each part costs the phone
   its own Pagefind runtime.
-- *Archive* parts hold the past lectures from the newest back, `part_size`
-  pages each; the search page loads them only when a parent asks for older
-  lectures (so a phone does not download the index of five years of history
-  for every search).
+- *Archive* parts hold the past lectures from the newest back, about
+  `part_size` pages each; the search page loads them only when a parent asks
+  for older lectures (so a phone does not download the index of five years of
+  history for every search).  Where one part ends is decided by its pages
+  themselves (a part ends after a page whose path's digest is a multiple of
+  `part_size / 2`, once it holds half a part; at one and a half parts at the
+  latest), so a lecture that joins the archive the next day, or one edited,
+  changes its own part and not every part after it: the build cache (build_cache.py)
+  keeps each part, keyed by its pages' copies, and the next build reuses those
+  whose pages did not change.
 
 Two runs go side by side (Pagefind keeps about one core busy) while their
 pages together stay within `PAGES_AT_ONCE`, each taking the first waiting part
@@ -48,6 +54,7 @@ from pathlib import Path
 
 from generator import workers as lifeline
 from generator.engine import progress
+from generator.engine.build_cache import BuildCache, digest
 from generator.engine.search_bundle import canonicalize
 from generator.errors import BuildFailed
 
@@ -98,6 +105,7 @@ class IndexPart:
     pages: list[Path]
     archive: bool = False  # past lectures only, loaded on request
     dates: tuple[str, str] | None = None  # an archive part's oldest and newest lecture
+    key: str = ""  # what the part is made of: its pages' paths and contents (the build cache's key)
 
 
 def indexed_copy(html: bytes) -> bytes | None:
@@ -134,8 +142,9 @@ def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
             or lifeline.temporary(COPIES_ON_DISK, beside))
 
 
-def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
-    """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture.
+def _pages(site_dir: Path) -> list[tuple[Path, str | None, str]]:
+    """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture
+    and the digest of its content.
 
     Once any page marks its content with data-pagefind-body, Pagefind indexes only such
     pages; a part must keep that rule even when none of its own pages has the mark.
@@ -145,8 +154,8 @@ def _pages(site_dir: Path) -> list[tuple[Path, str | None]]:
     paths = sorted(_html_files(site_dir), key=lambda path: path.split("/"))  # as Paths sort
     slices = [paths[i : i + _SCAN_SLICE] for i in range(0, len(paths), _SCAN_SLICE)]
     found = lifeline.starmap(_scan, [(site_dir, part) for part in slices])
-    pages = [(Path(path), date) for part in found for path, date, _ in part]
-    marked = [(Path(path), date) for part in found for path, date, mark in part if mark]
+    pages = [(Path(path), date, content) for part in found for path, date, _, content in part]
+    marked = [(Path(path), date, content) for part in found for path, date, mark, content in part if mark]
     return marked or pages
 
 
@@ -159,13 +168,13 @@ def _html_files(site_dir: Path) -> Iterator[str]:
         yield from (name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html"))
 
 
-def _scan(site_dir: Path, paths: list[str]) -> list[tuple[str, str | None, bool]]:
-    """(path, date of a past lecture or None, marked with data-pagefind-body) of each page."""
+def _scan(site_dir: Path, paths: list[str]) -> list[tuple[str, str | None, bool, str]]:
+    """(path, date of a past lecture or None, marked with data-pagefind-body, digest) of each page."""
     found = []
     for path in paths:
         html = (site_dir / path).read_bytes()
         date = _DATE.search(html) if _PAST.search(html) else None
-        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html))
+        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html, digest(html)))
     return found
 
 
@@ -174,14 +183,18 @@ def plan_parts(site_dir: Path, part_size: int | None = None) -> list[IndexPart]:
     part_size = part_size or PART_SIZE
     pages = _pages(Path(site_dir))
     if len(pages) <= 2 * part_size:
-        return [IndexPart([path for path, _ in pages])]
-    current = [path for path, date in pages if date is None]
-    past = sorted(((date, path) for path, date in pages if date is not None), key=lambda e: (e[0], e[1].as_posix()),
-                  reverse=True)
-    parts = [IndexPart(chunk) for chunk in _even_chunks(current, 2 * part_size)]
-    for chunk in _even_chunks(past, part_size):
-        parts.append(IndexPart([path for _, path in chunk], True, (chunk[-1][0], chunk[0][0])))
+        return [_part(pages)]
+    current = [page for page in pages if page[1] is None]
+    past = sorted((page for page in pages if page[1] is not None), key=lambda page: (page[1], page[0].as_posix()))
+    parts = [_part(chunk) for chunk in _even_chunks(current, 2 * part_size)]
+    for chunk in reversed(list(_chunks_by_content(past, part_size))):  # the newest first
+        parts.append(_part(chunk, (chunk[0][1], chunk[-1][1])))
     return parts
+
+
+def _part(pages: list[tuple[Path, str | None, str]], dates: tuple[str, str] | None = None) -> IndexPart:
+    key = digest("search", str(dates), *(part for path, _, content in pages for part in (path.as_posix(), content)))
+    return IndexPart([path for path, _, _ in pages], dates is not None, dates, key)
 
 
 def _even_chunks(items: list, most: int) -> Iterator[list]:
@@ -190,9 +203,22 @@ def _even_chunks(items: list, most: int) -> Iterator[list]:
     return (items[i : i + size] for i in range(0, len(items), size))
 
 
-def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None = None) -> str:
+def _chunks_by_content(pages: list[tuple[Path, str | None, str]], size: int) -> Iterator[list]:
+    """`pages` in chunks of about `size`, each ending where its pages say (see the module's docstring)."""
+    half, chunk = max(1, size // 2), []
+    for page in pages:
+        chunk.append(page)
+        if len(chunk) >= 3 * half or (len(chunk) >= half and int(digest(page[0].as_posix())[:12], 16) % half == 0):
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None = None,
+               cache: BuildCache | None = None) -> str:
     """Index `site_dir` in place, from the `indexed_copy` of its pages in `copies` (same paths) if
-    any; return Pagefind's summary."""
+    any; return Pagefind's summary.  Parts the build `cache` has are taken from it."""
     site_dir = Path(site_dir)
     source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
     parts = plan_parts(source, part_size)
@@ -205,12 +231,21 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
     summaries: dict[int, str] = {}
 
     def run(number: int) -> None:
-        tree = scratch / str(number)
-        for rel in parts[number].pages:
-            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(source / rel, tree / rel)
-        summaries[number] = _run(tree, site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number))
-        shutil.rmtree(tree)
+        output = site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number)
+        record = cache.get(parts[number].key) if cache else None
+        if record is not None:
+            cache.place(record, output)
+            summaries[number] = ""
+        else:
+            tree = scratch / str(number)
+            for rel in parts[number].pages:
+                (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(source / rel, tree / rel)
+            summaries[number] = _run(tree, output)
+            shutil.rmtree(tree)
+            if cache:
+                cache.put(parts[number].key, [("site", path.relative_to(output).as_posix(), path)
+                                              for path in sorted(output.rglob("*")) if path.is_file()])
         progress.stage(f"正在建立搜索索引：已完成 {len(summaries)}/{len(parts)} 部分（共 {total} 个页面）")
 
     progress.stage(f"正在建立搜索索引：{len(parts)} 部分（共 {total} 个页面）")

@@ -27,7 +27,7 @@ def test_link_problems_come_back_and_the_site_is_indexed_meanwhile(tmp_path):
 def test_a_failed_index_stops_the_link_check_at_once(tmp_path, monkeypatch):
     write(tmp_path, "index.html", PAGE.format(link="./"))
 
-    def fails(site_dir, copies=None):
+    def fails(site_dir, copies=None, cache=None):
         raise SearchIndexError("Pagefind 建立搜索索引失败")
 
     monkeypatch.setattr(finishing, "index_site", fails)

@@ -1,0 +1,237 @@
+"""`lvyin build` reuses what did not change: every output kept, keyed by what made it.
+
+A build is made of units of work: the HTML of one entry page (lecturer, place, lecture) with
+its copy for the search index; the main part (every other page, by MkDocs); the files of one
+asset maker (feeds, print sheets, open data …); one part of the search index; the link check.
+Each unit's *key* digests everything its output depends on:
+
+- the tools' fingerprint (`fingerprint`): the version of every installed Python distribution
+  (MkDocs, Material, Pagefind …), this generator's own code and templates, `mkdocs.yml`,
+  `overrides/`, `content/` and `catalog/site.yaml`;
+- the unit's own inputs: an entry page's Markdown (what the catalogue values it read made of
+  it, build date included where the page shows it); the main part's Markdown and the build
+  date; an asset maker's catalogue and build date; a search part's pages.
+
+So a changed template or tool version invalidates everything it could touch, a changed date
+only what shows the date, and an edited lecture its own page, the lists, the feeds and its
+search part.  `tests/engine/test_build_cache.py` checks every kind of change against a clean
+build, file by file.
+
+The cache folder (`.lvyin-cache/` beside the site, ignored by git) holds:
+
+- `objects/ab/cdef…`: file contents, named by their BLAKE2b digest.  The site hard-links to
+  them (the published site and the cache share the bytes, not the names), copies where the
+  two are on different file systems;
+- `manifest.json`: the records of the last successful build, `{key: {"files": [[dest, path,
+  digest, size, mtime_ns] …]}}`, `dest` "site" or "copies" (the search index's copies), and a
+  digest of all of it.  Only a whole build writes it (to a new file, then renamed over the old).
+
+A record is trusted only if the manifest's digest holds and each of its objects is there with
+the size and modification time it had when stored (as git trusts its index): a truncated,
+missing or edited object (through the cache or through a hard link in the site) makes the
+record a miss and its unit is made again.  A damaged manifest is ignored whole (a clean build).
+The objects no record names are deleted after each build.  Two builds never share one cache at
+once: the second builds without it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+FOLDER = ".lvyin-cache"
+_MANIFEST = "manifest.json"
+_OBJECTS = "objects"
+_SKIP = {"__pycache__", ".mypy_cache", ".ruff_cache"}
+
+Record = dict[str, Any]  # {"files": [[dest, path, digest, size, mtime_ns] …], "meta": any}
+
+
+def digest(*parts: str | bytes) -> str:
+    """One BLAKE2b digest (hex) of `parts`, each length-prefixed so that no two lists digest alike."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _tree(h: Any, root: Path) -> None:
+    """Every file below `root` into `h`, by path and content, in a fixed order."""
+    if root.is_file():
+        h.update(root.name.encode() + b"\0" + root.read_bytes() + b"\0")
+        return
+    for folder, folders, names in os.walk(root):
+        folders[:] = sorted(f for f in folders if f not in _SKIP)
+        for name in sorted(names):
+            path = Path(folder) / name
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def fingerprint(config_file: Path, catalog: Path) -> str:
+    """What every output depends on besides its own inputs: the tools and the site's frame."""
+    import generator
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"lvyin-cache {FORMAT}\n".encode())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    h.update("\n".join(versions).encode())
+    project = config_file.resolve().parent
+    return tree_digest({"generator": Path(generator.__file__).parent, "mkdocs.yml": config_file,
+                        "overrides": project / "overrides", "content": project / "content",
+                        "site.yaml": catalog / "site.yaml"}, h)
+
+
+def tree_digest(roots: dict[str, Path], h: Any = None) -> str:
+    """The digest of every file below each of `roots`, by its label (not where it is: a cache
+    moves with its checkout) and its files' paths below it and contents."""
+    h = h or hashlib.blake2b(digest_size=20)
+    for label, root in roots.items():
+        h.update(label.encode() + b"\0")
+        if root.exists():
+            _tree(h, root)
+    return h.hexdigest()
+
+
+class BuildCache:
+    """The cache of one build: the last build's records to reuse, this build's records to keep.
+
+    Forked parts of the build look up and store through the same object (inherited); each part
+    hands the records it used back to the parent (`take_journal`, `add_journal`), which writes
+    the manifest once the whole build succeeded (`save`)."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = Path(folder)
+        self.fingerprint = fingerprint
+        self.objects = self.folder / _OBJECTS
+        self.objects.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.folder / "lock", "a+b")  # noqa: SIM115 — held for the whole build
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: another build has it
+        self.last: dict[str, Record] = self._read_manifest()
+        self.used: dict[str, Record] = {}  # this build's records (reused or new)
+        self.reused = self.made = 0
+
+    def _read_manifest(self) -> dict[str, Record]:
+        try:
+            data = json.loads((self.folder / _MANIFEST).read_text(encoding="utf-8"))
+            records = data["records"]
+            if (data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint
+                    or data.get("check") != digest(json.dumps(records, sort_keys=True))):
+                return {}
+            return records if isinstance(records, dict) else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def close(self) -> None:
+        self._lock.close()
+
+    # Looking up
+
+    def get(self, key: str) -> Record | None:
+        """The record of `key` if the last build made it and every one of its objects is intact."""
+        record = self.last.get(key)
+        if record is None:
+            return None
+        for _, _, name, size, mtime in record["files"]:
+            try:
+                stat = os.stat(self._object(name))
+            except OSError:
+                return None
+            if stat.st_size != size or stat.st_mtime_ns != mtime:
+                return None
+        self.used[key] = record
+        self.reused += 1
+        return record
+
+    def place(self, record: Record, site: Path, copies: Path | None = None) -> None:
+        """Put a record's files into the site (and the search copies folder), as hard links."""
+        for dest, path, name, _, _ in record["files"]:
+            root = site if dest == "site" else copies
+            if root is None:
+                continue
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self._object(name), target)
+            except OSError:  # another file system (the copies in memory), or no hard links there
+                shutil.copyfile(self._object(name), target)
+
+    # Storing
+
+    def put(self, key: str, files: Iterable[tuple[str, str, Path | bytes]], meta: Any = None) -> Record:
+        """Keep what a unit made: `files` are (dest, path, the file made or its bytes)."""
+        stored = []
+        for dest, path, content in files:
+            data = content if isinstance(content, bytes) else Path(content).read_bytes()
+            name = digest(data)
+            target = self._object(name)
+            if not target.exists():
+                target.parent.mkdir(exist_ok=True)
+                temporary = target.with_name(f".{name}.{os.getpid()}")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+            stat = os.stat(target)
+            stored.append([dest, path, name, stat.st_size, stat.st_mtime_ns])
+        record: Record = {"files": stored, "meta": meta}
+        self.used[key] = record
+        self.made += 1
+        return record
+
+    def _object(self, name: str) -> Path:
+        return self.objects / name[:2] / name[2:]
+
+    # Between processes, and at the end
+
+    def begin_part(self) -> None:
+        """In a forked part: start its own list of the records used (the parent has those before)."""
+        self.used, self.reused, self.made = {}, 0, 0
+
+    def take_journal(self, path: Path) -> None:
+        """In a forked part: leave the records it used for the parent."""
+        path.write_text(json.dumps({"used": self.used, "reused": self.reused, "made": self.made}), encoding="utf-8")
+
+    def add_journal(self, path: Path) -> None:
+        """In the parent: the records a part used."""
+        if path.is_file():
+            journal = json.loads(path.read_text(encoding="utf-8"))
+            self.used.update(journal["used"])
+            self.reused += journal["reused"]
+            self.made += journal["made"]
+
+    def save(self) -> None:
+        """Keep this build's records for the next one, and delete the objects none of them names."""
+        records = self.used
+        data = {"format": FORMAT, "fingerprint": self.fingerprint,
+                "check": digest(json.dumps(records, sort_keys=True)), "records": records}
+        temporary = self.folder / f".{_MANIFEST}.{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as out:
+            json.dump(data, out, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, self.folder / _MANIFEST)
+        keep = {name for record in records.values() for _, _, name, _, _ in record["files"]}
+        for path in self._stored():
+            if path.parent.name + path.name not in keep:
+                path.unlink(missing_ok=True)
+
+    def _stored(self) -> Iterator[Path]:
+        for folder in self.objects.iterdir():
+            if folder.is_dir():
+                yield from folder.iterdir()
+
+
+def open_cache(folder: Path, config_file: Path, catalog: Path) -> BuildCache | None:
+    """The cache in `folder`, or None while another build holds it."""
+    try:
+        return BuildCache(folder, fingerprint(config_file, catalog))
+    except BlockingIOError:
+        return None

@@ -1,0 +1,137 @@
+"""`lvyin build` with its cache: a rebuild is byte for byte a clean build, whatever changed, and a
+damaged cache is noticed and made again, never served."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import build_site
+from test_parallel_build import snapshot
+
+import generator.engine.search_index as search_index
+from generator.bench.synth import synthesize
+
+CHANGES = yaml.safe_load((Path(__file__).parent / "data" / "cache_changes.yaml").read_text(encoding="utf-8"))
+BUILD_DAY = "2027-05-03"
+PART_SIZE = 40  # so that the synthetic site's index comes in parts (current ones and archive ones)
+_COUNTS = re.compile(r"构建缓存：沿用 (\d+) 项，新生成 (\d+) 项")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The synthetic catalogue, built once with the cache: (catalogue, the folder of site and cache)."""
+    root = tmp_path_factory.mktemp("cached")
+    catalog = synthesize(root / "synth", 120, seed=4, stations=30, lecturers=20, venues=10, bases=6)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "PART_SIZE", PART_SIZE)
+        assert build_site(catalog, root / "build" / "site", "--today", BUILD_DAY) == 0
+    return catalog, root / "build"
+
+
+def _build(catalog: Path, site: Path, capsys, *extra: str) -> tuple[int, int]:
+    """Build; (records reused, records made) as the build reports them."""
+    capsys.readouterr()
+    assert build_site(catalog, site, *extra) == 0
+    counts = _COUNTS.search(capsys.readouterr().out)
+    return (int(counts[1]), int(counts[2])) if counts else (0, 0)
+
+
+def _change(catalog: Path, change: dict) -> None:
+    if "replace" in change:
+        name, old, new = change["replace"]
+        text = (catalog / name).read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{name}: {old!r} should be there once"
+        (catalog / name).write_text(text.replace(old, new), encoding="utf-8")
+    if "append" in change:
+        name, more = change["append"]
+        with open(catalog / name, "a", encoding="utf-8") as out:
+            out.write(more)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c["name"] for c in CHANGES])
+def test_a_rebuild_after_a_change_is_the_clean_build_of_the_changed_catalogue(built, change, tmp_path, capsys,
+                                                                             monkeypatch):
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))  # the site and its cache, as left
+    _change(catalog, change)
+    today = change.get("today", BUILD_DAY)
+    reused, made = _build(catalog, work / "site", capsys, "--today", today)
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", today, "--no-cache")
+    assert not (tmp_path / "clean" / ".lvyin-cache").exists()
+    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    expected = change["reused"]
+    assert (reused > 0, made > 0) == {"all": (True, False), "some": (True, True), "none": (False, True)}[expected], \
+        (reused, made)
+
+
+def _objects(cache: Path) -> list[Path]:
+    return sorted(p for p in (cache / "objects").rglob("*") if p.is_file())
+
+
+def _damage_truncated(cache: Path) -> None:
+    victim = max(_objects(cache), key=lambda p: p.stat().st_size)
+    victim.write_bytes(victim.read_bytes()[:100])
+
+
+def _damage_edited_in_place(cache: Path) -> None:
+    """A page of the published site edited in place by hand: the same size, its cached bytes changed too."""
+    page = next(p for p in (cache.parent / "site" / "lectures").rglob("index.html"))
+    data = bytearray(page.read_bytes())
+    data[-20:-10] = b"x" * 10
+    page.write_bytes(bytes(data))
+
+
+def _damage_missing(cache: Path) -> None:
+    for victim in _objects(cache)[::7]:
+        victim.unlink()
+
+
+def _damage_wrong_key(cache: Path) -> None:
+    manifest = cache / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    first, second = sorted(data["records"])[:2]
+    data["records"][first], data["records"][second] = data["records"][second], data["records"][first]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _damage_manifest_cut(cache: Path) -> None:
+    manifest = cache / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes()[:1000])
+
+
+DAMAGES = [_damage_truncated, _damage_edited_in_place, _damage_missing, _damage_wrong_key, _damage_manifest_cut]
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__.removeprefix("_damage_") for d in DAMAGES])
+def test_a_damaged_cache_is_noticed_and_what_it_held_is_made_again(built, damage, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
+    clean = snapshot(tmp_path / "clean" / "site")
+    # The copy's site and cache share their files, as a real build leaves them.
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    damage(work / ".lvyin-cache")
+    reused, made = _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    assert made > 0
+    assert snapshot(work / "site") == clean
+    assert _build(catalog, work / "site", capsys, "--today", BUILD_DAY)[1] == 0  # whole again
+
+
+def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    manifest = (work / ".lvyin-cache" / "manifest.json").read_bytes()
+    (catalog / "lectures" / "2027-05.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    assert build_site(catalog, work / "site", "--today", BUILD_DAY) == 1
+    assert (work / ".lvyin-cache" / "manifest.json").read_bytes() == manifest
