@@ -5,7 +5,8 @@
 
 For each N: `lvyin synth` writes a catalogue; one process times read+validate
 and page planning+render; one process runs the whole `lvyin build` with its
-pieces timed (see stages.py); headless Chromium opens /search/ on a phone-sized
+pieces timed (see stages.py); rebuilds with the build cache after each kind of change
+(rebuilds.py); headless Chromium opens /search/ on a phone-sized
 screen, types a query and counts the bytes it downloads; and, for comparison up
 to N = 20,000 (`BARE_LIMIT`), a bare `mkdocs build` (without the lvyin plugin)
 plus one Pagefind run over the Markdown that `lvyin generate` writes.  Wall and CPU seconds, peak RSS (the
@@ -29,6 +30,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from rebuilds import report_rows, run_rebuilds
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -185,7 +188,8 @@ def bare_config(md: Path, site: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: bool = True) -> dict:
+def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: bool = True,
+            rebuild: bool = True) -> dict:
     from generator.engine.search_index import pagefind_binary
 
     base = work / f"n{n}"
@@ -204,6 +208,10 @@ def run_one(n: int, work: Path, seed: int, browser: bool, bare: bool, serve: boo
     result["build"], result["build_process"] = stage_json("build", [catalog, TODAY, str(site)], log)
     result["output_files"], result["output_bytes"] = tree_size(site)
     result["lecture_page_bytes"] = lecture_page_bytes(site)
+    if rebuild:
+        print(f"[N={n}] rebuilds with the build cache …", file=sys.stderr, flush=True)
+        result["rebuilds"] = run_rebuilds(base / "catalog", site, TODAY, log,
+                                          lambda args, log: measure([PYTHON, "-m", "generator", *args], log))
     if browser:
         print(f"[N={n}] phone search in Chromium …", file=sys.stderr, flush=True)
         result["search"] = search_download(site)
@@ -303,6 +311,7 @@ def report(results: list[dict], info: dict) -> str:
         if entries:
             lines.append(f"| {r['n']:,} | {len(entries)} entry parts (lecturers, places, lectures; sum, the largest RSS) | {_s(sum(c['wall'] for c in entries))} | "
                          f"{_s(sum(c['cpu'] for c in entries))} | {_mb(max(c['rss_mb'] for c in entries))} |")
+    lines += report_rows(results)
     served = [r for r in results if "serve" in r]
     if served:
         lines += ["", "## `lvyin serve`: an edit to one lecture's title", "",
@@ -340,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium download measurement")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare mkdocs build + Pagefind comparison")
     parser.add_argument("--no-serve", action="store_true", help="skip timing an edit under lvyin serve")
+    parser.add_argument("--no-rebuilds", action="store_true", help="skip the rebuilds with the build cache")
     parser.add_argument("--out", default=str(HERE / "results.md"))
     parser.add_argument("--report", metavar="JSON", help="only rewrite the Markdown table from an earlier results.json")
     args = parser.parse_args(argv)
@@ -355,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for n in sizes:
-            results.append(run_one(n, work, args.seed, not args.no_browser, not args.no_bare, not args.no_serve))
+            results.append(run_one(n, work, args.seed, not args.no_browser, not args.no_bare, not args.no_serve,
+                                   not args.no_rebuilds))
             text = report(results, info)
             Path(args.out).write_text(text, encoding="utf-8")
             Path(args.out).with_suffix(".json").write_text(json.dumps({"machine": info, "results": results}, indent=1), encoding="utf-8")

@@ -1,7 +1,7 @@
 """One benchmark stage in its own process; prints a JSON line of its measurements.
 
     python benchmarks/stages.py load CATALOG TODAY            read+validate, then page planning+render
-    python benchmarks/stages.py build CATALOG TODAY SITE_DIR   the whole `lvyin build`, broken down
+    python benchmarks/stages.py build CATALOG TODAY SITE_DIR   the whole `lvyin build` (clean: --no-cache), broken down
 
 `build` runs the real command line and times the pieces it calls (reading and
 checking the catalogue, the parts built side by side, the link check and
@@ -122,7 +122,7 @@ def build(catalog: str, today: str, site_dir: str) -> dict:
     timer.wrap(finishing, "index_site", "pagefind", children=True)
     search_index.subprocess = pagefind_runs = PeakOfEachRun()
     with timer.part("total"), contextlib.redirect_stdout(sys.stderr):
-        code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir])
+        code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir, "--no-cache"])
     if code:
         raise SystemExit(f"lvyin build failed with exit code {code}")
     if "pagefind" in timer.parts:

@@ -214,16 +214,24 @@ def _build_site(args: argparse.Namespace) -> int:
     with _plugin_settings(args) as options:
         site_dir = options.site_dir or Path(args.site_dir)
         reuse = None if args.no_cache else _reuse(args, site_dir)
+        whole = reuse.whole_site_key(options) if reuse else ""
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
-                build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
-                               reuse=reuse)
-                progress.stage("正在检查链接、建立搜索索引")
-                problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies),
-                                           reuse.cache if reuse else None)
-                if problems:
-                    raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
+                record = reuse.cache.get(whole) if reuse else None
+                if reuse and record is not None:  # the very input of the last build: its site
+                    reuse.cache.place(record, fresh)
+                    reuse.cache.keep_last()
+                else:
+                    build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
+                                   reuse=reuse)
+                    progress.stage("正在检查链接、建立搜索索引")
+                    problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies),
+                                               reuse.cache if reuse else None)
+                    if problems:
+                        raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
+                    if reuse:
+                        reuse.cache.keep_site(whole, fresh)
                 if reuse:
                     reuse.cache.save()
         except (MkDocsException, BuildFailed, SiteCollision) as error:

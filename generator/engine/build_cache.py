@@ -36,12 +36,14 @@ once: the second builds without it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import importlib.metadata
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -165,26 +167,50 @@ class BuildCache:
             except OSError:  # another file system (the copies in memory), or no hard links there
                 shutil.copyfile(self._object(name), target)
 
+    def keep_last(self) -> None:
+        """Keep every record of the last build for the next (this one had the same input)."""
+        self.used = {**self.last, **self.used}
+
     # Storing
 
     def put(self, key: str, files: Iterable[tuple[str, str, Path | bytes]], meta: Any = None) -> Record:
         """Keep what a unit made: `files` are (dest, path, the file made or its bytes)."""
-        stored = []
-        for dest, path, content in files:
-            data = content if isinstance(content, bytes) else Path(content).read_bytes()
-            name = digest(data)
-            target = self._object(name)
-            if not target.exists():
-                target.parent.mkdir(exist_ok=True)
-                temporary = target.with_name(f".{name}.{os.getpid()}")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
-            stat = os.stat(target)
-            stored.append([dest, path, name, stat.st_size, stat.st_mtime_ns])
-        record: Record = {"files": stored, "meta": meta}
+        record: Record = {"files": [self._store(dest, path, content) for dest, path, content in files], "meta": meta}
         self.used[key] = record
         self.made += 1
         return record
+
+    def _store(self, dest: str, path: str, content: Path | bytes) -> list[Any]:
+        data = content if isinstance(content, bytes) else Path(content).read_bytes()
+        name = digest(data)
+        target = self._object(name)
+        if not target.exists():
+            target.parent.mkdir(exist_ok=True)
+            # Its own name in each process and thread: the search index's parts store alike files side by side.
+            temporary = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        stat = os.stat(target)
+        return [dest, path, name, stat.st_size, stat.st_mtime_ns]
+
+    def keep_site(self, key: str, site: Path) -> None:
+        """Keep a whole finished site under `key`: its files that are hard links to this build's
+        objects by those (a look at each inode), the few written after the parts (the sitemap, the
+        index's list of parts) stored as new."""
+        mine = {}
+        for record in self.used.values():
+            for _, _, name, size, mtime in record["files"]:
+                with contextlib.suppress(OSError):
+                    mine[os.stat(self._object(name)).st_ino] = [name, size, mtime]
+        files: list[list[Any]] = []
+        for folder, _, names in os.walk(site):
+            for file_name in names:
+                path = Path(folder) / file_name
+                rel = path.relative_to(site).as_posix()
+                stat = os.stat(path)
+                known = mine.get(stat.st_ino) if stat.st_nlink > 1 else None
+                files.append(["site", rel, *known] if known else self._store("site", rel, path))
+        self.used[key] = {"files": files, "meta": None}
 
     def _object(self, name: str) -> Path:
         return self.objects / name[:2] / name[2:]

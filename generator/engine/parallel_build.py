@@ -37,10 +37,12 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
+from generator import env
 from generator import workers as lifeline
 from generator.engine import progress
-from generator.engine.build_cache import BuildCache
+from generator.engine.build_cache import BuildCache, digest
 from generator.engine.mkdocs_pages import Handoff
+from generator.engine.options import BuildOptions
 from generator.engine.reuse import assets_key, cached_entry_pages, keep_assets, keep_entry_pages, keep_folder, main_key
 from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
@@ -66,6 +68,11 @@ class Reuse:
 
     cache: BuildCache
     inputs: str  # the digest of the catalogue and the articles, which the asset makers read
+
+    def whole_site_key(self, options: BuildOptions) -> str:
+        """The key of a whole site: the same catalogue, articles, date and checks make the same site."""
+        return digest("site", self.inputs, options.today.isoformat(), str(env.source_date_epoch() or ""),
+                      str(options.check_links), str(options.search_index))
 
 
 @dataclass(frozen=True)
@@ -227,9 +234,9 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
                 cache.place(record, folder, search_copies)
         return
     made = list(outputs(site, lambda page: page.path not in all_entries, with_assets=False))
-    from mkdocs.utils import get_build_date
+    from mkdocs.utils import get_build_timestamp
 
-    key = main_key(made, get_build_date())
+    key = main_key(made, str(get_build_timestamp()))  # the sitemap's date, and its .gz file's time
     record = cache.get(key) if cache else None
     if record is not None:
         cache.place(record, folder, search_copies)

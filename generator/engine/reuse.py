@@ -5,7 +5,7 @@ can take from the cache, and what it keeps of those it made.
   tools' fingerprint (it is outside the navigation; parallel_build.py builds entry pages in any
   slices to the same bytes), so its key is its path and Markdown.
 - The main part (every other page, by one MkDocs run): the Markdown of all its pages and the
-  date MkDocs puts in the sitemap.
+  build time MkDocs puts in the sitemap (SOURCE_DATE_EPOCH).
 - An asset maker's files: the maker, the build date and the digest of the catalogue and the
   articles (`inputs`).
 """
@@ -27,8 +27,8 @@ def entry_key(path: str, markdown: str | bytes) -> str:
     return digest("entry", path, markdown)
 
 
-def main_key(made: Made, build_date: str) -> str:
-    return digest("main", build_date, *(part for path, content in made for part in (path, content)))
+def main_key(made: Made, build_time: str) -> str:
+    return digest("main", build_time, *(part for path, content in made for part in (path, content)))
 
 
 def assets_key(maker: str, today: str, inputs: str) -> str:

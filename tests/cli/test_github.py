@@ -73,6 +73,18 @@ def test_the_pull_request_workflow_runs_the_same_checks():
     assert any("make site" in run for run in steps)
 
 
+def test_the_pull_request_workflow_keeps_the_build_cache_between_runs():
+    """The site build's cache (.lvyin-cache/ beside site/) is restored before it, from the branch's
+    newest run or else main's, and saved under a key of its own (a key is written once)."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/validate.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["validate"]["steps"]
+    build = next(n for n, step in enumerate(steps) if "make site" in step.get("run", ""))
+    cached = [step for step in steps[:build] if step.get("uses", "").startswith("actions/cache@")]
+    assert len(cached) == 1 and cached[0]["with"]["path"] == ".lvyin-cache"
+    assert "github.run_id" in cached[0]["with"]["key"]
+    assert "-main-" in cached[0]["with"]["restore-keys"]
+
+
 def test_the_pre_commit_hook_runs_validate():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks[0]["entry"] == "lvyin validate" and hooks[0]["pass_filenames"] is False

@@ -135,3 +135,15 @@ def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, ca
     (catalog / "lectures" / "2027-05.yaml").write_text("- id: [broken\n", encoding="utf-8")
     assert build_site(catalog, work / "site", "--today", BUILD_DAY) == 1
     assert (work / ".lvyin-cache" / "manifest.json").read_bytes() == manifest
+
+
+def test_a_rebuild_of_the_same_input_takes_the_whole_site_and_keeps_every_unit_for_the_next_change(
+        built, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    assert _build(catalog, work / "site", capsys, "--today", BUILD_DAY) == (1, 0)  # the whole site, at once
+    _change(catalog, CHANGES[2])  # one lecture's title
+    reused, made = _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    assert reused > 100 and made < 20, (reused, made)
