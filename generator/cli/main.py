@@ -254,8 +254,8 @@ def _reuse(args: argparse.Namespace, site_dir: Path) -> Reuse | None:
     catalog = Path(args.catalog).resolve()
     folder = Path(args.cache_dir) if args.cache_dir else site_dir.resolve().parent / FOLDER
     cache = open_cache(folder, Path(args.config), catalog)
-    if cache is None:
-        print(f"提示：另一个构建正在使用缓存 {folder}/，这次不用缓存", file=sys.stderr)
+    if isinstance(cache, str):
+        print(f"提示：{cache}，这次不用缓存", file=sys.stderr)
         return None
     return Reuse(cache, tree_digest({"catalog": catalog, "articles": articles_folder(catalog)}))
 

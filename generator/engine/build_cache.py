@@ -23,8 +23,10 @@ The cache folder (`.lvyin-cache/` beside the site, ignored by git) holds:
   them (the published site and the cache share the bytes, not the names), copies where the
   two are on different file systems;
 - `manifest.json`: the records of the last successful build, `{key: {"files": [[dest, path,
-  digest, size, mtime_ns] …]}}`, `dest` "site" or "copies" (the search index's copies), and a
-  digest of all of it.  Only a whole build writes it (to a new file, then renamed over the old).
+  digest, size, mtime_ns] …], "meta": …}}`, `dest` "site" or "copies" (the search index's
+  copies), after a first line with the digest of the rest.  Only a whole build writes it (to a
+  new file, then renamed over the old).  An entry page's record keeps what it read while it
+  rendered (traces.py): the next build reuses it without rendering it again while that holds.
 
 A record is trusted only if the manifest's digest holds and each of its objects is there with
 the size and modification time it had when stored (as git trusts its index): a truncated,
@@ -38,11 +40,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import json
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -123,15 +127,23 @@ class BuildCache:
         self.reused = self.made = 0
 
     def _read_manifest(self) -> dict[str, Record]:
+        """The last build's records, if the manifest is whole: its first line is the digest of the rest."""
         try:
-            data = json.loads((self.folder / _MANIFEST).read_text(encoding="utf-8"))
-            records = data["records"]
-            if (data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint
-                    or data.get("check") != digest(json.dumps(records, sort_keys=True))):
+            check, _, body = (self.folder / _MANIFEST).read_bytes().partition(b"\n")
+            if check.decode() != digest(body):
                 return {}
-            return records if isinstance(records, dict) else {}
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(body)
+            if data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
+                return {}
+            return data["records"] if isinstance(data["records"], dict) else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, str]:
+        """The key of the last build's record of each entry page, by the page's path."""
+        return {record["meta"]["path"]: key for key, record in self.last.items()
+                if isinstance(record.get("meta"), dict) and "path" in record["meta"]}
 
     def close(self) -> None:
         self._lock.close()
@@ -166,6 +178,11 @@ class BuildCache:
                 os.link(self._object(name), target)
             except OSError:  # another file system (the copies in memory), or no hard links there
                 shutil.copyfile(self._object(name), target)
+
+    def remember(self, key: str, meta: Any) -> Record:
+        """The record of `key` (used in this build) with new `meta`."""
+        record = self.used[key] = {**self.used[key], "meta": meta}
+        return record
 
     def keep_last(self) -> None:
         """Keep every record of the last build for the next (this one had the same input)."""
@@ -236,11 +253,10 @@ class BuildCache:
     def save(self) -> None:
         """Keep this build's records for the next one, and delete the objects none of them names."""
         records = self.used
-        data = {"format": FORMAT, "fingerprint": self.fingerprint,
-                "check": digest(json.dumps(records, sort_keys=True)), "records": records}
+        body = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "records": records}).encode()
         temporary = self.folder / f".{_MANIFEST}.{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as out:
-            json.dump(data, out, sort_keys=True)
+        with open(temporary, "wb") as out:
+            out.write(digest(body).encode() + b"\n" + body)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, self.folder / _MANIFEST)
@@ -255,9 +271,15 @@ class BuildCache:
                 yield from folder.iterdir()
 
 
-def open_cache(folder: Path, config_file: Path, catalog: Path) -> BuildCache | None:
-    """The cache in `folder`, or None while another build holds it."""
+def open_cache(folder: Path, config_file: Path, catalog: Path) -> BuildCache | str:
+    """The cache in `folder`, or why not: another build holds it, or git tracks files in it (a
+    cache is what builds on this machine made, never what a commit brought: its records say which
+    files to publish)."""
+    tracked = subprocess.run(["git", "ls-files", "--", str(folder)], cwd=config_file.resolve().parent,
+                             capture_output=True, text=True, check=False).stdout.strip()
+    if tracked:
+        return f"缓存文件夹 {folder}/ 中有 git 跟踪的文件，不能当作构建缓存使用（请从仓库中删除它们）"
     try:
         return BuildCache(folder, fingerprint(config_file, catalog))
     except BlockingIOError:
-        return None
+        return f"另一个构建正在使用缓存 {folder}/"

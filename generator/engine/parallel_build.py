@@ -102,6 +102,8 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
     parts = plan_parts(site)
     site.pages  # noqa: B018  (planned here, once, for every part)
+    if reuse:
+        reuse.cache.by_path  # noqa: B018  (indexed here, once, for every part)
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = lifeline.new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
@@ -223,13 +225,15 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
             keep_assets(cache, key, assets)
         return
     if part.entry_pages:
-        made = list(outputs(site, lambda page: page.path in part.entry_pages, with_assets=False))
-        found, made = cached_entry_pages(cache, made) if cache else ([], made)
+        if cache:
+            found, made, traced = cached_entry_pages(cache, [p for p in site.pages if p.path in part.entry_pages])
+        else:
+            found, made, traced = [], list(outputs(site, lambda page: page.path in part.entry_pages, False)), {}
         if made:  # MkDocs for the pages the cache lacks (it empties `folder` first)
             _mkdocs(config_file, Handoff(site, lambda page: page.path in part.entry_pages, True, search_copies, made),
                     folder)
         if cache:
-            keep_entry_pages(cache, made, folder, search_copies)
+            keep_entry_pages(cache, made, traced, folder, search_copies)
             for record in found:
                 cache.place(record, folder, search_copies)
         return

@@ -3,7 +3,8 @@ can take from the cache, and what it keeps of those it made.
 
 - An entry page (lecturer, place, lecture): its HTML depends only on its Markdown and the
   tools' fingerprint (it is outside the navigation; parallel_build.py builds entry pages in any
-  slices to the same bytes), so its key is its path and Markdown.
+  slices to the same bytes), so its key is its path and Markdown; and what it read when it was
+  rendered (traces.py) tells whether its Markdown would still be the same, without rendering it.
 - The main part (every other page, by one MkDocs run): the Markdown of all its pages and the
   build time MkDocs puts in the sitemap (SOURCE_DATE_EPOCH).
 - An asset maker's files: the maker, the build date and the digest of the catalogue and the
@@ -15,10 +16,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.engine.build_cache import BuildCache, Record, digest
+from generator.engine.traces import holds, render_traced
 from generator.outputs.files import Asset
-from generator.plan.pages import page_url
+from generator.plan.pages import Page, page_url
 
 Made = list[tuple[str, str | bytes]]  # (docs-tree path, content) of generated files
 
@@ -35,23 +38,36 @@ def assets_key(maker: str, today: str, inputs: str) -> str:
     return digest("assets", maker, today, inputs)
 
 
-def cached_entry_pages(cache: BuildCache, made: Made) -> tuple[list[Record], Made]:
-    """The records of the entry pages of `made` the cache has, and the others (for MkDocs)."""
-    found, missing = [], []
-    for path, content in made:
-        record = cache.get(entry_key(path, content))
-        if record is None:
-            missing.append((path, content))
-        else:
+def cached_entry_pages(cache: BuildCache, pages: list[Page]) -> tuple[list[Record], Made, dict[str, Any]]:
+    """The records of the entry `pages` the cache has, the others' Markdown (for MkDocs), and what
+    each page rendered here read (traces.py).  A page whose last trace still holds is not even
+    rendered; one rendered to the Markdown of a record is that record."""
+    found: list[Record] = []
+    missing: Made = []
+    traced: dict[str, Any] = {}
+    for page in pages:
+        key = cache.by_path.get(page.path)
+        trace = cache.last[key]["meta"].get("trace") if key else None
+        record = cache.get(key) if key and trace and holds(trace, page) else None
+        if record is not None:
             found.append(record)
-    return found, missing
+            continue
+        markdown, traced[page.path] = render_traced(page)
+        key = entry_key(page.path, markdown)
+        record = cache.get(key)
+        if record is None:
+            missing.append((page.path, markdown))
+        else:
+            found.append(cache.remember(key, {"path": page.path, "trace": traced[page.path]}))
+    return found, missing, traced
 
 
-def keep_entry_pages(cache: BuildCache, made: Made, folder: Path, copies: Path | None) -> None:
-    """Keep the entry pages MkDocs made of `made`: every file of each page's folder, and its copy."""
+def keep_entry_pages(cache: BuildCache, made: Made, traced: dict[str, Any], folder: Path, copies: Path | None) -> None:
+    """Keep the entry pages MkDocs made of `made`: every file of each page's folder, and its copy,
+    with what the page read."""
     for path, content in made:
-        url = page_url(path)
-        cache.put(entry_key(path, content), _files_below(folder, url, copies))
+        cache.put(entry_key(path, content), _files_below(folder, page_url(path), copies),
+                  {"path": path, "trace": traced.get(path)})
 
 
 def keep_folder(cache: BuildCache, key: str, folder: Path, copies: Path | None) -> None:

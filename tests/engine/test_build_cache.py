@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_site
+from conftest import ROOT, build_site
 from test_parallel_build import snapshot
 
 import generator.engine.search_index as search_index
@@ -94,11 +95,13 @@ def _damage_missing(cache: Path) -> None:
 
 
 def _damage_wrong_key(cache: Path) -> None:
+    """Two records swapped by hand (the manifest's first line, the digest of the rest, left as it was)."""
     manifest = cache / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    check, _, body = manifest.read_bytes().partition(b"\n")
+    data = json.loads(body)
     first, second = sorted(data["records"])[:2]
     data["records"][first], data["records"][second] = data["records"][second], data["records"][first]
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    manifest.write_bytes(check + b"\n" + json.dumps(data).encode())
 
 
 def _damage_manifest_cut(cache: Path) -> None:
@@ -123,6 +126,22 @@ def test_a_damaged_cache_is_noticed_and_what_it_held_is_made_again(built, damage
     assert made > 0
     assert snapshot(work / "site") == clean
     assert _build(catalog, work / "site", capsys, "--today", BUILD_DAY)[1] == 0  # whole again
+
+
+def test_a_cache_folder_that_git_tracks_is_not_used(built, tmp_path, capsys, monkeypatch):
+    """A commit cannot bring a cache: its records say which files the site publishes."""
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run(["git", "-C", str(work), "add", "-f", ".lvyin-cache/manifest.json"], check=True)
+    config = work / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'content'}\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n",
+                      encoding="utf-8")
+    capsys.readouterr()
+    assert build_site(catalog, work / "site", "--today", BUILD_DAY, "--config", str(config)) == 0
+    output = capsys.readouterr()
+    assert "git 跟踪的文件" in output.err and "构建缓存" not in output.out
 
 
 def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, capsys, monkeypatch):
