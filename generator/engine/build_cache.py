@@ -198,6 +198,8 @@ class BuildCache:
         return record
 
     def _store(self, dest: str, path: str, content: Path | bytes) -> list[Any]:
+        """Keep one file: as a hard link to the file made (so that the site's file is the object),
+        or a copy where that cannot be."""
         data = content if isinstance(content, bytes) else Path(content).read_bytes()
         name = digest(data)
         target = self._object(name)
@@ -205,29 +207,50 @@ class BuildCache:
             target.parent.mkdir(exist_ok=True)
             # Its own name in each process and thread: the search index's parts store alike files side by side.
             temporary = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
-            temporary.write_bytes(data)
+            try:
+                if isinstance(content, bytes):
+                    raise OSError
+                os.link(content, temporary)
+            except OSError:  # bytes, or another file system (the search copies in memory)
+                temporary.write_bytes(data)
             os.replace(temporary, target)
         stat = os.stat(target)
         return [dest, path, name, stat.st_size, stat.st_mtime_ns]
 
-    def keep_site(self, key: str, site: Path) -> None:
-        """Keep a whole finished site under `key`: its files that are hard links to this build's
-        objects by those (a look at each inode), the few written after the parts (the sitemap, the
-        index's list of parts) stored as new."""
+    def objects_of(self, site: Path) -> dict[str, tuple[str, bool]]:
+        """Every file of `site` by its path: its object's name, and whether it is that object (a hard
+        link: a look at its inode) or only holds the same bytes (written anew, or a copy)."""
         mine = {}
         for record in self.used.values():
-            for _, _, name, size, mtime in record["files"]:
+            for _, _, name, _, _ in record["files"]:
                 with contextlib.suppress(OSError):
-                    mine[os.stat(self._object(name)).st_ino] = [name, size, mtime]
-        files: list[list[Any]] = []
+                    mine[os.stat(self._object(name)).st_ino] = name
+        found: dict[str, tuple[str, bool]] = {}
         for folder, _, names in os.walk(site):
             for file_name in names:
                 path = Path(folder) / file_name
-                rel = path.relative_to(site).as_posix()
                 stat = os.stat(path)
-                known = mine.get(stat.st_ino) if stat.st_nlink > 1 else None
-                files.append(["site", rel, *known] if known else self._store("site", rel, path))
-        self.used[key] = {"files": files, "meta": None}
+                name = mine.get(stat.st_ino) if stat.st_nlink > 1 else None
+                found[path.relative_to(site).as_posix()] = (name, True) if name else (digest(path.read_bytes()), False)
+        return found
+
+    def keep_site(self, key: str, site: Path) -> None:
+        """Keep a whole finished site under `key` (the files of its records by those, others stored anew)."""
+        files = []
+        for rel, (name, linked) in self.objects_of(site).items():
+            if linked:
+                stat = os.stat(self._object(name))
+                files.append(["site", rel, name, stat.st_size, stat.st_mtime_ns])
+            else:
+                files.append(self._store("site", rel, site / rel))
+        self.used[key] = {"files": files, "meta": {"site": True}}
+
+    def last_site(self) -> dict[str, str] | None:
+        """The last build's site: each file's path and object."""
+        for record in self.last.values():
+            if isinstance(record.get("meta"), dict) and record["meta"].get("site"):
+                return {path: name for _, path, name, _, _ in record["files"]}
+        return None
 
     def _object(self, name: str) -> Path:
         return self.objects / name[:2] / name[2:]

@@ -30,32 +30,47 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     left its pages' copies there, see search_index.py); return the link problems.
 
     With the build `cache`: a site made of the very records of a site checked before is not
-    checked again (the records' keys name every file's content); index parts come from it too.
+    checked again (the records' keys name every file's content); otherwise, while no file of the
+    last build's site is gone, only the pages that changed are checked (the others' links held
+    then, and every file they reached is still there).  Index parts come from it too.
 
     Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
     links_key = digest("links", *sorted(cache.used)) if cache else ""
     if check_links and cache and cache.get(links_key) is not None:
         check_links = False
-    problems = _check_and_index(site_dir, check_links, search_index, search_copies, cache)
+    pages = _changed_pages(cache, site_dir) if check_links and cache else None
+    problems = _check_and_index(site_dir, check_links, search_index, search_copies, cache, pages)
     if check_links and cache and not problems:
         cache.put(links_key, [])
     return problems
 
 
+def _changed_pages(cache: BuildCache, site_dir: Path) -> set[str] | None:
+    """The pages of `site_dir` that are not the last build's, byte for byte, at the same path; None
+    (check them all) when the last build had a file this one lacks (a link to it would now fail)."""
+    last = cache.last_site()
+    if last is None:
+        return None
+    now = cache.objects_of(site_dir)
+    if last.keys() - now.keys() - {p for p in last if p.split("/")[0].startswith("pagefind")}:
+        return None
+    return {path for path, (name, _) in now.items() if path.endswith(".html") and last.get(path) != name}
+
+
 def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, search_copies: Path | None,
-                     cache: BuildCache | None) -> list[str]:
+                     cache: BuildCache | None, pages: set[str] | None = None) -> list[str]:
     if not check_links:
         if search_index:
             index_site(site_dir, copies=search_copies, cache=cache)
         return []
     if not search_index:
-        return check_site(site_dir)
+        return check_site(site_dir, pages)
     if not lifeline.can_fork():  # one after the other, in this process
-        problems = check_site(site_dir)
+        problems = check_site(site_dir, pages)
         index_site(site_dir, copies=search_copies, cache=cache)
         return problems
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    checker = lifeline.fork_process(_check, (site_dir, sending), "link-check")
+    checker = lifeline.fork_process(_check, (site_dir, sending, pages), "link-check")
     checker.start()
     sending.close()
     try:
@@ -74,10 +89,10 @@ def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, sear
     return problems
 
 
-def _check(site_dir: Path, sending) -> None:
+def _check(site_dir: Path, sending, pages: set[str] | None) -> None:
     progress.detach()  # the parent's progress line belongs to the parent
     try:
-        result = check_site(site_dir)
+        result = check_site(site_dir, pages)
     except BaseException as error:  # noqa: BLE001 — raised again in the parent
         result = error
     sending.send(result)

@@ -28,11 +28,13 @@ _SLICE = 2000
 _files: set[str] = set()  # every file of the site being checked (shared with forked workers)
 
 
-def check_site(site_dir: Path) -> list[str]:
+def check_site(site_dir: Path, only: set[str] | None = None) -> list[str]:
+    """The problems of the site's pages (of those `only`, if given), against all its files."""
     global _files
     site_dir = Path(site_dir)
     _files = _all_files(site_dir)
-    pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind"))
+    pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")
+                   and (only is None or f in only))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
     try:
         return [problem for part in lifeline.starmap(_check_pages, slices) for problem in part]

@@ -166,3 +166,28 @@ def test_a_rebuild_of_the_same_input_takes_the_whole_site_and_keeps_every_unit_f
     _change(catalog, CHANGES[2])  # one lecture's title
     reused, made = _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     assert reused > 100 and made < 20, (reused, made)
+
+
+def test_after_one_edit_only_the_pages_that_changed_are_link_checked(built, tmp_path, capsys, monkeypatch):
+    """The others' links held in the last build, and no file they could reach is gone."""
+    import generator.engine.finishing as finishing
+
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    checked = tmp_path / "checked.txt"
+    real = finishing.check_site
+
+    def check_site(site_dir, only=None):  # runs in the link check's own process: it leaves a note
+        pages = [p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.html")
+                 if not p.relative_to(site_dir).parts[0].startswith("pagefind")]
+        checked.write_text(json.dumps({"all": len(pages), "checked": len(only) if only is not None else len(pages)}))
+        return real(site_dir, only)
+
+    monkeypatch.setattr(finishing, "check_site", check_site)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)  # the copy's site and cache share their files again
+    _change(catalog, CHANGES[2])  # one lecture's title: the lecture, its lists
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    counts = json.loads(checked.read_text())
+    assert 0 < counts["checked"] < counts["all"] / 4, counts

@@ -42,7 +42,7 @@ def test_a_failed_index_stops_the_link_check_at_once(tmp_path, monkeypatch):
 def test_a_failing_link_check_fails_the_build(tmp_path, monkeypatch):
     write(tmp_path, "index.html", PAGE.format(link="./"))
 
-    def fails(site_dir):
+    def fails(site_dir, only=None):
         raise PermissionError("site/a/index.html")
 
     monkeypatch.setattr(finishing, "check_site", fails)  # the forked checker sees the patched module
@@ -52,7 +52,7 @@ def test_a_failing_link_check_fails_the_build(tmp_path, monkeypatch):
 
 def test_a_link_check_killed_on_the_way_fails_the_build_with_a_message(tmp_path, monkeypatch):
     write(tmp_path, "index.html", PAGE.format(link="./"))
-    monkeypatch.setattr(finishing, "check_site", lambda site_dir: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer does
+    monkeypatch.setattr(finishing, "check_site", lambda site_dir, only=None: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer does
     with pytest.raises(finishing.LinkCheckFailed, match="链接检查进程意外退出（退出码 -9），可能是内存不足"):
         finishing.check_and_index(tmp_path)
     assert not multiprocessing.active_children()
