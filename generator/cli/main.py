@@ -240,7 +240,7 @@ def _build_site(args: argparse.Namespace) -> int:
             if reuse:
                 reuse.cache.close()
         if reuse:
-            print(f"构建缓存：沿用 {reuse.cache.reused} 项，新生成 {reuse.cache.made} 项（{reuse.cache.folder}/）")
+            print(f"构建缓存：沿用 {reuse.cache.reused} 项，新生成 {len(reuse.cache.made)} 项（{reuse.cache.folder}/）")
     print(f"网站已生成：{site_dir}/。预览：make serve（或 lvyin serve），然后打开 http://127.0.0.1:8000/")
     return 0
 

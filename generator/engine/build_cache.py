@@ -38,7 +38,6 @@ once: the second builds without it.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import functools
 import hashlib
@@ -124,7 +123,9 @@ class BuildCache:
         fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: another build has it
         self.last: dict[str, Record] = self._read_manifest()
         self.used: dict[str, Record] = {}  # this build's records (reused or new)
-        self.reused = self.made = 0
+        self.made: set[str] = set()  # the keys of those new
+        self.placed: dict[str, str] = {}  # key → the folder of the site its files went to, if not the root
+        self.reused = 0
 
     def _read_manifest(self) -> dict[str, Record]:
         """The last build's records, if the manifest is whole: its first line is the digest of the rest."""
@@ -194,7 +195,7 @@ class BuildCache:
         """Keep what a unit made: `files` are (dest, path, the file made or its bytes)."""
         record: Record = {"files": [self._store(dest, path, content) for dest, path, content in files], "meta": meta}
         self.used[key] = record
-        self.made += 1
+        self.made.add(key)
         return record
 
     def _store(self, dest: str, path: str, content: Path | bytes) -> list[Any]:
@@ -217,33 +218,39 @@ class BuildCache:
         stat = os.stat(target)
         return [dest, path, name, stat.st_size, stat.st_mtime_ns]
 
-    def objects_of(self, site: Path) -> dict[str, tuple[str, bool]]:
-        """Every file of `site` by its path: its object's name, and whether it is that object (a hard
-        link: a look at its inode) or only holds the same bytes (written anew, or a copy)."""
-        mine = {}
-        for record in self.used.values():
-            for _, _, name, _, _ in record["files"]:
-                with contextlib.suppress(OSError):
-                    mine[os.stat(self._object(name)).st_ino] = name
-        found: dict[str, tuple[str, bool]] = {}
-        for folder, _, names in os.walk(site):
-            for file_name in names:
-                path = Path(folder) / file_name
-                stat = os.stat(path)
-                name = mine.get(stat.st_ino) if stat.st_nlink > 1 else None
-                found[path.relative_to(site).as_posix()] = (name, True) if name else (digest(path.read_bytes()), False)
-        return found
-
     def keep_site(self, key: str, site: Path) -> None:
-        """Keep a whole finished site under `key` (the files of its records by those, others stored anew)."""
+        """Keep a whole finished site under `key`: each file that is still what a record of this
+        build put there (its size and modification time, shared by the hard links, say so) by that
+        record's object, any other (the sitemap the parent extended, the index's list of parts) anew."""
+        expected = {}
+        for record_key, record in self.used.items():
+            folder = self.placed.get(record_key, "")
+            for dest, path, name, size, mtime in record["files"]:
+                if dest == "site":
+                    expected[f"{folder}/{path}" if folder else path] = [name, size, mtime]
         files = []
-        for rel, (name, linked) in self.objects_of(site).items():
-            if linked:
-                stat = os.stat(self._object(name))
-                files.append(["site", rel, name, stat.st_size, stat.st_mtime_ns])
+        for rel in _paths(site):
+            stat = os.stat(site / rel)
+            known = expected.get(rel)
+            if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
+                files.append(["site", rel, *known])
             else:
                 files.append(self._store("site", rel, site / rel))
         self.used[key] = {"files": files, "meta": {"site": True}}
+
+    def changed_pages(self, site: Path) -> set[str] | None:
+        """The pages of `site` that are not byte for byte the last build's at the same path, or None
+        when the last build's site is unknown or had a file that this one lacks (the index aside)."""
+        last = self.last_site()
+        if last is None:
+            return None
+        now = {path for path in _paths(site) if not path.startswith("pagefind")}
+        if any(path not in now for path in last if not path.startswith("pagefind")):
+            return None
+        made = {path: name for key in self.made for dest, path, name, *_ in self.used[key]["files"]
+                if dest == "site" and key not in self.placed}  # made again: by their bytes, most the same
+        return {path for path in now if path.endswith(".html") and (last.get(path) != made.get(path, last.get(path))
+                                                                  or path not in last)}
 
     def last_site(self) -> dict[str, str] | None:
         """The last build's site: each file's path and object."""
@@ -259,11 +266,12 @@ class BuildCache:
 
     def begin_part(self) -> None:
         """In a forked part: start its own list of the records used (the parent has those before)."""
-        self.used, self.reused, self.made = {}, 0, 0
+        self.used, self.reused, self.made = {}, 0, set()
 
     def take_journal(self, path: Path) -> None:
         """In a forked part: leave the records it used for the parent."""
-        path.write_text(json.dumps({"used": self.used, "reused": self.reused, "made": self.made}), encoding="utf-8")
+        path.write_text(json.dumps({"used": self.used, "reused": self.reused, "made": sorted(self.made)}),
+                        encoding="utf-8")
 
     def add_journal(self, path: Path) -> None:
         """In the parent: the records a part used."""
@@ -271,7 +279,7 @@ class BuildCache:
             journal = json.loads(path.read_text(encoding="utf-8"))
             self.used.update(journal["used"])
             self.reused += journal["reused"]
-            self.made += journal["made"]
+            self.made.update(journal["made"])
 
     def save(self) -> None:
         """Keep this build's records for the next one, and delete the objects none of them names."""
@@ -292,6 +300,13 @@ class BuildCache:
         for folder in self.objects.iterdir():
             if folder.is_dir():
                 yield from folder.iterdir()
+
+
+def _paths(site: Path) -> Iterator[str]:
+    """Every file's path from the site's root (os.walk: no stat per file)."""
+    for folder, _, names in os.walk(site):
+        prefix = os.path.relpath(folder, site)
+        yield from (name if prefix == "." else f"{prefix}/{name}" for name in names)
 
 
 def open_cache(folder: Path, config_file: Path, catalog: Path) -> BuildCache | str:

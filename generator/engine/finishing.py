@@ -38,23 +38,11 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     links_key = digest("links", *sorted(cache.used)) if cache else ""
     if check_links and cache and cache.get(links_key) is not None:
         check_links = False
-    pages = _changed_pages(cache, site_dir) if check_links and cache else None
+    pages = cache.changed_pages(site_dir) if check_links and cache else None
     problems = _check_and_index(site_dir, check_links, search_index, search_copies, cache, pages)
     if check_links and cache and not problems:
         cache.put(links_key, [])
     return problems
-
-
-def _changed_pages(cache: BuildCache, site_dir: Path) -> set[str] | None:
-    """The pages of `site_dir` that are not the last build's, byte for byte, at the same path; None
-    (check them all) when the last build had a file this one lacks (a link to it would now fail)."""
-    last = cache.last_site()
-    if last is None:
-        return None
-    now = cache.objects_of(site_dir)
-    if last.keys() - now.keys() - {p for p in last if p.split("/")[0].startswith("pagefind")}:
-        return None
-    return {path for path, (name, _) in now.items() if path.endswith(".html") and last.get(path) != name}
 
 
 def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, search_copies: Path | None,

@@ -222,7 +222,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(asset.content)
         if cache:
-            keep_assets(cache, key, assets)
+            keep_assets(cache, key, assets, folder)
         return
     if part.entry_pages:
         if cache:

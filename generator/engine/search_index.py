@@ -233,6 +233,8 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
     def run(number: int) -> None:
         output = site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number)
         record = cache.get(parts[number].key) if cache else None
+        if cache:
+            cache.placed[parts[number].key] = output.relative_to(site_dir).as_posix()
         if record is not None:
             cache.place(record, output)
             summaries[number] = ""

@@ -51,8 +51,8 @@ def render_traced(page: Page) -> tuple[str, Trace | None]:
     markdown = render_page(dataclasses.replace(page, context={**page.context, "catalog": recording,
                                                                  "today": traced_date}))
     try:
-        lookups = [[l.how, l.name, _plain(l.key)] for l in recording.lookups]
-        json.dumps(lookups)
+        seen = {json.dumps([l.how, l.name, _plain(l.key)]): None for l in recording.lookups}  # each once, in order
+        lookups = [json.loads(lookup) for lookup in seen]
     except (TypeError, ValueError):
         return markdown, None
     uses = traced_date.uses if isinstance(traced_date, _RecordingDate) else None
