@@ -228,9 +228,9 @@ class BuildCache:
             for dest, path, name, size, mtime in record["files"]:
                 if dest == "site":
                     expected[f"{folder}/{path}" if folder else path] = [name, size, mtime]
-        files = []
+        files, root = [], str(site)
         for rel in _paths(site):
-            stat = os.stat(site / rel)
+            stat = os.stat(f"{root}/{rel}")
             known = expected.get(rel)
             if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
                 files.append(["site", rel, *known])
