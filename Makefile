@@ -52,4 +52,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py $(foreach n,$(N),-n $(n))
 
 clean:
-	rm -rf site out .pytest_cache
+	rm -rf site out .pytest_cache .lvyin-cache
