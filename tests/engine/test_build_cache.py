@@ -191,3 +191,34 @@ def test_after_one_edit_only_the_pages_that_changed_are_link_checked(built, tmp_
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     counts = json.loads(checked.read_text())
     assert 0 < counts["checked"] < counts["all"] / 4, counts
+
+
+def _page(root: Path, path: str, text: str) -> Path:
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(text, encoding="utf-8")
+    return root / path
+
+
+def test_the_pages_to_link_check_are_those_changed_and_all_once_a_file_is_gone(tmp_path):
+    from generator.engine.build_cache import BuildCache
+
+    first = tmp_path / "first"
+    cache = BuildCache(tmp_path / "cache", "tools")
+    cache.put("pages", [("site", name, _page(first, name, name)) for name in ("a.html", "b/index.html", "c.css")])
+    cache.keep_site("site", first)
+    cache.save()
+    cache.close()
+
+    def changed(files: dict[str, str]) -> set[str] | None:
+        site = tmp_path / f"site-{len(list(tmp_path.iterdir()))}"
+        cache = BuildCache(tmp_path / "cache", "tools")
+        try:
+            cache.put("again", [("site", name, _page(site, name, text)) for name, text in files.items()])
+            return cache.changed_pages(site)
+        finally:
+            cache.close()
+
+    assert changed({"a.html": "a.html", "b/index.html": "b/index.html", "c.css": "c.css"}) == set()
+    assert changed({"a.html": "a, edited", "b/index.html": "b/index.html", "c.css": "c.css"}) == {"a.html"}
+    assert changed({"a.html": "a.html", "b/index.html": "b/index.html", "c.css": "c.css", "d.html": "new"}) == {"d.html"}
+    assert changed({"a.html": "a.html", "b/index.html": "b/index.html"}) is None  # c.css is gone: check every page
