@@ -145,13 +145,22 @@ def test_a_cache_folder_that_git_tracks_is_not_used(built, tmp_path, capsys, mon
 
 
 def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, capsys, monkeypatch):
+    """A build that fails after its parts made (and stored) new units leaves the last manifest as it was."""
+    import generator.engine.finishing as finishing
+    from generator.errors import BuildFailed
+
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
     catalog, first = built
     catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
     work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     manifest = (work / ".lvyin-cache" / "manifest.json").read_bytes()
-    (catalog / "lectures" / "2027-05.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    _change(catalog, CHANGES[2])  # new units to keep, had the build succeeded
+
+    def fails(*args, **kwargs):
+        raise BuildFailed("Pagefind 建立搜索索引失败")
+
+    monkeypatch.setattr(finishing, "check_and_index", fails)
     assert build_site(catalog, work / "site", "--today", BUILD_DAY) == 1
     assert (work / ".lvyin-cache" / "manifest.json").read_bytes() == manifest
 
