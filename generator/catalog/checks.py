@@ -52,11 +52,13 @@ class _Checker:
     """Checks across fields and entries, on valid entries and on what is sound of broken ones;
     every problem is collected."""
 
-    def __init__(self, catalog: Catalog, broken: list[Partial], known: KnownIds, problems: list[Problem]):
+    def __init__(self, catalog: Catalog, broken: list[Partial], known: KnownIds, problems: list[Problem],
+                 memo: dict[str, Any] | None = None):
         self.c = catalog
         self.broken = broken
         self.spaces = {space: known.space(space) for space in {s for refs in REFERENCES.values() for _, s in refs}}
         self.problems = problems
+        self.memo = memo  # kept from one check to the next (the preview's FileCache): see `privacy`
 
     def _source(self, entry: Entry | Partial) -> Source:
         if isinstance(entry, Partial):
@@ -103,19 +105,33 @@ class _Checker:
         self.privacy()
 
     def privacy(self) -> None:
-        """No private value, identity-card number or lecturer's mobile number in a public field."""
+        """No private value, identity-card number or lecturer's mobile number in a public field.
+
+        With a `memo` (the preview reads the catalogue again after each edit, and the entries of
+        files not edited are the very same objects): while the private values are the same, an
+        entry looked at before has the same problems, and is not looked at again."""
         c = self.c
         private = private_values(c)
+        last = self.memo.get("privacy") if self.memo is not None else None
+        seen: dict[int, tuple[Entry, list[Problem]]] = last[1] if last and last[0] == private else {}
+        now: dict[int, tuple[Entry, list[Problem]]] = {}
         for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
             for entry in table.values():
-                source = c.sources[(_space(type(entry)), entry.id)]
-                texts = list(_strings(entry, skip="private"))
-                if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
-                    continue
-                for loc, text in texts:
-                    found = privacy_problem(text, private, lecturer=isinstance(entry, Lecturer))
-                    if found:
-                        self.problems.append(source.doc.problem((source.index, *loc), field_label(loc), *found))
+                known = seen.get(id(entry))
+                if known is None or known[0] is not entry:  # kept alive with its id: never another's
+                    known = (entry, self._private_in(entry, private))
+                now[id(entry)] = known
+                self.problems.extend(known[1])
+        if self.memo is not None:
+            self.memo["privacy"] = (private, now)
+
+    def _private_in(self, entry: Entry, private: PrivateValues) -> list[Problem]:
+        texts = list(_strings(entry, skip="private"))
+        if not private.may_be_in("\n".join(text for _, text in texts)):  # one look per entry, mostly
+            return []
+        source = self.c.sources[(_space(type(entry)), entry.id)]
+        return [source.doc.problem((source.index, *loc), field_label(loc), *found) for loc, text in texts
+                if (found := privacy_problem(text, private, lecturer=isinstance(entry, Lecturer)))]
 
     def _at(self, entry: Entry | Partial, field_name: str, message: str, hint: str) -> Problem:
         return self._source(entry).problem(field_name, message, hint)

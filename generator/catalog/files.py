@@ -130,6 +130,7 @@ class FileCache:
 
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[str, int, int, int], _FileEntries]] = {}
+        self.checked: dict[str, Any] = {}  # what the whole-catalogue checks made of these entries (checks.py)
 
     def read(self, kind: str, path: Path) -> _FileEntries:
         stat = path.stat()

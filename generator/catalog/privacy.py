@@ -79,6 +79,11 @@ class PrivateValues:
         self._text_pattern = (re.compile("|".join(map(re.escape, sorted(texts, key=len, reverse=True))))
                               if texts else None)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrivateValues) and (self._digits, self._texts) == (other._digits, other._texts)
+
+    __hash__ = None  # type: ignore[assignment]  # compared, never a key
+
     def may_be_in(self, text: str) -> bool:
         """Whether `text` has a long number or a private text in it: worth a closer look."""
         return bool(numbers(text)) or bool(self._text_pattern and self._text_pattern.search(text.casefold()))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import env, workers
+from generator.catalog.files import FileCache
 from generator.catalog.load import load_catalog
 from generator.cli.github import github_annotation
 from generator.engine import progress
@@ -171,7 +172,7 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _options(args: argparse.Namespace) -> BuildOptions:
+def _options(args: argparse.Namespace, catalog_files: FileCache | None = None) -> BuildOptions:
     """The build's options, from the command line.  The preview's build cache is by default beside
     the catalogue, where `lvyin build` keeps it with the default site folder."""
     from generator.engine.build_cache import FOLDER
@@ -182,15 +183,15 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     if args.command == "serve" and not args.no_cache:
         cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else catalog.parent / FOLDER
     return BuildOptions(catalog=catalog, today=build_date(args.today, Path(args.catalog)),
-                        site_dir=Path(site_dir) if site_dir else None, cache_dir=cache_dir)
+                        site_dir=Path(site_dir) if site_dir else None, cache_dir=cache_dir, catalog_files=catalog_files)
 
 
 @contextlib.contextmanager
-def _plugin_settings(args: argparse.Namespace) -> Iterator[BuildOptions]:
+def _plugin_settings(args: argparse.Namespace, catalog_files: FileCache | None = None) -> Iterator[BuildOptions]:
     """The build's options, handed to the MkDocs plugin (engine/options.py).  MkDocs itself dates the
     sitemap from SOURCE_DATE_EPOCH, set here to the build date unless set already, so both agree and
     rebuilds are identical."""
-    options = _options(args)
+    options = _options(args, catalog_files)
     with env.source_date_epoch_unless_set(int(datetime.combine(options.today, time(0), SHANGHAI).timestamp())), \
             given(options):
         yield options
@@ -214,11 +215,8 @@ def _build_site(args: argparse.Namespace) -> int:
     from generator.engine.parallel_build import build_in_parts
     from generator.engine.search_index import copies_folder
 
-    site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs starts
     recover(Path(args.site_dir))  # a site a killed build left set aside comes back first
     previous = Path(args.site_dir) / "ids.json"
-    if previous.is_file():  # ids the last build published must not disappear
-        _check_published(site.catalog, str(previous), args.catalog)
     _quiet_mkdocs()
     with _plugin_settings(args) as options:
         site_dir = options.site_dir or Path(args.site_dir)
@@ -227,7 +225,11 @@ def _build_site(args: argparse.Namespace) -> int:
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
-                if not (reuse and reuse.place_site(options, fresh)):  # else the very input of the last build: its site
+                # The very input of the last build, which checked it: its site, without reading the catalogue again.
+                if not (reuse and reuse.place_site(options, fresh, previous)):
+                    site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs
+                    if previous.is_file():  # ids the last build published must not disappear
+                        _check_published(site.catalog, str(previous), args.catalog)
                     build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
                                    reuse=reuse)
                     progress.stage("正在检查链接、建立搜索索引")
@@ -280,11 +282,12 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _check_config(args)
-    load_inputs(args.catalog)  # refused at once; once it runs, the preview shows problems in the browser
+    files = FileCache()  # the preview's first build takes the files from here
+    load_inputs(args.catalog, files)  # refused at once; once it runs, the preview shows problems in the browser
     _quiet_mkdocs()
     # Stopped by a service manager or a test as by Ctrl-C: MkDocs and the preview clean up after themselves.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with _plugin_settings(args):
+    with _plugin_settings(args, files):
         try:
             # Dirty: only pages whose Markdown changed are rebuilt (see engine/preview.py).
             serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, build_type="dirty")

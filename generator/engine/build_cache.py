@@ -45,6 +45,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import stat
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
@@ -73,13 +74,28 @@ def digest(*parts: str | bytes) -> str:
 def _tree(h: Any, root: Path) -> None:
     """Every file below `root` into `h`, by path and content, in a fixed order."""
     if root.is_file():
-        h.update(root.name.encode() + b"\0" + root.read_bytes() + b"\0")
+        _file(h, root.name, root)
         return
     for folder, folders, names in os.walk(root):
         folders[:] = sorted(f for f in folders if f not in _SKIP)
         for name in sorted(names):
             path = Path(folder) / name
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            _file(h, path.relative_to(root).as_posix(), path)
+
+
+def _file(h: Any, name: str, path: Path) -> None:
+    """One file into `h`: its name and content, read in chunks.  What is not a regular file (a
+    link, a named pipe: the catalogue's check refuses them) by its name and kind only: it is never
+    opened, so that a pull request cannot make the build read outside the catalogue or wait forever."""
+    found = os.lstat(path)
+    h.update(name.encode() + b"\0")  # no name holds a NUL; each content comes after its length
+    if not stat.S_ISREG(found.st_mode):
+        h.update(b"s" + stat.S_IFMT(found.st_mode).to_bytes(8, "little"))
+        return
+    with open(path, "rb") as file:
+        h.update(b"f" + os.fstat(file.fileno()).st_size.to_bytes(8, "little"))
+        while chunk := file.read(1 << 20):
+            h.update(chunk)
 
 
 def fingerprint(config_file: Path, catalog: Path) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.catalog.files import FileCache
 from generator.plan.build_date import build_date
 
 
@@ -25,6 +26,7 @@ class BuildOptions:
     check_links: bool = True
     search_index: bool = True
     cache_dir: Path | None = None  # the build cache `lvyin serve` starts from (None: none)
+    catalog_files: FileCache | None = None  # the catalogue's files `lvyin serve` read already, to check them
 
 
 _given: BuildOptions | None = None

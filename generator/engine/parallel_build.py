@@ -74,12 +74,18 @@ class Reuse:
         return digest("site", self.inputs, options.today.isoformat(), str(env.source_date_epoch() or ""),
                       str(options.check_links), str(options.search_index))
 
-    def place_site(self, options: BuildOptions, folder: Path) -> bool:
+    def place_site(self, options: BuildOptions, folder: Path, published: Path | None = None) -> bool:
         """Put the last build's site into `folder` if this build's input is the very same as its
-        (`whole_site_key`), and keep every record of it for the next build."""
+        (`whole_site_key`), and keep every record of it for the next build.  With `published`,
+        the ids.json of the site in place now, only if that is the last build's own: the same input
+        was checked against it then (a site another build published was not)."""
         record = self.cache.get(self.whole_site_key(options))
         if record is None:
             return False
+        if published is not None and published.is_file():
+            own = next((name for dest, path, name, *_ in record["files"] if dest == "site" and path == "ids.json"), None)
+            if own != digest(published.read_bytes()):
+                return False
         self.cache.place(record, folder)
         self.cache.keep_last()
         return True

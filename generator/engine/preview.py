@@ -25,6 +25,7 @@ walk only what later edits make.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -69,6 +70,7 @@ class Preview:
         self._began = time.monotonic()
         self._whole = False  # this build remakes every page (mkdocs.yml changed)
         self._options: BuildOptions | None = None
+        self._site_dir = ""  # MkDocs' folder for the preview's site
         self._started: Started | None = None  # the first site, from the build cache (preview_start.py)
         self._just_started = False  # this build is the one that started from the cache
         self._finishing: multiprocessing.Process | None = None
@@ -82,6 +84,9 @@ class Preview:
         every page.  No sitemap: it would list only the pages of this rebuild."""
         self._began = time.monotonic()
         self._options = options
+        self._site_dir = config.site_dir
+        if options.catalog_files is not None:  # read by `lvyin serve` to check the catalogue before it started
+            self.files = options.catalog_files
         if self._collecting is not None:
             self._collecting.cancel()
         self.stop_finishing()
@@ -224,12 +229,20 @@ class Preview:
             job.join()
 
     def close(self) -> None:
+        """Stop the background work; the preview's folders (a whole site at 100,000 lectures, which
+        MkDocs would delete file by file before `lvyin serve` ends) are set aside and deleted in the
+        background."""
         if self._collecting is not None:
             self._collecting.cancel()
         lifeline.usual_collections()
         lifeline.unfreeze()
         self.stop_finishing()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        folders = [self.folder] + ([Path(self._site_dir)] if self._site_dir else [])
+        gone = [folder.with_name(f"{folder.name}.gone") for folder in folders]
+        for folder, aside in zip(folders, gone, strict=True):
+            with contextlib.suppress(OSError):
+                os.rename(folder, aside)
+        lifeline.delete_in_background([aside for aside in gone if aside.exists()])
         logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
 
 

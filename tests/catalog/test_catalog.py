@@ -314,3 +314,29 @@ def test_ten_thousand_online_lectures_at_one_time_are_accepted_quickly(make_cata
     code, lines, seconds = _validate(root, capsys)
     assert code == 0 and seconds < 10, (seconds, lines[:5])
     assert "讲座 10001 场" in lines[-1]
+
+
+def test_a_catalogue_read_again_after_edits_finds_private_values_as_a_first_reading_does(make_catalog):
+    """`lvyin serve` reads the catalogue again after each edit through a FileCache, which keeps the
+    privacy check's findings for the entries of unchanged files: an edit to the private values
+    themselves must still be checked against every public text."""
+    from generator.catalog.files import FileCache
+    from generator.catalog.load import check_catalog
+
+    catalog = make_catalog()
+    files = FileCache()
+
+    def problems() -> list[str]:
+        found = [p.message for p in check_catalog(catalog, files)[2]]
+        assert found == [p.message for p in check_catalog(catalog)[2]]  # as a first reading finds
+        return found
+
+    assert problems() == []
+    lectures, lecturers = catalog / "lectures" / "2026-12.yaml", catalog / "lecturers" / "city.yaml"
+    lectures.write_text(lectures.read_text(encoding="utf-8").replace("organizer: 市妇联", "organizer: 市妇联 13912345678"),
+                        encoding="utf-8")
+    assert problems() == []  # a mobile number, but nobody's private one, on a lecture
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("13800000000", "13912345678"), encoding="utf-8")
+    assert any("王芳" in message or "wang-fang" in message for message in problems())  # the lecture's file unchanged
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("13912345678", "13800000000"), encoding="utf-8")
+    assert problems() == []

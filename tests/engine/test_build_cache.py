@@ -177,6 +177,25 @@ def test_a_rebuild_of_the_same_input_takes_the_whole_site_and_keeps_every_unit_f
     assert reused > 100 and made < 20, (reused, made)
 
 
+def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_builds(
+        built, tmp_path, capsys, monkeypatch):
+    """The whole-site shortcut does not read the catalogue again; it is not taken when the site in
+    place published ids that the last build did not (another build put it there): those ids must
+    still not disappear, and the build says so."""
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    ids = work / "site" / "ids.json"
+    published = json.loads(ids.read_text(encoding="utf-8"))
+    published["lectures"].append("a-lecture-published-elsewhere")
+    ids.unlink()  # not through the hard link into the cache
+    ids.write_text(json.dumps(published), encoding="utf-8")
+    capsys.readouterr()
+    assert build_site(catalog, work / "site", "--today", BUILD_DAY) == 1
+    assert "a-lecture-published-elsewhere" in capsys.readouterr().err
+
+
 def test_after_one_edit_only_the_pages_that_changed_are_link_checked(built, tmp_path, capsys, monkeypatch):
     """The others' links held in the last build, and no file they could reach is gone."""
     import generator.engine.finishing as finishing
