@@ -185,12 +185,17 @@ def _serve_and_edit(catalog: Path, log: Path) -> dict:
         wait_for(edited)
         shown = time.perf_counter() - start
         time.sleep(5)  # the background work the edit started (feeds, index) counts for the memory too
-        return {"first_build": first_build, "edit_shown": shown, "peak_mb": peak[0]}
+        result = {"first_build": first_build, "edit_shown": shown, "peak_mb": peak[0]}
+        start = time.perf_counter()
+        server.terminate()  # as Ctrl-C
+        server.wait(timeout=600)
+        return {**result, "stopped": time.perf_counter() - start}
     finally:
         stop.set()
         source.write_text(text, encoding="utf-8")
-        server.terminate()
-        server.wait(timeout=60)
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 def _tree_pss_mb(pid: int) -> float:
@@ -352,10 +357,10 @@ def report(results: list[dict], info: dict) -> str:
     served = [r for r in results if "serve" in r]
     if served:
         lines += ["", "## `lvyin serve` from a warm build cache: an edit to one lecture's title", "",
-                  "| N lectures | start until the page shows, s | edit until the page shows it, s | peak memory (PSS of all its processes) |",
-                  "|---:|---:|---:|---:|"]
+                  "| N lectures | start until the page shows, s | edit until the page shows it, s | peak memory (PSS of all its processes), MB | Ctrl-C until it ends, s |",
+                  "|---:|---:|---:|---:|---:|"]
         lines += [f"| {r['n']:,} | {_s(r['serve']['first_build'])} | {_s(r['serve']['edit_shown'])} | "
-                  f"{_mb(r['serve'].get('peak_mb', 0))} |" for r in served]
+                  f"{_mb(r['serve'].get('peak_mb'))} | {_s(r['serve'].get('stopped'))} |" for r in served]
     if len(results) >= 2 and results[-1]["n"] < 100_000:
         a, b = results[-2], results[-1]
         lines += ["", f"## Extrapolation to 100,000 lectures (straight line through N = {a['n']:,} and {b['n']:,})", "",
