@@ -631,7 +631,7 @@
     }
 
     // The query's pinyin: each run of Chinese characters as one word (宝鸡市图书管 → baojishitushuguan),
-    // and each of its words alone (心里 健康 → xinli jiankang).
+    // and each of its words alone (心里 健康 → xinli jiankang; see singlesJoined).
     function soundsOf(query, map) {
       if (!map.bySound) {
         map.bySound = {};
@@ -643,8 +643,21 @@
       var say = function (text) {
         return text.replace(/[\u3400-\u9fff]/g, function (c) { return map.bySound[c] || c; });
       };
-      var whole = say(query), apart = queryWords(query).map(say).join(" ");
+      var whole = say(query), apart = singlesJoined(queryWords(query)).map(say).join(" ");
       return whole === apart ? [whole] : [whole, apart];
+    }
+
+    // The words with each run of one-character Chinese words joined (心理 付 导 中心 → 心理 付导 中心):
+    // the browser cuts a word it does not know, often the slip itself, into characters, while the
+    // pinyin indexed with a name starts only where one of its words starts (fudaozhongxin, not daozhongxin).
+    function singlesJoined(words) {
+      var single = function (w) { return w.length === 1 && /[\u3400-\u9fff]/.test(w); };
+      var out = [];
+      words.forEach(function (w, i) {
+        if (i > 0 && single(w) && single(words[i - 1])) out[out.length - 1] += w;
+        else out.push(w);
+      });
+      return out;
     }
 
     // A map of the search page's (fold, pinyin), fetched once, on first need; null where it fails.

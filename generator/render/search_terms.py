@@ -6,7 +6,7 @@ Pagefind segments Chinese at build time (jieba-rs) and queries in the browser
 so "书馆" never finds "图书馆".  Each entry page therefore carries a hidden
 list of terms: the words of every tail of each name (书馆, 铜器博物院), jieba's search-mode
 words of longer text (rjieba: the jieba-rs and dictionary Pagefind uses), and
-the pinyin (tushuguan, tsg) of names.
+the pinyin (tushuguan, tsg) of names from where each of their words starts.
 
 Pagefind cuts the hidden terms into words as it cuts the page's text (jieba
 without HMM, each run of Han characters alone), so a term adds to the index only
@@ -70,13 +70,24 @@ def _syllables(run: str) -> tuple[str, ...]:
 
 
 def _pinyin(run: str) -> list[str]:
+    """The pinyin of `run` from each place a word starts (宝鸡市图书馆: baojishitushuguan, tushuguan,
+    shuguan and bjstsg, tsg, sg), the pinyin of a word of it being what a parent types."""
     syllables = _syllables(run)
     if len(syllables) > MAX_NAME_RUN:
         return []
     initials = [s[0] for s in syllables]
-    full = ["".join(syllables[i:]) for i in range(len(syllables))]
-    short = ["".join(initials[i:]) for i in range(len(initials) - 1)]
+    starts = _word_starts(run) if len(syllables) == len(run) else range(len(syllables))
+    full = ["".join(syllables[i:]) for i in starts]
+    short = ["".join(initials[i:]) for i in starts if i < len(initials) - 1]
     return full + short
+
+
+def _word_starts(run: str) -> list[int]:
+    """Where the words of `run` start, the shorter words jieba's search mode finds in a long one
+    included (宝鸡市图书馆: 宝鸡, 宝鸡市, 图书, 书馆, 图书馆 → 0, 3, 4)."""
+    import rjieba
+
+    return sorted({start for _, start, _ in rjieba.tokenize(run, "search", False)})
 
 
 def terms_for(names: Iterable[str | None], texts: Iterable[str | None] = (), words: Iterable[str] = ()) -> str:

@@ -57,6 +57,13 @@ def test_a_place_name_with_a_wrong_character_of_the_same_sound_finds_the_place(b
     assert search(page, "宝鸡市图书管")[0] == entry_path("/", "venues", "city-library")
 
 
+def test_a_wrong_character_the_browser_cuts_off_alone_still_finds_the_place_by_sound(browser, site_url):
+    """心理付导中心 for 心理辅导中心: the browser cuts 付 and 导 apart, and the name's pinyin is indexed
+    from where its words start (fudaozhongxin), not from every character (daozhongxin)."""
+    page, _ = open_search(browser, site_url)
+    assert entry_path("/", "venues", "baoji-psych-center") in search(page, "心理付导中心")[:5]
+
+
 @pytest.mark.parametrize(("query", "topic"), [("孩子顶嘴", "adolescence"), ("刷视频", "internet-addiction"),
                                              ("熬夜上网", "internet-addiction"), ("不爱写作业", "scientific-parenting")])
 def test_a_parents_everyday_words_find_the_topic(browser, site_url, catalog, query, topic):

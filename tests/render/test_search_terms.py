@@ -33,3 +33,10 @@ def test_a_texts_terms_are_the_search_words_its_own_cut_lacks():
     shown = indexed(DESCRIPTION)
     assert {"家庭", "教育", "青春", "文理", "学院"} <= set(terms)  # 家庭教育 and 文理学院 are indexed whole from the page
     assert shown.isdisjoint(terms)
+
+
+def test_a_names_pinyin_starts_where_its_words_start():
+    """What a parent types is the pinyin of a word of the name (tushuguan, tsg), not of its second character on."""
+    terms = set(terms_for(["宝鸡市图书馆"]).split())
+    assert {"baojishitushuguan", "tushuguan", "shuguan", "bjstsg", "tsg"} <= terms
+    assert not {"jishitushuguan", "shitushuguan", "guan", "jstsg"} & terms
