@@ -599,7 +599,9 @@
     // Sound-alike search: when no result is named with the query and none holds it as written
     // (心里健康, a slip of the input method for 心理健康; 厌学 is a word of its own, not 研学), the
     // query's pinyin (/search/pinyin.json, fetched then) is searched among the pinyin indexed with
-    // every name, and the pages named so come first.
+    // every name, and the pages named so come first. Its other results are left out: a pinyin word
+    // no page has still finds pages by a shorter start of it (shangbanmang… → shang…), which are
+    // noise and would stop the search for pages with some of the words (anyWord).
     function withSoundAlike(found, text, filters, withTime) {
       var head = found.results.slice(0, RERANK), written = normal(text);
       if (!/[\u3400-\u9fff]/.test(text) || head.some(function (r) {
@@ -614,7 +616,7 @@
           var named = tried.map(function (f, i) { return f.results.filter(function (r) { return namedWith(r, sounds[i]); }); });
           var best = named.reduce(function (b, n, i) { return n.length > named[b].length ? i : b; }, 0);
           var seen = {};
-          var results = named[best].concat(found.results, tried[best].results).filter(function (r) {
+          var results = named[best].concat(found.results).filter(function (r) {
             return seen[r.id] ? false : (seen[r.id] = 1);
           });
           return { results: results, filters: found.filters };
