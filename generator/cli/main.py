@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="不用构建缓存，全部重新生成（缓存也不更新）")
     serve = command("serve", "在本机预览网站，修改数据后自动刷新", _serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    serve.add_argument("--cache-dir", help="从这个构建缓存开始预览（默认在目录数据文件夹旁：.lvyin-cache/，与 lvyin build 默认的相同）")
+    serve.add_argument("--no-cache", action="store_true", help="不用构建缓存：预览的第一次生成由 MkDocs 一次做完（小目录够用）")
     generate = command("generate", "只生成 Markdown 页面（供其他网站引擎使用）", _generate)
     generate.add_argument("--out", required=True, help="输出文件夹")
     generate.add_argument("--content", default="content", help="手写页面文件夹，一并复制（默认 content/）")
@@ -170,10 +172,17 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    """The build's options, from the command line."""
+    """The build's options, from the command line.  The preview's build cache is by default beside
+    the catalogue, where `lvyin build` keeps it with the default site folder."""
+    from generator.engine.build_cache import FOLDER
+
     site_dir = getattr(args, "site_dir", None)
-    return BuildOptions(catalog=Path(args.catalog).resolve(), today=build_date(args.today, Path(args.catalog)),
-                        site_dir=Path(site_dir) if site_dir else None)
+    catalog = Path(args.catalog).resolve()
+    cache_dir = None
+    if args.command == "serve" and not args.no_cache:
+        cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else catalog.parent / FOLDER
+    return BuildOptions(catalog=catalog, today=build_date(args.today, Path(args.catalog)),
+                        site_dir=Path(site_dir) if site_dir else None, cache_dir=cache_dir)
 
 
 @contextlib.contextmanager
@@ -218,11 +227,7 @@ def _build_site(args: argparse.Namespace) -> int:
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
-                record = reuse.cache.get(whole) if reuse else None
-                if reuse and record is not None:  # the very input of the last build: its site
-                    reuse.cache.place(record, fresh)
-                    reuse.cache.keep_last()
-                else:
+                if not (reuse and reuse.place_site(options, fresh)):  # else the very input of the last build: its site
                     build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
                                    reuse=reuse)
                     progress.stage("正在检查链接、建立搜索索引")
@@ -247,17 +252,15 @@ def _build_site(args: argparse.Namespace) -> int:
 
 def _reuse(args: argparse.Namespace, site_dir: Path) -> Reuse | None:
     """The build cache (engine/build_cache.py), or None while another build uses it."""
-    from generator.catalog.articles import articles_folder
-    from generator.engine.build_cache import FOLDER, open_cache, tree_digest
-    from generator.engine.parallel_build import Reuse
+    from generator.engine.build_cache import FOLDER
+    from generator.engine.parallel_build import open_reuse
 
-    catalog = Path(args.catalog).resolve()
     folder = Path(args.cache_dir) if args.cache_dir else site_dir.resolve().parent / FOLDER
-    cache = open_cache(folder, Path(args.config), catalog)
-    if isinstance(cache, str):
-        print(f"提示：{cache}，这次不用缓存", file=sys.stderr)
+    reuse = open_reuse(folder, Path(args.config), Path(args.catalog))
+    if isinstance(reuse, str):
+        print(f"提示：{reuse}，这次不用缓存", file=sys.stderr)
         return None
-    return Reuse(cache, tree_digest({"catalog": catalog, "articles": articles_folder(catalog)}))
+    return reuse
 
 
 def _quiet_mkdocs() -> None:

@@ -56,7 +56,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         self.options = given_options() or of_mkdocs_yml(config.config_file_path, **self.config)
         pages.apply_settings(config, self.options.catalog)
         if self.preview is not None:
-            self.preview.start_build(config)
+            self.preview.start_build(config, self.options)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -84,6 +84,8 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         log.info("lvyin: 由目录生成了 %d 个文件", pages.add_generated(files, made, config))
         stand_ins = self.handoff is not None and self.handoff.stand_ins
         self.stand_in_paths = pages.add_stand_ins(files, config) if stand_ins else set()
+        if self.preview is not None:
+            self.preview.unshare(files, config)
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):

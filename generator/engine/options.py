@@ -24,6 +24,7 @@ class BuildOptions:
     workers: int | None = None  # parts built side by side; None: one per core (workers.cores())
     check_links: bool = True
     search_index: bool = True
+    cache_dir: Path | None = None  # the build cache `lvyin serve` starts from (None: none)
 
 
 _given: BuildOptions | None = None

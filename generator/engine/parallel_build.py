@@ -40,7 +40,7 @@ from pathlib import Path
 from generator import env
 from generator import workers as lifeline
 from generator.engine import progress
-from generator.engine.build_cache import BuildCache, digest
+from generator.engine.build_cache import BuildCache, digest, open_cache, tree_digest
 from generator.engine.mkdocs_pages import Handoff
 from generator.engine.options import BuildOptions
 from generator.engine.reuse import assets_key, cached_entry_pages, keep_assets, keep_entry_pages, keep_folder, main_key
@@ -73,6 +73,28 @@ class Reuse:
         """The key of a whole site: the same catalogue, articles, date and checks make the same site."""
         return digest("site", self.inputs, options.today.isoformat(), str(env.source_date_epoch() or ""),
                       str(options.check_links), str(options.search_index))
+
+    def place_site(self, options: BuildOptions, folder: Path) -> bool:
+        """Put the last build's site into `folder` if this build's input is the very same as its
+        (`whole_site_key`), and keep every record of it for the next build."""
+        record = self.cache.get(self.whole_site_key(options))
+        if record is None:
+            return False
+        self.cache.place(record, folder)
+        self.cache.keep_last()
+        return True
+
+
+def open_reuse(folder: Path, config_file: Path, catalog: Path) -> Reuse | str:
+    """The build cache in `folder` with the digest of the catalogue and articles at `catalog`, or
+    why there is none this time (build_cache.open_cache)."""
+    from generator.catalog.articles import articles_folder
+
+    catalog = catalog.resolve()
+    cache = open_cache(folder, config_file, catalog)
+    if isinstance(cache, str):
+        return cache
+    return Reuse(cache, tree_digest({"catalog": catalog, "articles": articles_folder(catalog)}))
 
 
 @dataclass(frozen=True)
@@ -260,6 +282,7 @@ def _mkdocs(config_file: str, handoff: Handoff, folder: Path) -> None:
     config = load_config(config_file, site_dir=str(folder), strict=True)
     plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
     plugin.handoff = handoff
+    plugin.preview = None  # MkDocs hands a part forked by `lvyin serve` the preview's own plugin (preview_start.py)
     mkdocs_build(config)
 
 

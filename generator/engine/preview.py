@@ -38,16 +38,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 from generator import workers as lifeline
 from generator.catalog.files import FileCache
 from generator.engine import progress
 from generator.engine.finishing import check_and_index
 from generator.engine.incremental import RenderCache
+from generator.engine.options import BuildOptions
+from generator.engine.preview_start import Started, start_from_cache, unshare
 from generator.errors import BuildFailed, CatalogInvalid
 from generator.outputs.site_files import ASSET_MAKERS, outputs
-from generator.plan.pages import grown_paths
+from generator.plan.pages import Page, grown_paths
 from generator.plan.site import Site, load_site
 from generator.render.environment import render_problems
 
@@ -64,18 +66,22 @@ class Preview:
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
         self._config_stamp: float | None = None
-        self._started = time.monotonic()
+        self._began = time.monotonic()
         self._whole = False  # this build remakes every page (mkdocs.yml changed)
+        self._options: BuildOptions | None = None
+        self._started: Started | None = None  # the first site, from the build cache (preview_start.py)
+        self._just_started = False  # this build is the one that started from the cache
         self._finishing: multiprocessing.Process | None = None
         self._collecting: threading.Timer | None = None
         self.problems: CatalogInvalid | None = None  # of the last build, which they stopped
         lifeline.no_full_collections()  # none mid-build
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
-    def start_build(self, config: MkDocsConfig) -> None:
-        """Stop the last build's background work; after a change to mkdocs.yml, rebuild every page.
-        No sitemap: it would list only the pages of this rebuild."""
-        self._started = time.monotonic()
+    def start_build(self, config: MkDocsConfig, options: BuildOptions) -> None:
+        """Stop the last build's background work; after a change to mkdocs.yml, start again with
+        every page.  No sitemap: it would list only the pages of this rebuild."""
+        self._began = time.monotonic()
+        self._options = options
         if self._collecting is not None:
             self._collecting.cancel()
         self.stop_finishing()
@@ -83,7 +89,8 @@ class Preview:
         self._whole = self._config_stamp is not None and stamp != self._config_stamp
         if self._whole:
             shutil.rmtree(config.site_dir, ignore_errors=True)
-            self._unbuilt = set(self._written)
+            os.makedirs(config.site_dir, exist_ok=True)
+            self._written, self._unbuilt, self._started = {}, set(), None
         self._config_stamp = stamp
         config.theme.static_templates.discard("sitemap.xml")
 
@@ -121,32 +128,68 @@ class Preview:
 
     def pages(self, site: Site, config: MkDocsConfig) -> Iterator[File]:
         """The generated pages MkDocs needs to see, as files of the docs tree written anew only when
-        they changed: every page but the unchanged entry pages."""
+        they changed: every page but the unchanged entry pages.
+
+        The first build starts from the build cache where there is one (preview_start.py): the site
+        is then made already, MkDocs builds none of the pages, and the entry pages are not even rendered."""
         grown = set(grown_paths(site.catalog))
+        first = not self._written
+        if first and self._options is not None:
+            self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), self._options, _say)
+            self._just_started = self._started is not None
+        started, made_now = self._started, first and self._started is not None
+        kept: list[str] = []  # entry pages the site has from the cache, still the same
+
+        def to_render(page: Page) -> bool:
+            if started is None or page.path not in started.entries or not (made_now or started.holds(page)):
+                return True
+            kept.append(page.path)
+            return False
+
         written: dict[str, str] = {}
         self.renders.new_pass()
-        for path, markdown in outputs(site, with_assets=False, render=self.renders.render):
+        for path, markdown in outputs(site, to_render, with_assets=False, render=self.renders.render):
             target = self.folder / path
-            if self._written.get(path) != markdown:
+            if started is not None and path in started.entries and started.same(path, markdown):
+                pass  # the site has its page
+            elif self._written.get(path) != markdown:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(markdown, encoding="utf-8")
-                self._unbuilt.add(path)
+                if made_now:  # older than its page in the site: MkDocs' dirty build leaves that
+                    os.utime(target, ns=(0, 0))
+                else:
+                    self._unbuilt.add(path)
+            if started is not None:
+                started.entries.pop(path, None)  # rendered: from now on the render cache knows it
             written[path] = markdown
             if path not in grown or path in self._unbuilt:
                 yield File.generated(config, path, abs_src_path=str(target))
+        written.update(dict.fromkeys(kept, ""))  # "": the Markdown is the cache's record's
         for gone in self._written.keys() - written.keys():
             (self.folder / gone).unlink(missing_ok=True)
             Path(File.generated(config, gone, content="").abs_dest_path).unlink(missing_ok=True)
+            if started is not None:
+                started.entries.pop(gone, None)
         self._written = written
         self._unbuilt &= written.keys()
         self.renders.forget_others(written)
+
+    def unshare(self, files: Files, config: MkDocsConfig) -> None:
+        """Before MkDocs writes: away with the hard links to the build cache it would write through."""
+        if self._started is not None:
+            unshare(files, config)
 
     def built(self) -> None:
         """MkDocs has turned every page it was shown into HTML.  Collect the garbage: after the first
         build at once (it walks everything), later once the preview shows the edit."""
         self._unbuilt.clear()
-        what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
-        _say(f"预览已更新（{time.monotonic() - self._started:.1f} 秒，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
+        took = f"{time.monotonic() - self._began:.1f} 秒"
+        if self._just_started and self._started is not None:
+            _say(f"预览已就绪（{took}）：" + ("上次生成的网站，取自构建缓存" if self._started.complete
+                                            else "由构建缓存并行生成；链接检查和搜索索引随后更新"))
+        else:
+            what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
+            _say(f"预览已更新（{took}，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
         if not lifeline.anything_frozen():
             lifeline.collect_and_freeze()
             return
@@ -155,8 +198,14 @@ class Preview:
         self._collecting.start()
 
     def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
-        """Start the background work that needs the whole site."""
-        job = (site, site_dir, self.folder / ".assets", check_links, search_index)
+        """Start the background work that needs the whole site: none after the first build that
+        placed the last build's site, no assets after the first build that made them in parts."""
+        listing, first, self._just_started = self.folder / ".assets", self._just_started, False
+        if first and self._started is not None:
+            listing.write_text("\n".join(sorted(self._started.assets)), encoding="utf-8")
+            if self._started.complete:
+                return
+        job = (site, site_dir, listing, check_links, search_index, not first)
         self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
@@ -190,7 +239,8 @@ def _is_page(path: str) -> bool:
     return last == "" or last.endswith(".html") or "." not in last
 
 
-def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool) -> None:
+def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool,
+            with_assets: bool = True) -> None:
     """In the background process: feeds and other files (and away with those of entries gone, which
     `listing` remembers), then the link check and the search index."""
     os.setpgid(0, 0)
@@ -198,15 +248,8 @@ def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search
     progress.detach()
     lifeline.usual_collections()  # a short-lived process: Python's usual collection
     start = time.monotonic()
-    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
-    made = {asset.path for asset in assets}
-    before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
-    listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
-    for asset in assets:
-        _write_if_changed(site_dir / asset.path, asset.content)
-    for gone in before - made:
-        (site_dir / gone).unlink(missing_ok=True)
-    listing.write_text("\n".join(sorted(made)), encoding="utf-8")
+    if with_assets:
+        _write_assets(site, site_dir, listing)
     try:
         problems = check_and_index(site_dir, check_links, search_index)
     except BuildFailed as error:
@@ -216,6 +259,18 @@ def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search
         _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
     _say(f"预览：日历订阅、打印页、开放数据{'、链接检查' if check_links else ''}{'和搜索索引' if search_index else ''}"
          f"已更新（{time.monotonic() - start:.0f} 秒）")
+
+
+def _write_assets(site: Site, site_dir: Path, listing: Path) -> None:
+    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
+    made = {asset.path for asset in assets}
+    before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
+    listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
+    for asset in assets:
+        _write_if_changed(site_dir / asset.path, asset.content)
+    for gone in before - made:
+        (site_dir / gone).unlink(missing_ok=True)
+    listing.write_text("\n".join(sorted(made)), encoding="utf-8")
 
 
 def _write_if_changed(target: Path, content: bytes) -> None:

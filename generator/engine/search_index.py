@@ -234,6 +234,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
 
     def run(number: int) -> None:
         output = site_dir / BUNDLE if number == 0 else site_dir / PARTS_DIR / str(number)
+        shutil.rmtree(output, ignore_errors=True)  # made anew: the last one's files may be hard links (the preview's)
         record = cache.get(parts[number].key) if cache else None
         if cache:
             cache.placed[parts[number].key] = output.relative_to(site_dir).as_posix()
@@ -308,4 +309,5 @@ class _Schedule:
 
 
 def _write_listing(site_dir: Path, listing: dict) -> None:
+    (site_dir / BUNDLE / PARTS_FILE).unlink(missing_ok=True)  # not written through a hard link
     (site_dir / BUNDLE / PARTS_FILE).write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")

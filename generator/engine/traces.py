@@ -12,8 +12,8 @@ preview, in memory):
   recorded while it ran (`incremental._RecordingCatalog`);
 - what it made of the build date: a `_RecordingDate` stands for the date and notes each
   comparison with its answer (`a lecture's date < today`: True), or that the page used the date
-  itself (printed it, counted days from it).  On the next day a page whose comparisons all answer
-  as before is the same: a past lecture stays past.
+  itself (printed it, counted days from it; then the trace holds on that day only).  On the next
+  day a page whose comparisons all answer as before is the same: a past lecture stays past.
 
 A trace keeps the lookups and digests of the rest, not the values; `holds` computes them again for
 the new build and compares.  Values are digested through their JSON (an entry's `model_dump_json`), each entry
@@ -34,7 +34,8 @@ from generator.engine.incremental import _MISSING, _RecordingCatalog
 from generator.plan.pages import Page
 from generator.render.environment import render_page
 
-# {"inputs": digest, "lookups": [[how, name, key] …], "found": digest, "date": None | "whole" | [[op, iso, answer] …]}
+# {"inputs": digest, "lookups": [[how, name, key] …], "found": digest,
+#  "date": None | [[op, iso, answer] …] | {"whole": iso} (the page used the date itself: that day only)}
 Trace = dict[str, Any]
 
 _SKIPPED = ("catalog", "today", "settings")  # read through recorders, or part of the tools' fingerprint
@@ -55,21 +56,27 @@ def render_traced(page: Page) -> tuple[str, Trace | None]:
         lookups = [json.loads(lookup) for lookup in seen]
     except (TypeError, ValueError):
         return markdown, None
-    uses = traced_date.uses if isinstance(traced_date, _RecordingDate) else None
+    uses: Any = None
+    if isinstance(traced_date, _RecordingDate):  # the day itself when it was used whole: that day only
+        uses = {"whole": traced_date.isoformat()} if traced_date.uses == "whole" else traced_date.uses
     # What the lookups found, digested as `holds` will: in the catalogue itself, not the recorded copies.
     return markdown, {"inputs": _inputs(page), "lookups": lookups, "found": _found(catalog, lookups), "date": uses}
 
 
 def holds(trace: Trace, page: Page) -> bool:
     """Whether `page` would render as it did when `trace` was recorded."""
-    if trace.get("date") == "whole" or trace.get("inputs") != _inputs(page):
+    if trace.get("inputs") != _inputs(page):
         return False
-    today = page.context.get("today")
+    today, uses = page.context.get("today"), trace.get("date")
     if not isinstance(today, date):
-        return not trace.get("date")
-    for op, other, answer in trace.get("date") or []:
-        if _compare(op, today, date.fromisoformat(other)) != answer:
+        return not uses
+    if isinstance(uses, dict):  # the page used the date itself
+        if uses.get("whole") != today.isoformat():
             return False
+    else:
+        for op, other, answer in uses or []:
+            if _compare(op, today, date.fromisoformat(other)) != answer:
+                return False
     return _found(page.context.get("catalog"), trace["lookups"]) == trace["found"]
 
 

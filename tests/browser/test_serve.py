@@ -164,3 +164,81 @@ def test_the_browser_shows_what_is_wrong_and_the_site_again_once_fixed(make_cata
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _build(catalog, site, today: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--catalog", str(catalog), "--site-dir", str(site),
+                           "--today", today], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _files(root) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _wait_for_log(log, text: str, timeout: float = 120.0) -> str:
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+        time.sleep(0.3)
+    return log.read_text(encoding="utf-8")
+
+
+def test_preview_starts_from_the_last_build_and_never_writes_into_it(make_catalog, tmp_path):
+    """With the build cache of `lvyin build` beside the catalogue, the preview's first site is the
+    last build's (hard links, no page rendered); edits show as usual; the published site and the
+    cache stay as they were, so the next `lvyin build` reuses the whole site."""
+    catalog = make_catalog({"lectures/2027-01.yaml": JANUARY})
+    site = tmp_path / "site"
+    _build(catalog, site, "2026-11-28")
+    published = _files(site)
+    port, log = free_port(), tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}",
+         "--today", "2026-11-28"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert "亲子共读的三个方法" in fetch(base + "lectures/reading-1205/")
+        assert "上次生成的网站，取自构建缓存" in _wait_for_log(log, "预览已就绪")
+        assert "亲子共读的三个方法" in fetch(base + "feeds/all.ics")  # the whole site, search index included
+        assert "pagefind" in fetch(base + "pagefind/pagefind.js")
+
+        december = catalog / "lectures" / "2026-12.yaml"
+        december.write_text(december.read_text(encoding="utf-8").replace("亲子共读的三个方法", "亲子共读的四个方法"),
+                            encoding="utf-8")
+        changed = lambda text: "四个方法" in text and "三个方法" not in text  # noqa: E731
+        fetch(base + "lectures/reading-1205/", until=changed)
+        fetch(base + "lecturers/wang-fang/", until=changed)  # an entry page from the cache, whose trace no longer holds
+        fetch(base + "calendar/2026-12/", until=changed)
+        fetch(base + "feeds/all.ics", until=changed)
+        (catalog / "lectures" / "2027-01.yaml").unlink()
+        assert gone(base + "lectures/garden-0109/")
+        assert gone(base + "feeds/lectures/garden-0109.ics")
+        _wait_for_log(log, "搜索索引已更新")  # the background work has written what it writes
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert _files(site) == published  # nothing written through the hard links into the published site
+    (catalog / "lectures" / "2027-01.yaml").write_text(JANUARY.lstrip("\n"), encoding="utf-8")
+    december.write_text(december.read_text(encoding="utf-8").replace("四个方法", "三个方法"), encoding="utf-8")
+    assert "新生成 0 项" in _build(catalog, site, "2026-11-28")  # every object of the cache intact
+
+
+def test_preview_starts_from_the_cache_of_the_day_before(make_catalog, tmp_path):
+    """A cache of yesterday's build: the preview's first site is made in parts from it, for today."""
+    catalog = make_catalog()
+    _build(catalog, tmp_path / "site", "2026-12-05")
+    port, log = free_port(), tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}",
+         "--today", "2026-12-06"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    try:
+        page = fetch(f"http://127.0.0.1:{port}/lecturers/wang-fang/")
+        assert "由构建缓存并行生成" in _wait_for_log(log, "预览已就绪")
+        assert page.index("往期讲座") < page.index("亲子共读的三个方法")  # yesterday's upcoming lecture is past today
+        _wait_for_log(log, "搜索索引已更新")
+        assert "pagefind" in fetch(f"http://127.0.0.1:{port}/pagefind/pagefind.js")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -1,0 +1,98 @@
+"""`lvyin serve` starts from the build cache: its first site is made as `lvyin build` makes one.
+
+Without the cache, the preview's first build is one MkDocs process over every page (42 s at
+10,000 lectures; at 100,000 more memory than a laptop has).  With the build cache
+(build_cache.py; by default beside the catalogue, where `lvyin build` keeps it), the first site is:
+
+- the last build's site, when the input is the very same (`Reuse.place_site`): hard links only,
+  with its link check and search index done;
+- else made in parts on every core (parallel_build.py), each part taking what the cache has,
+  and the cache keeps what they made (the next `lvyin build` or `lvyin serve` reuses it).
+
+The preview (preview.py) then knows each entry page by its record, without having rendered it:
+its key, the digest of its Markdown (reuse.entry_key), and what it read (traces.py).  After an
+edit, an entry page whose trace still holds is the page the site has; another is rendered, and
+shown to MkDocs only if its Markdown is not the record's.  The other pages' Markdown is rendered
+and dated before their HTML in the site, so that MkDocs' dirty build leaves them as they are.
+
+The site's files are hard links to the cache's objects, as in `lvyin build`; MkDocs writes its
+files in place, so what it is about to write again is unlinked first (`unshare`): the preview
+never writes into the cache or, through it, into the published site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from generator.engine.options import BuildOptions
+from generator.engine.parallel_build import build_in_parts, open_reuse
+from generator.engine.reuse import assets_key, entry_key
+from generator.engine.traces import Trace, holds
+from generator.outputs.site_files import ASSET_MAKERS
+from generator.plan.pages import Page
+from generator.plan.site import Site
+
+
+@dataclass
+class Started:
+    """What the preview's first site was made of."""
+
+    complete: bool  # the last build's whole site, its link check and search index included
+    entries: dict[str, tuple[str, Trace | None]] = field(default_factory=dict)  # path → (record key, trace)
+    assets: list[str] = field(default_factory=list)  # the paths of the asset makers' files
+
+    def holds(self, page: Page) -> bool:
+        """Whether an entry page from the cache would render as its record's Markdown (its trace holds)."""
+        _, trace = self.entries[page.path]
+        return trace is not None and holds(trace, page)
+
+    def same(self, path: str, markdown: str) -> bool:
+        """Whether `markdown` is that of the record of the entry page at `path`."""
+        return self.entries[path][0] == entry_key(path, markdown)
+
+
+def start_from_cache(config_file: str, site: Site, site_dir: Path, options: BuildOptions,
+                     say=print) -> Started | None:
+    """Make the preview's first site in `site_dir` (emptied first: a hard link is never written
+    through) from the build cache; None (and why, through `say`) when there is no cache to use."""
+    if options.cache_dir is None:
+        return None
+    reuse = open_reuse(options.cache_dir, Path(config_file), options.catalog)
+    if isinstance(reuse, str):
+        say(f"提示：{reuse}，预览这次不用缓存")
+        return None
+    try:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        site_dir.mkdir(parents=True)
+        complete = reuse.place_site(options, site_dir)
+        if not complete:
+            build_in_parts(config_file, site, site_dir, workers=options.workers, reuse=reuse)
+            reuse.cache.save()
+        records = reuse.cache.used
+        entries = {record["meta"]["path"]: (key, record["meta"].get("trace")) for key, record in records.items()
+                   if isinstance(record.get("meta"), dict) and "path" in record["meta"]}
+        assets = [path for make in ASSET_MAKERS
+                  for _, path, *_ in records.get(assets_key(make.__name__, site.today.isoformat(), reuse.inputs),
+                                                 {"files": []})["files"]]
+        return Started(complete, entries, assets)
+    finally:
+        reuse.cache.close()
+
+
+def unshare(files: Files, config: MkDocsConfig) -> None:
+    """Unlink each file of the site that MkDocs is about to write again (a page or static file
+    newer than its HTML or copy, a theme template such as 404.html) if it is a hard link."""
+    targets = [file.abs_dest_path for file in files if file.is_modified()]
+    targets += [os.path.join(config.site_dir, name) for name in config.theme.static_templates]
+    for target in targets:
+        try:
+            if os.stat(target).st_nlink > 1:
+                os.unlink(target)
+        except FileNotFoundError:
+            pass
