@@ -599,7 +599,9 @@
     // Sound-alike search: when no result is named with the query and none holds it as written
     // (心里健康, a slip of the input method for 心理健康; 厌学 is a word of its own, not 研学), the
     // query's pinyin (/search/pinyin.json, fetched then) is searched among the pinyin indexed with
-    // every name, and the pages named so come first.
+    // every name, and the pages named so come first. Its other results are left out: a pinyin word
+    // no page has still finds pages by a shorter start of it (shangbanmang… → shang…), which are
+    // noise and would stop the search for pages with some of the words (anyWord).
     function withSoundAlike(found, text, filters, withTime) {
       var head = found.results.slice(0, RERANK), written = normal(text);
       if (!/[\u3400-\u9fff]/.test(text) || head.some(function (r) {
@@ -614,7 +616,7 @@
           var named = tried.map(function (f, i) { return f.results.filter(function (r) { return namedWith(r, sounds[i]); }); });
           var best = named.reduce(function (b, n, i) { return n.length > named[b].length ? i : b; }, 0);
           var seen = {};
-          var results = named[best].concat(found.results, tried[best].results).filter(function (r) {
+          var results = named[best].concat(found.results).filter(function (r) {
             return seen[r.id] ? false : (seen[r.id] = 1);
           });
           return { results: results, filters: found.filters };
@@ -631,7 +633,7 @@
     }
 
     // The query's pinyin: each run of Chinese characters as one word (宝鸡市图书管 → baojishitushuguan),
-    // and each of its words alone (心里 健康 → xinli jiankang).
+    // and each of its words alone (心里 健康 → xinli jiankang; see singlesJoined).
     function soundsOf(query, map) {
       if (!map.bySound) {
         map.bySound = {};
@@ -643,8 +645,21 @@
       var say = function (text) {
         return text.replace(/[\u3400-\u9fff]/g, function (c) { return map.bySound[c] || c; });
       };
-      var whole = say(query), apart = queryWords(query).map(say).join(" ");
+      var whole = say(query), apart = singlesJoined(queryWords(query)).map(say).join(" ");
       return whole === apart ? [whole] : [whole, apart];
+    }
+
+    // The words with each run of one-character Chinese words joined (心理 付 导 中心 → 心理 付导 中心):
+    // the browser cuts a word it does not know, often the slip itself, into characters, while the
+    // pinyin indexed with a name starts only where one of its words starts (fudaozhongxin, not daozhongxin).
+    function singlesJoined(words) {
+      var single = function (w) { return w.length === 1 && /[\u3400-\u9fff]/.test(w); };
+      var out = [];
+      words.forEach(function (w, i) {
+        if (i > 0 && single(w) && single(words[i - 1])) out[out.length - 1] += w;
+        else out.push(w);
+      });
+      return out;
     }
 
     // A map of the search page's (fold, pinyin), fetched once, on first need; null where it fails.

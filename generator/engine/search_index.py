@@ -142,9 +142,9 @@ def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
             or lifeline.temporary(COPIES_ON_DISK, beside))
 
 
-def _pages(site_dir: Path) -> list[tuple[Path, str | None, str]]:
+def _pages(site_dir: Path, keyed: bool) -> list[tuple[Path, str | None, str]]:
     """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture
-    and the digest of its content.
+    and (`keyed`: for the build cache) the digest of its content.
 
     Once any page marks its content with data-pagefind-body, Pagefind indexes only such
     pages; a part must keep that rule even when none of its own pages has the mark.
@@ -153,7 +153,7 @@ def _pages(site_dir: Path) -> list[tuple[Path, str | None, str]]:
     """
     paths = sorted(_html_files(site_dir), key=lambda path: path.split("/"))  # as Paths sort
     slices = [paths[i : i + _SCAN_SLICE] for i in range(0, len(paths), _SCAN_SLICE)]
-    found = lifeline.starmap(_scan, [(site_dir, part) for part in slices])
+    found = lifeline.starmap(_scan, [(site_dir, part, keyed) for part in slices])
     pages = [(Path(path), date, content) for part in found for path, date, _, content in part]
     marked = [(Path(path), date, content) for part in found for path, date, mark, content in part if mark]
     return marked or pages
@@ -168,32 +168,34 @@ def _html_files(site_dir: Path) -> Iterator[str]:
         yield from (name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html"))
 
 
-def _scan(site_dir: Path, paths: list[str]) -> list[tuple[str, str | None, bool, str]]:
-    """(path, date of a past lecture or None, marked with data-pagefind-body, digest) of each page."""
+def _scan(site_dir: Path, paths: list[str], keyed: bool) -> list[tuple[str, str | None, bool, str]]:
+    """(path, date of a past lecture or None, marked with data-pagefind-body, digest if `keyed`
+    else "") of each page."""
     found = []
     for path in paths:
         html = (site_dir / path).read_bytes()
         date = _DATE.search(html) if _PAST.search(html) else None
-        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html, digest(html)))
+        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html, digest(html) if keyed else ""))
     return found
 
 
-def plan_parts(site_dir: Path, part_size: int | None = None) -> list[IndexPart]:
-    """The parts of the index, the first one the main bundle (see the module's docstring)."""
+def plan_parts(site_dir: Path, part_size: int | None = None, keyed: bool = False) -> list[IndexPart]:
+    """The parts of the index, the first one the main bundle (see the module's docstring); `keyed`:
+    each with its key for the build cache (without, no page's content is digested)."""
     part_size = part_size or PART_SIZE
-    pages = _pages(Path(site_dir))
+    pages = _pages(Path(site_dir), keyed)
     if len(pages) <= 2 * part_size:
-        return [_part(pages)]
+        return [_part(pages, keyed)]
     current = [page for page in pages if page[1] is None]
     past = sorted((page for page in pages if page[1] is not None), key=lambda page: (page[1], page[0].as_posix()))
-    parts = [_part(chunk) for chunk in _even_chunks(current, 2 * part_size)]
+    parts = [_part(chunk, keyed) for chunk in _even_chunks(current, 2 * part_size)]
     for chunk in reversed(list(_chunks_by_content(past, part_size))):  # the newest first
-        parts.append(_part(chunk, (chunk[0][1], chunk[-1][1])))
+        parts.append(_part(chunk, keyed, (chunk[0][1], chunk[-1][1])))
     return parts
 
 
-def _part(pages: list[tuple[Path, str | None, str]], dates: tuple[str, str] | None = None) -> IndexPart:
-    key = digest("search", str(dates), *(part for path, _, content in pages for part in (path.as_posix(), content)))
+def _part(pages: list[tuple[Path, str | None, str]], keyed: bool, dates: tuple[str, str] | None = None) -> IndexPart:
+    key = digest("search", str(dates), *(part for path, _, content in pages for part in (path.as_posix(), content))) if keyed else ""
     return IndexPart([path for path, _, _ in pages], dates is not None, dates, key)
 
 
@@ -221,7 +223,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
     any; return Pagefind's summary.  Parts the build `cache` has are taken from it."""
     site_dir = Path(site_dir)
     source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
-    parts = plan_parts(source, part_size)
+    parts = plan_parts(source, part_size, keyed=cache is not None)
     total = sum(len(part.pages) for part in parts)
     # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone,
     # made in the part's order: Pagefind numbers pages in the order the file system lists them,

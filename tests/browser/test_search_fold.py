@@ -57,6 +57,22 @@ def test_a_place_name_with_a_wrong_character_of_the_same_sound_finds_the_place(b
     assert search(page, "宝鸡市图书管")[0] == entry_path("/", "venues", "city-library")
 
 
+def test_a_wrong_character_the_browser_cuts_off_alone_still_finds_the_place_by_sound(browser, site_url):
+    """心理付导中心 for 心理辅导中心: the browser cuts 付 and 导 apart, and the name's pinyin is indexed
+    from where its words start (fudaozhongxin), not from every character (daozhongxin)."""
+    page, _ = open_search(browser, site_url)
+    assert entry_path("/", "venues", "baoji-psych-center") in search(page, "心理付导中心")[:5]
+
+
+def test_the_search_by_sound_adds_only_the_pages_it_names(browser, site_url, catalog):
+    """上班忙没时间陪孩子 is no slip: its pinyin, a word no page has, finds pages only by a shorter start
+    of it (shang…), which must not stand in for the pages with some of its words (working parents)."""
+    page, _ = open_search(browser, site_url)
+    first = search(page, "上班忙没时间陪孩子")[:5]
+    working = {entry_path("/", "lectures", l.id) for l in catalog.lectures_in_order if "双职工" in l.title}
+    assert working and working.intersection(first), first
+
+
 @pytest.mark.parametrize(("query", "topic"), [("孩子顶嘴", "adolescence"), ("刷视频", "internet-addiction"),
                                              ("熬夜上网", "internet-addiction"), ("不爱写作业", "scientific-parenting")])
 def test_a_parents_everyday_words_find_the_topic(browser, site_url, catalog, query, topic):

@@ -87,6 +87,18 @@ def test_a_big_site_is_read_for_the_plan_by_several_processes_with_the_same_plan
     assert len(spawned) == 1
 
 
+def test_pages_are_digested_only_for_a_build_cache(split_site, monkeypatch):
+    digested: list[bytes] = []
+    real = search_index.digest
+    monkeypatch.setattr(search_index, "digest", lambda *parts: digested.extend(p for p in parts if isinstance(p, bytes)) or real(*parts))
+    plain = search_index.plan_parts(split_site, PART_SIZE)
+    assert digested == [] and {part.key for part in plain} == {""}  # a build without cache reads no page twice
+    keyed = search_index.plan_parts(split_site, PART_SIZE, keyed=True)
+    assert len(digested) >= sum(len(part.pages) for part in keyed)  # every page read, each digested
+    assert [part.pages for part in keyed] == [part.pages for part in plain]
+    assert len({part.key for part in keyed}) == len(keyed) and "" not in {part.key for part in keyed}
+
+
 def test_pagefind_is_given_each_pages_head_and_marked_element_and_makes_the_index_of_the_whole_pages(split_site, tmp_path):
     """`lvyin build`'s parts leave a copy of each page with only what Pagefind reads (a third less
     for it to parse on the archive): every file of every part of the index is as from the whole pages."""
