@@ -77,8 +77,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
     @user_errors
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.preview is not None:
-            self.site = self.preview.load(self.options.catalog, self.options.today.isoformat())
-            made = self.preview.pages(self.site, config)
+            made = self.preview.pages(config)
         else:
             made = pages.generated(files, config, self.options, self.handoff)
         log.info("lvyin: 由目录生成了 %d 个文件", pages.add_generated(files, made, config))
@@ -110,8 +109,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
         if self.handoff is not None:
             return
         if self.preview is not None:
-            self.preview.built()
-            self.preview.finish(self.site, Path(config.site_dir), self.options.check_links, self.options.search_index)
+            self.preview.built(Path(config.site_dir))
             return
         try:
             problems = check_and_index(Path(config.site_dir), self.options.check_links, self.options.search_index,

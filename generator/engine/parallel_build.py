@@ -283,10 +283,8 @@ def _mkdocs(config_file: str, handoff: Handoff, folder: Path) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.engine.mkdocs_plugin import LvyinPlugin
-
     config = load_config(config_file, site_dir=str(folder), strict=True)
-    plugin = next(p for p in config.plugins.values() if isinstance(p, LvyinPlugin))
+    plugin = config.plugins["lvyin"]  # mkdocs_plugin.LvyinPlugin, by the name mkdocs.yml gives it
     plugin.handoff = handoff
     plugin.preview = None  # MkDocs hands a part forked by `lvyin serve` the preview's own plugin (preview_start.py)
     mkdocs_build(config)

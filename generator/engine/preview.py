@@ -99,9 +99,6 @@ class Preview:
         self._config_stamp = stamp
         config.theme.static_templates.discard("sitemap.xml")
 
-    def load(self, catalog_dir: Path, today: str | None) -> Site:
-        return load_site(catalog_dir, today, self.files)
-
     def show_problems(self, server) -> None:
         """While the catalogue has problems, `server` (MkDocs' LiveReloadServer) answers every page
         with their list instead of holding the browser until a build succeeds.
@@ -131,16 +128,19 @@ class Preview:
 
         server.builder, server._serve_request = builder, serve_page_or_problems
 
-    def pages(self, site: Site, config: MkDocsConfig) -> Iterator[File]:
-        """The generated pages MkDocs needs to see, as files of the docs tree written anew only when
-        they changed: every page but the unchanged entry pages.
+    def pages(self, config: MkDocsConfig) -> Iterator[File]:
+        """The catalogue read again (`site`); the generated pages MkDocs needs to see, as files of
+        the docs tree written anew only when they changed: every page but the unchanged entry pages.
 
         The first build starts from the build cache where there is one (preview_start.py): the site
         is then made already, MkDocs builds none of the pages, and the entry pages are not even rendered."""
+        assert self._options is not None, "start_build first"
+        options = self._options
+        self.site = site = load_site(options.catalog, options.today.isoformat(), self.files)
         grown = set(grown_paths(site.catalog))
         first = not self._written
-        if first and self._options is not None:
-            self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), self._options, _say)
+        if first:
+            self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), options, _say)
             self._just_started = self._started is not None
         started, made_now = self._started, first and self._started is not None
         kept: list[str] = []  # entry pages the site has from the cache, still the same
@@ -184,9 +184,10 @@ class Preview:
         if self._started is not None:
             unshare(files, config)
 
-    def built(self) -> None:
-        """MkDocs has turned every page it was shown into HTML.  Collect the garbage: after the first
-        build at once (it walks everything), later once the preview shows the edit."""
+    def built(self, site_dir: Path) -> None:
+        """MkDocs has turned every page it was shown into HTML: start the background work (`finish`)
+        and collect the garbage, after the first build at once (it walks everything), later once
+        the preview shows the edit."""
         self._unbuilt.clear()
         took = f"{time.monotonic() - self._began:.1f} 秒"
         if self._just_started and self._started is not None:
@@ -197,12 +198,13 @@ class Preview:
             _say(f"预览已更新（{took}，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
         if not lifeline.anything_frozen():
             lifeline.collect_and_freeze()
-            return
-        self._collecting = threading.Timer(0.5, lifeline.collect_and_freeze)
-        self._collecting.daemon = True
-        self._collecting.start()
+        else:
+            self._collecting = threading.Timer(0.5, lifeline.collect_and_freeze)
+            self._collecting.daemon = True
+            self._collecting.start()
+        self._finish_in_background(site_dir)
 
-    def finish(self, site: Site, site_dir: Path, check_links: bool, search_index: bool) -> None:
+    def _finish_in_background(self, site_dir: Path) -> None:
         """Start the background work that needs the whole site: none after the first build that
         placed the last build's site, no assets after the first build that made them in parts."""
         listing, first, self._just_started = self.folder / ".assets", self._just_started, False
@@ -210,7 +212,8 @@ class Preview:
             listing.write_text("\n".join(sorted(self._started.assets)), encoding="utf-8")
             if self._started.complete:
                 return
-        job = (site, site_dir, listing, check_links, search_index, not first)
+        assert self._options is not None
+        job = (self.site, site_dir, listing, self._options.check_links, self._options.search_index, not first)
         self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
