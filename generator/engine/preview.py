@@ -3,6 +3,9 @@
 MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
 (MkDocs' dirty mode) the plugin hands the catalogue to a `Preview` instead:
 
+- the first site comes from the build cache of `lvyin build` where there is one
+  (preview_start.py): the last build's site, or one made in parts from the cache;
+
 - the catalogue is read through a `FileCache`: only the edited file is read again;
 - pages are rendered through a `RenderCache`: only those whose inputs changed;
 - their Markdown goes to a folder on disk and is rewritten only when it changed,
