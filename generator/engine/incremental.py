@@ -51,7 +51,7 @@ class Lookup(NamedTuple):
 class _Rendered(NamedTuple):
     inputs: list[Any]
     lookups: list[Lookup]
-    markdown: str
+    markdown: str | None  # None: known to be unchanged, not rendered here (`known`)
 
 
 class RenderCache:
@@ -63,16 +63,31 @@ class RenderCache:
         self.rendered: list[str] = []  # paths rendered since `new_pass`
 
     def render(self, page: Page) -> str:
-        catalog = page.context.get("catalog")
         inputs = _inputs(page)
         last = self._last.get(page.path)
-        if last is not None and last.inputs == inputs and all(l.still_holds(catalog) for l in last.lookups):
+        if last is not None and last.markdown is not None and self._holds(last, inputs, page):
             return last.markdown
+        catalog = page.context.get("catalog")
         recording = _RecordingCatalog(catalog)
         markdown = self._render(dataclasses.replace(page, context={**page.context, "catalog": recording}))
         self._last[page.path] = _Rendered(inputs, recording.lookups, markdown)
         self.rendered.append(page.path)
         return markdown
+
+    def known(self, page: Page, lookups: list[Lookup]) -> None:
+        """Know `page`, whose Markdown is known elsewhere, as it is now: `unchanged` while its
+        inputs and `lookups` (the values its template read, as now) hold."""
+        self._last[page.path] = _Rendered(_inputs(page), lookups, None)
+
+    def unchanged(self, page: Page) -> bool:
+        """Whether `page` would render as when it was last rendered or `known`."""
+        last = self._last.get(page.path)
+        return last is not None and self._holds(last, _inputs(page), page)
+
+    @staticmethod
+    def _holds(last: _Rendered, inputs: list[Any], page: Page) -> bool:
+        catalog = page.context.get("catalog")
+        return last.inputs == inputs and all(lookup.still_holds(catalog) for lookup in last.lookups)
 
     def new_pass(self) -> None:
         """Start a new list of the pages rendered (again)."""

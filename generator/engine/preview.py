@@ -149,7 +149,16 @@ class Preview:
         kept: list[str] = []  # entry pages the site has from the cache, still the same
 
         def to_render(page: Page) -> bool:
-            if started is None or page.path not in started.entries or not (made_now or started.holds(page)):
+            """Not the entry pages of the cache's site that would render as then: on the first pass
+            all of them, which the render cache knows from then on by what they read."""
+            if started is None or page.path not in started.entries:
+                return True
+            if made_now:
+                lookups = started.lookups(page)
+                if lookups is None:
+                    return True
+                self.renders.known(page, lookups)
+            elif not self.renders.unchanged(page):
                 return True
             kept.append(page.path)
             return False

@@ -30,10 +30,11 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
+from generator.engine.incremental import Lookup
 from generator.engine.options import BuildOptions
 from generator.engine.parallel_build import build_in_parts, open_reuse
 from generator.engine.reuse import assets_key, entry_key
-from generator.engine.traces import Trace, holds
+from generator.engine.traces import Trace, lookups_now
 from generator.outputs.site_files import ASSET_MAKERS
 from generator.plan.pages import Page
 from generator.plan.site import Site
@@ -44,17 +45,19 @@ class Started:
     """What the preview's first site was made of."""
 
     complete: bool  # the last build's whole site, its link check and search index included
-    entries: dict[str, tuple[str, Trace | None]] = field(default_factory=dict)  # path → (record key, trace)
+    entries: dict[str, str] = field(default_factory=dict)  # entry page's path → its record's key
+    traces: dict[str, Trace] = field(default_factory=dict)  # entry page's path → what it read (traces.py)
     assets: list[str] = field(default_factory=list)  # the paths of the asset makers' files
 
-    def holds(self, page: Page) -> bool:
-        """Whether an entry page from the cache would render as its record's Markdown (its trace holds)."""
-        _, trace = self.entries[page.path]
-        return trace is not None and holds(trace, page)
+    def lookups(self, page: Page) -> list[Lookup] | None:
+        """What an entry page of the first site read, as the catalogue has it now (the render cache
+        knows the page by these), or None if its record kept no trace; asked once per page."""
+        trace = self.traces.pop(page.path, None)
+        return lookups_now(trace, page.context.get("catalog")) if trace is not None else None
 
     def same(self, path: str, markdown: str) -> bool:
         """Whether `markdown` is that of the record of the entry page at `path`."""
-        return self.entries[path][0] == entry_key(path, markdown)
+        return self.entries[path] == entry_key(path, markdown)
 
 
 def start_from_cache(config_file: str, site: Site, site_dir: Path, options: BuildOptions,
@@ -75,12 +78,13 @@ def start_from_cache(config_file: str, site: Site, site_dir: Path, options: Buil
             build_in_parts(config_file, site, site_dir, workers=options.workers, reuse=reuse)
             reuse.cache.save()
         records = reuse.cache.used
-        entries = {record["meta"]["path"]: (key, record["meta"].get("trace")) for key, record in records.items()
-                   if isinstance(record.get("meta"), dict) and "path" in record["meta"]}
+        metas = {key: record["meta"] for key, record in records.items()
+                 if isinstance(record.get("meta"), dict) and "path" in record["meta"]}
         assets = [path for make in ASSET_MAKERS
                   for _, path, *_ in records.get(assets_key(make.__name__, site.today.isoformat(), reuse.inputs),
                                                  {"files": []})["files"]]
-        return Started(complete, entries, assets)
+        return Started(complete, {meta["path"]: key for key, meta in metas.items()},
+                       {meta["path"]: meta["trace"] for meta in metas.values() if meta.get("trace")}, assets)
     finally:
         reuse.cache.close()
 

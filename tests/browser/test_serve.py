@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 from conftest import ROOT
 
 
@@ -62,12 +63,14 @@ JANUARY = """
 """
 
 
-def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path):
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["from an empty build cache", "without the cache"])
+def test_preview_shows_each_edit_and_tells_what_is_wrong(make_catalog, tmp_path, cache):
     catalog = make_catalog({"lectures/2027-01.yaml": JANUARY})
     port = free_port()
     log = tmp_path / "serve.log"
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}", "--today", "2026-11-28"],
+        [sys.executable, "-m", "generator", "serve", "--catalog", str(catalog), "--dev-addr", f"127.0.0.1:{port}",
+         "--today", "2026-11-28", *cache],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"),
     )
     site = f"http://127.0.0.1:{port}/"
@@ -209,9 +212,12 @@ def test_preview_starts_from_the_last_build_and_never_writes_into_it(make_catalo
                             encoding="utf-8")
         changed = lambda text: "四个方法" in text and "三个方法" not in text  # noqa: E731
         fetch(base + "lectures/reading-1205/", until=changed)
-        fetch(base + "lecturers/wang-fang/", until=changed)  # an entry page from the cache, whose trace no longer holds
+        fetch(base + "lecturers/wang-fang/", until=changed)  # an entry page from the cache, its context changed
         fetch(base + "calendar/2026-12/", until=changed)
         fetch(base + "feeds/all.ics", until=changed)
+        lecturers = catalog / "lecturers" / "city.yaml"
+        lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("name: 王芳", "name: 王芳芳"), encoding="utf-8")
+        fetch(base + "lectures/garden-0109/", until=lambda text: "王芳芳" in text)  # what its template looked up changed
         (catalog / "lectures" / "2027-01.yaml").unlink()
         assert gone(base + "lectures/garden-0109/")
         assert gone(base + "feeds/lectures/garden-0109.ics")
@@ -222,6 +228,7 @@ def test_preview_starts_from_the_last_build_and_never_writes_into_it(make_catalo
     assert _files(site) == published  # nothing written through the hard links into the published site
     (catalog / "lectures" / "2027-01.yaml").write_text(JANUARY.lstrip("\n"), encoding="utf-8")
     december.write_text(december.read_text(encoding="utf-8").replace("四个方法", "三个方法"), encoding="utf-8")
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("name: 王芳芳", "name: 王芳"), encoding="utf-8")
     assert "新生成 0 项" in _build(catalog, site, "2026-11-28")  # every object of the cache intact
 
 
