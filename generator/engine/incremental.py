@@ -40,12 +40,18 @@ class Lookup(NamedTuple):
     value: Any
 
     def still_holds(self, catalog: Any) -> bool:
-        current = getattr(catalog, self.name)
-        if self.how == "item":
-            current = current.get(self.key, _MISSING)
-        elif self.how == "call":
-            current = current(*self.key)
+        current = look_up(catalog, self.how, self.name, self.key)
         return current is self.value or current == self.value  # `is` first: the same entry, unchanged
+
+
+def look_up(catalog: Any, how: str, name: str, key: Any) -> Any:
+    """What a `Lookup` of `how`, `name` and `key` finds in `catalog` now."""
+    current = getattr(catalog, name)
+    if how == "item":
+        return current.get(key, _MISSING)
+    if how == "call":
+        return current(*key)
+    return current
 
 
 class _Rendered(NamedTuple):

@@ -10,9 +10,10 @@ Without the cache, the preview's first build is one MkDocs process over every pa
   and the cache keeps what they made (the next `lvyin build` or `lvyin serve` reuses it).
 
 The preview (preview.py) then knows each entry page by its record, without having rendered it:
-its key, the digest of its Markdown (reuse.entry_key), and what it read (traces.py).  After an
-edit, an entry page whose trace still holds is the page the site has; another is rendered, and
-shown to MkDocs only if its Markdown is not the record's.  The other pages' Markdown is rendered
+its key, the digest of its Markdown (reuse.entry_key), and what it read (traces.py), which the
+render cache (incremental.py) then compares as for a page it rendered.  After an edit, an entry
+page whose inputs and lookups hold is the page the site has; another is rendered, and shown to
+MkDocs only if its Markdown is not the record's.  The other pages' Markdown is rendered
 and dated before their HTML in the site, so that MkDocs' dirty build leaves them as they are.
 
 The site's files are hard links to the cache's objects, as in `lvyin build`; MkDocs writes its

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.engine.build_cache import digest
-from generator.engine.incremental import _MISSING, Lookup, _RecordingCatalog
+from generator.engine.incremental import _MISSING, Lookup, _RecordingCatalog, look_up
 from generator.plan.pages import Page
 from generator.render.environment import render_page
 
@@ -82,21 +82,12 @@ def holds(trace: Trace, page: Page) -> bool:
 
 def lookups_now(trace: Trace, catalog: Any) -> list[Lookup]:
     """The lookups of `trace` with what they find in `catalog` now (for incremental.RenderCache)."""
-    return [Lookup(how, name, _key(key), _lookup(catalog, how, name, key)) for how, name, key in trace["lookups"]]
-
-
-def _lookup(catalog: Any, how: str, name: str, key: Any) -> Any:
-    current = getattr(catalog, name)
-    if how == "item":
-        return current.get(_key(key), _MISSING)
-    if how == "call":
-        return current(*_key(key))
-    return current
+    return [Lookup(how, name, _key(key), look_up(catalog, how, name, _key(key))) for how, name, key in trace["lookups"]]
 
 
 def _found(catalog: Any, lookups: list[list[Any]]) -> str:
     """The digest of what the `lookups` find in the catalogue now."""
-    return digest(*(_digest(_lookup(catalog, how, name, key)) for how, name, key in lookups))
+    return digest(*(_digest(look_up(catalog, how, name, _key(key))) for how, name, key in lookups))
 
 
 def _inputs(page: Page) -> str:
