@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py load CATALOG TODAY            read+validate, then page planning+render
     python benchmarks/stages.py build CATALOG TODAY SITE_DIR   the whole `lvyin build` (clean: --no-cache), broken down
+    python benchmarks/stages.py build CATALOG TODAY SITE_DIR cache   the same with the build cache (a rebuild)
 
 `build` runs the real command line and times the pieces it calls (reading and
 checking the catalogue, the parts built side by side, the link check and
@@ -105,7 +106,7 @@ def load(catalog: str, today: str) -> dict:
     return {"parts": timer.parts, "files": count, "bytes": size, "lectures": len(site.catalog.lectures)}
 
 
-def build(catalog: str, today: str, site_dir: str) -> dict:
+def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
     import generator.engine.finishing as finishing
     import generator.engine.parallel_build as parallel_build
     import generator.engine.search_index as search_index
@@ -120,9 +121,11 @@ def build(catalog: str, today: str, site_dir: str) -> dict:
     # The link check runs in a forked process beside the indexing: its cost is in "finish" (both).
     timer.wrap(finishing, "check_and_index", "finish", children=True)
     timer.wrap(finishing, "index_site", "pagefind", children=True)
+    timer.wrap(cli, "_reuse", "open cache")
     search_index.subprocess = pagefind_runs = PeakOfEachRun()
     with timer.part("total"), contextlib.redirect_stdout(sys.stderr):
-        code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir, "--no-cache"])
+        code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir,
+                         *([] if cache == "cache" else ["--no-cache"])])
     if code:
         raise SystemExit(f"lvyin build failed with exit code {code}")
     if "pagefind" in timer.parts:
