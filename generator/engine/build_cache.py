@@ -196,6 +196,11 @@ class BuildCache:
             except OSError:  # another file system (the copies in memory), or no hard links there
                 shutil.copyfile(self._object(name), target)
 
+    def read(self, record: Record) -> bytes:
+        """The content of a record's one file (one that is not part of the site, such as a table of memo.py)."""
+        [(_, _, name, _, _)] = record["files"]
+        return self._object(name).read_bytes()
+
     def remember(self, key: str, meta: Any) -> Record:
         """The record of `key` (used in this build) with new `meta`."""
         record = self.used[key] = {**self.used[key], "meta": meta}

@@ -43,7 +43,17 @@ from generator.engine import progress
 from generator.engine.build_cache import BuildCache, digest, open_cache, tree_digest
 from generator.engine.mkdocs_pages import Handoff
 from generator.engine.options import BuildOptions
-from generator.engine.reuse import assets_key, cached_entry_pages, keep_assets, keep_entry_pages, keep_folder, main_key
+from generator.engine.reuse import (
+    assets_key,
+    begin_memo,
+    cached_entry_pages,
+    keep_assets,
+    keep_entry_pages,
+    keep_folder,
+    keep_memo,
+    main_key,
+    memo_key,
+)
 from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import ASSET_MAKERS, outputs
@@ -243,7 +253,10 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
         record = cache.get(key) if cache else None
         if record is not None:
             cache.place(record, folder)
+            cache.get(memo_key(make.__name__))  # kept for the next build that makes them
             return
+        if cache:
+            begin_memo(cache, make.__name__)
         assets = make(site)
         for asset in assets:
             target = folder / asset.path
@@ -251,6 +264,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
             target.write_bytes(asset.content)
         if cache:
             keep_assets(cache, key, assets, folder)
+            keep_memo(cache, make.__name__)
         return
     if part.entry_pages:
         if cache:

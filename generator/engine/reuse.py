@@ -8,7 +8,8 @@ can take from the cache, and what it keeps of those it made.
 - The main part (every other page, by one MkDocs run): the Markdown of all its pages and the
   build time MkDocs puts in the sitemap (SOURCE_DATE_EPOCH).
 - An asset maker's files: the maker, the build date and the digest of the catalogue and the
-  articles (`inputs`).
+  articles (`inputs`).  When they must be made again, the maker starts from the results of pure
+  functions it used last time (memo.py), kept under the maker's name alone.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from generator import memo
 from generator.engine.build_cache import BuildCache, Record, digest
 from generator.engine.traces import holds, render_traced
 from generator.outputs.files import Asset
@@ -78,6 +80,22 @@ def keep_folder(cache: BuildCache, key: str, folder: Path, copies: Path | None) 
 def keep_assets(cache: BuildCache, key: str, assets: Iterable[Asset], folder: Path) -> None:
     """Keep an asset maker's files, written to `folder` (kept as hard links to those)."""
     cache.put(key, [("site", asset.path, folder / asset.path) for asset in assets])
+
+
+def memo_key(maker: str) -> str:
+    return digest("memo", maker)
+
+
+def begin_memo(cache: BuildCache, maker: str) -> None:
+    """Start an asset maker from the results of pure functions its last run used (memo.py)."""
+    record = cache.get(memo_key(maker))
+    memo.begin(cache.read(record) if record else None)
+
+
+def keep_memo(cache: BuildCache, maker: str) -> None:
+    """Keep the results of pure functions the maker used (if it used any), for its next run."""
+    if memo.used():
+        cache.put(memo_key(maker), [("memo", "table", memo.table())])
 
 
 def _files_below(folder: Path, prefix: str, copies: Path | None) -> list[tuple[str, str, Path | bytes]]:

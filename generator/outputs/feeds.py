@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, Timezone, vGeo, vText
 from markdown_it.token import Token
 
+from generator.memo import remembered
 from generator.model import vocab
 from generator.model.entries import Lecture
 from generator.outputs.files import Asset
@@ -66,6 +67,7 @@ def webcal(settings: SiteSettings, site_path: str) -> str:
     return "webcal://" + settings.absolute(site_path).split("://", 1)[1]
 
 
+@remembered("plain_text")
 def plain_text(markdown: str | None) -> str:
     """Limited Markdown (description, bio) as plain text: paragraphs, list items, link targets kept."""
     if not markdown:
@@ -103,32 +105,47 @@ def _stamp(today: date) -> datetime:
     return datetime.combine(today, time(0), SHANGHAI).astimezone(UTC)
 
 
-def lecture_event(site: Site, lecture: Lecture) -> Event:
+def lecture_event(site: Site, lecture: Lecture) -> bytes:
+    """The lecture's VEVENT as iCalendar text."""
     c, settings = site.catalog, site.settings
     place = c.places.get(lecture.venue) if lecture.venue else None
-    event = Event()
-    event.add("uid", f"{lecture.id}@{urlsplit(settings.base_url).hostname}")
-    event.add("dtstamp", _stamp(site.today))
-    event.add("dtstart", datetime.combine(lecture.date, lecture.start, SHANGHAI))
-    event.add("dtend", datetime.combine(lecture.date, lecture.end, SHANGHAI))
-    event.add("summary", ical_text(SUMMARY_MARK.get(lecture.status, "") + lecture.title))
-    event.add("status", ICAL_STATUS[lecture.status])
     url = settings.absolute(f"lectures/{lecture.id}/")
-    event.add("url", url)
     where: list[str] = []
     if place:
         where.append(f"{place.name}，{place.address}")
     if lecture.format != "offline":
         where.append(f"线上：{lecture.online_url}" if lecture.online_url else "线上")
-    if where:
-        event.add("location", ical_text("；".join(where)))
+    geo = None
     if place and place.location:
         lat, lng = to_wgs84(place.location.lat, place.location.lng, place.location.crs)
-        event.add("geo", vGeo((round(lat, 6), round(lng, 6))))
-    event.add("description", ical_text(_description(c, lecture, url)))
-    if lecture.topics:
-        event.add("categories", [ical_text(c.topics[topic].name) for topic in lecture.topics])
-    return event
+        geo = (round(lat, 6), round(lng, 6))
+    return _event_ical(
+        f"{lecture.id}@{urlsplit(settings.base_url).hostname}", _stamp(site.today),
+        datetime.combine(lecture.date, lecture.start, SHANGHAI), datetime.combine(lecture.date, lecture.end, SHANGHAI),
+        SUMMARY_MARK.get(lecture.status, "") + lecture.title, ICAL_STATUS[lecture.status], url, "；".join(where), geo,
+        _description(c, lecture, url), tuple(c.topics[topic].name for topic in lecture.topics))
+
+
+@remembered("vevent")
+def _event_ical(uid: str, stamp: datetime, start: datetime, end: datetime, summary: str, status: str, url: str,
+                location: str, geo: tuple[float, float] | None, description: str, categories: tuple[str, ...]) -> bytes:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", ical_text(summary))
+    event.add("status", status)
+    event.add("url", url)
+    if location:
+        event.add("location", ical_text(location))
+    if geo:
+        event.add("geo", vGeo(geo))
+    event.add("description", ical_text(description))
+    if categories:
+        event.add("categories", [ical_text(name) for name in categories])
+    ical: bytes = event.to_ical()
+    return ical
 
 
 def _description(c: Catalog, lecture: Lecture, url: str) -> str:
@@ -187,9 +204,14 @@ def feed_ical(name: str, events: Iterable[bytes]) -> bytes:
     """The feed as iCalendar bytes: its properties, the VTIMEZONE (always present, so a feed
     without lectures is still a valid calendar: RFC 5545 wants at least one component) and
     the lectures' events, each serialised once for all the feeds it is in."""
+    return _feed_header(name) + _vtimezone_ical() + b"".join(events) + END_CALENDAR
+
+
+@remembered("feed_header")
+def _feed_header(name: str) -> bytes:
     header: bytes = calendar_header(name).to_ical()
     assert header.endswith(END_CALENDAR)
-    return header[: -len(END_CALENDAR)] + _vtimezone_ical() + b"".join(events) + END_CALENDAR
+    return header[: -len(END_CALENDAR)]
 
 
 def make_feeds(site: Site) -> list[Asset]:
@@ -206,5 +228,5 @@ def make_feeds(site: Site) -> list[Asset]:
         feeds.append((feed_path("topics", t.id), f"{t.name}·家庭教育讲座", recent(c.lectures_by_topic.get(t.id, []), today)))
     for lecture in lectures:
         feeds.append((feed_path("lectures", lecture.id), lecture.title, [lecture]))
-    events = {lecture.id: lecture_event(site, lecture).to_ical() for lecture in lectures}
+    events = {lecture.id: lecture_event(site, lecture) for lecture in lectures}
     return [Asset(path, feed_ical(title, (events[l.id] for l in held))) for path, title, held in feeds]

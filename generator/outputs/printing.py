@@ -22,7 +22,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from markupsafe import Markup
 
 from generator import env
 from generator.errors import LvyinError, suggest
+from generator.memo import remembered
 from generator.model.entries import Lecture, Station
 from generator.outputs.files import Asset
 from generator.plan.build_date import recent
@@ -104,13 +104,17 @@ def sheet_dir(station_id: str, key: str | None = None) -> str:
     return f"print/stations/{station_id}/" + (f"{key}/" if key else "")
 
 
-@lru_cache(maxsize=4096)  # a lecture is on its month's and its quarter's sheet
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url` (error correction M), sized by the stylesheet.
 
     zxing-cpp encodes it (its C++ encoder picks the best mask and costs a third of a pure-Python
     one: at 100,000 lectures that was two minutes of the build); the SVG draws each row's runs of
     dark modules as strokes, each move relative to the last, as compact as segno's output."""
+    return Markup(_qr_svg(url))
+
+
+@remembered("qr")  # a lecture is on its month's and its quarter's sheet, and on the next build's
+def _qr_svg(url: str) -> str:
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)
     modules = memoryview(image)  # type: ignore[arg-type]  # zxing-cpp's stubs leave out that an Image is a buffer
@@ -118,7 +122,7 @@ def qr_svg(url: str) -> Markup:
     side = size + 2 * QR_BORDER
     # Module (0, 0) is at the quiet zone's inner corner, half a module down: the middle of a stroke.
     d = f"M{QR_BORDER} {QR_BORDER + 0.5}" + _dark_runs(modules.tobytes(), size)
-    return Markup(f'<svg viewBox="0 0 {side} {side}" class="lv-qr-code"><path stroke="#000" d="{d}"/></svg>')
+    return f'<svg viewBox="0 0 {side} {side}" class="lv-qr-code"><path stroke="#000" d="{d}"/></svg>'
 
 
 def _dark_runs(modules: bytes, size: int) -> str:

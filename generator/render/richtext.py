@@ -25,6 +25,7 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from generator.memo import remembered
 from generator.source.markdown import article_parser, markdown_parser, safe_link
 
 
@@ -48,9 +49,12 @@ def _render(md: MarkdownIt, text: str, link: Callable[[str], str] = str) -> Mark
 
 
 def render_rich(text: str | None) -> Markup:
-    if not text:
-        return Markup("")
-    return _render(markdown_parser(), text)
+    return Markup(_rich_html(text)) if text else Markup("")
+
+
+@remembered("rich")
+def _rich_html(text: str) -> str:
+    return str(_render(markdown_parser(), text))
 
 
 def render_article(text: str, page_path: str, page_link: Callable[[str], str]) -> Markup:

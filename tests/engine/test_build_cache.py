@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, build_site
+from icalendar import Event
 from test_parallel_build import snapshot
 
 import generator.engine.search_index as search_index
+import generator.outputs.feeds as feeds
+import generator.outputs.printing as printing
+from generator import workers
 from generator.bench.synth import synthesize
 
 CHANGES = yaml.safe_load((Path(__file__).parent / "data" / "cache_changes.yaml").read_text(encoding="utf-8"))
@@ -175,6 +179,29 @@ def test_a_rebuild_of_the_same_input_takes_the_whole_site_and_keeps_every_unit_f
     _change(catalog, CHANGES[2])  # one lecture's title
     reused, made = _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     assert reused > 100 and made < 20, (reused, made)
+
+
+def test_after_one_edit_the_feeds_and_print_sheets_make_again_only_that_lectures_event_and_no_qr_code(
+        built, tmp_path, capsys, monkeypatch):
+    """Any edit makes the feeds and print sheets again (memo.py): from the results the last build
+    kept, so one lecture's new title costs one calendar event and no QR code (addresses are the same)."""
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    monkeypatch.setattr(workers, "can_fork", lambda: False)  # the parts in this process, where calls can be counted
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    source = sorted((catalog / "lectures").glob("*.yaml"))[-1]  # the newest: in the feeds and on the sheets
+    title = yaml.safe_load(source.read_text(encoding="utf-8"))[0]["title"]
+    _change(catalog, {"replace": [f"lectures/{source.name}", f"title: {title}", f"title: {title}（改）"]})
+    events, codes = [], []
+    monkeypatch.setattr(feeds, "Event", lambda: events.append(1) or Event())
+    create_barcode = printing.zxingcpp.create_barcode
+    monkeypatch.setattr(printing.zxingcpp, "create_barcode", lambda *a, **k: codes.append(1) or create_barcode(*a, **k))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    assert (len(events), len(codes)) == (1, 0)
+    assert f"{title}（改）" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
+    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
 
 
 def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_builds(
