@@ -30,9 +30,12 @@ and nothing to merge.
 
 Pagefind parses every byte of a page, and on an entry page the theme's header,
 navigation and footer are most of them.  `lvyin build` therefore has its parts
-write, beside each page, a copy with only the page's head and its
-data-pagefind-body element (`indexed_copy`), and indexes those copies: a third
-less work for Pagefind on the archive, and the same index (tested).  The copies
+write, beside each page, a copy with only the page's language, title and
+data-pagefind-body element, less the lists Pagefind ignores (`indexed_copy`), and
+indexes those copies: a third less work for Pagefind on the archive, the same
+index (tested), and a copy that changes only when what is indexed of the page
+does, so that the build cache keeps the parts of the index holding a lecturer's
+page when only the lectures it lists changed.  The copies
 live in memory when the machine has room (`copies_folder`).  Without copies
 (`mkdocs build`, the preview) the site's pages are indexed whole.
 """
@@ -110,24 +113,59 @@ class IndexPart:
 
 def indexed_copy(html: bytes) -> bytes | None:
     """What Pagefind needs of a page: None for a page without data-pagefind-body (not indexed once
-    any page has the mark); its head and its one marked element; or, when the mark is not on one
-    element of the body, the whole page."""
+    any page has the mark); its language, title and its one marked element without the parts
+    Pagefind ignores (`_without_ignored`); or, when the mark is not on one element of the body,
+    the whole page.
+
+    A copy thus changes only when what Pagefind indexes of its page does: a lecturer's page whose
+    list of lectures changed (data-pagefind-ignore) leaves its index part as it was."""
     mark = html.find(b" data-pagefind-body")
     if mark < 0:
         return None
     body = html.find(b"<body")
     start = html.rfind(b"<", 0, mark)
-    name = _TAG_NAME.match(html, start)
-    if body < 0 or start < body or not name or b">" in html[start:mark] or html.count(b"data-pagefind-body") != 1:
+    if body < 0 or start < body or b">" in html[start:mark] or html.count(b"data-pagefind-body") != 1:
         return html
+    end = _element_end(html, start)
+    if end is None:
+        return html
+    html_tag, title = _HTML_TAG.search(html), _TITLE.search(html, 0, body)
+    head = (html_tag[0] if html_tag else b"<html>") + b"<head>" + (title[0] if title else b"") + b"</head><body>"
+    return head + _without_ignored(html[start:end]) + b"</body></html>"
+
+
+def _element_end(html: bytes, start: int) -> int | None:
+    """Where the element that starts at `start` ends (after its end tag), or None if it is not closed."""
+    name = _TAG_NAME.match(html, start)
+    if not name:
+        return None
     depth = 0
     for tag in re.compile(rb"<(/?)" + re.escape(name[1]) + rb"[\s>]").finditer(html, start):
         depth += -1 if tag[1] else 1
-        if depth == 0:  # the marked element's own end tag
-            return html[: html.index(b">", body) + 1] + html[start : tag.end()] + b"</body></html>"
-    return html
+        if depth == 0:  # the element's own end tag
+            return html.index(b">", tag.end() - 1) + 1
+    return None
 
 
+def _without_ignored(html: bytes) -> bytes:
+    """`html` with each block element marked data-pagefind-ignore that holds nothing else for
+    Pagefind (no filter, meta or sort: those it reads inside ignored elements too) left empty and
+    unmarked: the text around it is still split there."""
+    kept, at = [], 0
+    for ignored in _IGNORED.finditer(html):
+        if ignored.start() < at:  # inside an element already emptied
+            continue
+        end = _element_end(html, ignored.start())
+        if end is None or html.count(b"data-pagefind-", ignored.start(), end) > 1:
+            continue
+        kept.append(html[at : ignored.start()] + b"<%s></%s>" % (ignored[1], ignored[1]))
+        at = end
+    return b"".join(kept) + html[at:]
+
+
+_IGNORED = re.compile(rb"<(div|p|ul|ol|dl|h[1-6]|section|nav|aside|table|figure|details)\b[^<>]*\sdata-pagefind-ignore[\s=>]")
+_HTML_TAG = re.compile(rb"<html[^>]*>")
+_TITLE = re.compile(rb"<title>[^<]*</title>")
 _TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
 IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
 # The folders' names (workers.py: those of killed builds are deleted by the next build; in memory,

@@ -204,6 +204,27 @@ def test_after_one_edit_the_feeds_and_print_sheets_make_again_only_that_lectures
     assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
 
 
+def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_that_holds_its_page(
+        built, tmp_path, capsys, monkeypatch):
+    """The lecturer's, station's and topic's pages list the lecture too, but Pagefind ignores those
+    lists: their copies for the index are unchanged, and so are the parts of the index that hold them."""
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    source = sorted((catalog / "lectures").glob("*.yaml"))[-1]  # an upcoming lecture: on its lecturer's page and others
+    lecture = yaml.safe_load(source.read_text(encoding="utf-8"))[0]
+    _change(catalog, {"replace": [f"lectures/{source.name}", f"title: {lecture['title']}", f"title: {lecture['title']}（改）"]})
+    runs: list[list[str]] = []
+    run = search_index._run
+    monkeypatch.setattr(search_index, "_run", lambda tree, output: runs.append(
+        sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html"))) or run(tree, output))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    assert len(runs) == 1 and f"lectures/{lecture['id']}/index.html" in runs[0]
+    lecturer = work / "site" / "lecturers" / lecture["lecturers"][0] / "index.html"
+    assert f"{lecture['title']}（改）" in lecturer.read_text(encoding="utf-8")
+
+
 def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_builds(
         built, tmp_path, capsys, monkeypatch):
     """The whole-site shortcut does not read the catalogue again; it is not taken when the site in

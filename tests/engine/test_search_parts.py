@@ -101,12 +101,15 @@ def test_pages_are_digested_only_for_a_build_cache(split_site, monkeypatch):
 
 def test_pagefind_is_given_each_pages_head_and_marked_element_and_makes_the_index_of_the_whole_pages(split_site, tmp_path):
     """`lvyin build`'s parts leave a copy of each page with only what Pagefind reads (a third less
-    for it to parse on the archive): every file of every part of the index is as from the whole pages."""
+    for it to parse on the archive, and no list that Pagefind ignores): every file of every part
+    of the index is as from the whole pages."""
     pages = list((split_site).rglob("*.html"))
     marked = [p for p in pages if b"data-pagefind-body" in p.read_bytes()]
     assert len(GIVEN) == len(marked) > 100
     assert not any(b"md-header" in page or b"md-sidebar" in page or b"md-footer" in page for page in GIVEN)
     assert all(page.count(b"data-pagefind-body") == 1 and b"<title>" in page for page in GIVEN)
+    assert not any(b"data-lv-when" in page for page in GIVEN)  # the lists of lectures, which Pagefind ignores
+    assert all(b"data-pagefind-filter" in page for page in GIVEN)  # but what Pagefind reads in ignored parts
     whole = tmp_path / "whole"
     shutil.copytree(split_site, whole, ignore=shutil.ignore_patterns(search_index.BUNDLE, search_index.PARTS_DIR))
     with search_index.copies_folder(tmp_path) as copies:  # where the build keeps its copies: the same file system
