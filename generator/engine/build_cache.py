@@ -142,6 +142,7 @@ class BuildCache:
         self.made: set[str] = set()  # the keys of those new
         self.placed: dict[str, str] = {}  # key → the folder of the site its files went to, if not the root
         self.reused = 0
+        self._stored_now: set[str] = set()  # the objects this process wrote in this build
 
     def _read_manifest(self) -> dict[str, Record]:
         """The last build's records, if the manifest is whole: its first line is the digest of the rest."""
@@ -221,11 +222,15 @@ class BuildCache:
 
     def _store(self, dest: str, path: str, content: Path | bytes) -> list[Any]:
         """Keep one file: as a hard link to the file made (so that the site's file is the object),
-        or a copy where that cannot be."""
+        or a copy where that cannot be.  A file made again with an object's bytes becomes a hard
+        link to that object (so that `keep_site` knows it without reading it again)."""
         data = content if isinstance(content, bytes) else Path(content).read_bytes()
         name = digest(data)
         target = self._object(name)
-        if not target.exists():
+        if self._intact(name, target):
+            if not isinstance(content, bytes):
+                _link_over(target, Path(content))
+        else:  # new, or damaged since a record named it: (again) from what was made
             target.parent.mkdir(exist_ok=True)
             # Its own name in each process and thread: the search index's parts store alike files side by side.
             temporary = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
@@ -236,8 +241,22 @@ class BuildCache:
             except OSError:  # bytes, or another file system (the search copies in memory)
                 temporary.write_bytes(data)
             os.replace(temporary, target)
+            self._stored_now.add(name)
         stat = os.stat(target)
         return [dest, path, name, stat.st_size, stat.st_mtime_ns]
+
+    @functools.cached_property
+    def objects_kept(self) -> dict[str, tuple[int, int]]:
+        """The size and modification time of each object the last build's records name."""
+        return {name: (size, mtime) for record in self.last.values() for _, _, name, size, mtime in record["files"]}
+
+    def _intact(self, name: str, target: Path) -> bool:
+        """Whether the object `name` is there as a record of the last build left it, or as this process stored it."""
+        try:
+            stat = os.stat(target)
+        except OSError:
+            return False
+        return name in self._stored_now or self.objects_kept.get(name) == (stat.st_size, stat.st_mtime_ns)
 
     def keep_site(self, key: str, site: Path) -> None:
         """Keep a whole finished site under `key`: each file that is still what a record of this
@@ -321,6 +340,16 @@ class BuildCache:
         for folder in self.objects.iterdir():
             if folder.is_dir():
                 yield from folder.iterdir()
+
+
+def _link_over(source: Path, file: Path) -> None:
+    """Make `file` a hard link to `source` (the same bytes), if this file system can."""
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        os.link(source, temporary)
+    except OSError:  # another file system (the search copies in memory), or no hard links there
+        return
+    os.replace(temporary, file)
 
 
 def _paths(site: Path) -> Iterator[str]:

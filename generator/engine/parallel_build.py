@@ -141,7 +141,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     parts = plan_parts(site)
     site.pages  # noqa: B018  (planned here, once, for every part)
     if reuse:
-        reuse.cache.by_path  # noqa: B018  (indexed here, once, for every part)
+        reuse.cache.by_path, reuse.cache.objects_kept  # noqa: B018  (indexed here, once, for every part)
     all_entries = frozenset().union(*(p.entry_pages for p in parts))
     scratch = lifeline.new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
     folders = {part.name: site_dir if part.name == "main" else scratch / part.name for part in parts}
@@ -258,13 +258,14 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
         if cache:
             begin_memo(cache, make.__name__)
         assets = make(site)
+        if cache:  # written once, into the cache, and placed from there
+            cache.place(keep_assets(cache, key, assets), folder)
+            keep_memo(cache, make.__name__)
+            return
         for asset in assets:
             target = folder / asset.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(asset.content)
-        if cache:
-            keep_assets(cache, key, assets, folder)
-            keep_memo(cache, make.__name__)
         return
     if part.entry_pages:
         if cache:

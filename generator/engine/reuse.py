@@ -77,9 +77,9 @@ def keep_folder(cache: BuildCache, key: str, folder: Path, copies: Path | None) 
     cache.put(key, _files_below(folder, "", copies))
 
 
-def keep_assets(cache: BuildCache, key: str, assets: Iterable[Asset], folder: Path) -> None:
-    """Keep an asset maker's files, written to `folder` (kept as hard links to those)."""
-    cache.put(key, [("site", asset.path, folder / asset.path) for asset in assets])
+def keep_assets(cache: BuildCache, key: str, assets: Iterable[Asset]) -> Record:
+    """Keep an asset maker's files (to be placed in the site from the cache)."""
+    return cache.put(key, [("site", asset.path, asset.content) for asset in assets])
 
 
 def memo_key(maker: str) -> str:

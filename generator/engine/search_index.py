@@ -4,10 +4,12 @@ Pagefind holds the whole index in memory while it builds (about 0.25 MB per
 page), so a big site is indexed in parts, each by its own Pagefind run: peak
 memory depends on the part size and not on the archive.
 
-- *Current* parts hold every page that is not a past lecture, at most
-  `2 * part_size` pages each, in as few parts as that allows: the search page
-  loads all of them for a parent's first query, and each part costs the phone
-  its own Pagefind runtime.
+- *Current* parts hold every page that is not a past lecture, about
+  `2 * part_size` pages each at most, in as few parts as that allows: the search
+  page loads all of them for a parent's first query, and each part costs the
+  phone its own Pagefind runtime.  A part ends at a page its path marks near its
+  even share (`_even_chunks`), so the lectures of a day that leave for the
+  archive change the part that held them, not the boundaries of the others.
 - *Archive* parts hold the past lectures from the newest back, about
   `part_size` pages each; the search page loads them only when a parent asks
   for older lectures (so a phone does not download the index of five years of
@@ -66,6 +68,8 @@ PART_SIZE = 5000
 # Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
 PAGES_AT_ONCE = 14000
 RUNS_AT_ONCE = 2
+# Where a current part may end, about so many times in its size (see `_even_chunks`).
+MARKS_PER_PART = 32
 # Below this many pages one process reads them sooner than starting others.
 _SCAN_SLICE = 20000
 BUNDLE = "pagefind"
@@ -237,10 +241,28 @@ def _part(pages: list[tuple[Path, str | None, str]], keyed: bool, dates: tuple[s
     return IndexPart([path for path, _, _ in pages], dates is not None, dates, key)
 
 
-def _even_chunks(items: list, most: int) -> Iterator[list]:
-    """`items` in as few chunks of at most `most` as possible, of (nearly) equal size."""
-    size = math.ceil(len(items) / math.ceil(len(items) / most)) if items else 1
-    return (items[i : i + size] for i in range(0, len(items), size))
+def _even_chunks(pages: list[tuple[Path, str | None, str]], most: int) -> Iterator[list]:
+    """`pages` in as few chunks of about `most` as possible, of about equal size: each ends at the
+    first page from its even share on that its path marks (`_marks`, about `MARKS_PER_PART` in
+    `most` pages; or at its share if none is near), so that fewer pages more or less than lie
+    between two marks (at 100,000 lectures, a day's lectures gone to the archive are about 55, and
+    marks about 300 pages apart) move no boundary: the chunks without them stay as they were."""
+    if not pages:
+        return
+    count, spacing = math.ceil(len(pages) / most), max(2, most // MARKS_PER_PART)
+    ends: list[int] = []
+    for number in range(1, count):
+        share = round(number * len(pages) / count)
+        end = next((i + 1 for i in range(share - 1, min(share - 1 + spacing, len(pages))) if _marks(pages[i][0], spacing)),
+                   share)
+        ends.append(min(max(end, ends[-1] + 1 if ends else 1), len(pages) - (count - number)))  # none empty
+    for start, end in zip([0, *ends], [*ends, len(pages)], strict=True):
+        yield pages[start:end]
+
+
+def _marks(path: Path, spacing: int) -> bool:
+    """Whether a chunk may end after the page at `path`: true of about one page in `spacing`, by its path alone."""
+    return int(digest(path.as_posix())[:12], 16) % spacing == 0
 
 
 def _chunks_by_content(pages: list[tuple[Path, str | None, str]], size: int) -> Iterator[list]:
@@ -248,7 +270,7 @@ def _chunks_by_content(pages: list[tuple[Path, str | None, str]], size: int) -> 
     half, chunk = max(1, size // 2), []
     for page in pages:
         chunk.append(page)
-        if len(chunk) >= 3 * half or (len(chunk) >= half and int(digest(page[0].as_posix())[:12], 16) % half == 0):
+        if len(chunk) >= 3 * half or (len(chunk) >= half and _marks(page[0], half)):
             yield chunk
             chunk = []
     if chunk:
