@@ -7,7 +7,7 @@ core at a time, and writes its own folder:
 
 - the main part: MkDocs over the hand-written pages and every generated page
   except the entry pages that grow with the catalogue (`pages.grown_paths`:
-  lecturers, places, lectures);
+  series, lecturers, places, lectures);
 - entry parts: MkDocs over a slice of at most `PAGES_PER_PART` of those, with
   stand-ins for the navigation's pages so that the header comes out the same
   (see the plugin's `Handoff`);

@@ -1,7 +1,7 @@
 """The units of `lvyin build` and their keys in the build cache (build_cache.py): which a part
 can take from the cache, and what it keeps of those it made.
 
-- An entry page (lecturer, place, lecture): its HTML depends only on its Markdown and the
+- An entry page (series, lecturer, place, lecture): its HTML depends only on its Markdown and the
   tools' fingerprint (it is outside the navigation; parallel_build.py builds entry pages in any
   slices to the same bytes), so its key is its path and Markdown; and what it read when it was
   rendered (traces.py) tells whether its Markdown would still be the same, without rendering it.

@@ -152,19 +152,23 @@ def _element_end(html: bytes, start: int) -> int | None:
 
 
 def _without_ignored(html: bytes) -> bytes:
-    """`html` with each block element marked data-pagefind-ignore that holds nothing else for
-    Pagefind (no filter, meta or sort: those it reads inside ignored elements too) left empty and
-    unmarked: the text around it is still split there."""
+    """`html` without the block elements marked data-pagefind-ignore that hold nothing else for
+    Pagefind (no filter, meta or sort: those it reads inside ignored elements too), each replaced
+    by a line break (the text around it is still split there), and every run of white space with
+    a line break as one line break: whether an ignored element is there or not leaves no trace."""
     kept, at = [], 0
     for ignored in _IGNORED.finditer(html):
-        if ignored.start() < at:  # inside an element already emptied
+        if ignored.start() < at:  # inside an element already left out
             continue
         end = _element_end(html, ignored.start())
         if end is None or html.count(b"data-pagefind-", ignored.start(), end) > 1:
             continue
-        kept.append(html[at : ignored.start()] + b"<%s></%s>" % (ignored[1], ignored[1]))
+        kept.append(html[at : ignored.start()] + b"\n")
         at = end
-    return b"".join(kept) + html[at:]
+    return _LINE_BREAKS.sub(b"\n", b"".join(kept) + html[at:])
+
+
+_LINE_BREAKS = re.compile(rb"\s*\n\s*")
 
 
 _IGNORED = re.compile(rb"<(div|p|ul|ol|dl|h[1-6]|section|nav|aside|table|figure|details)\b[^<>]*\sdata-pagefind-ignore[\s=>]")

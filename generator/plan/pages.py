@@ -102,9 +102,6 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         add(entry_path("topics", topic.id), "topic.md.j2", topic.name, topic=topic,
             articles=[a for a in articles if topic.id in a.topics],
             lecturers=c.lecturers_by_topic.get(topic.id, []), lectures=split(c.lectures_by_topic.get(topic.id, []), today))
-    for series in c.series.values():
-        add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
-            sessions=c.lectures_by_series.get(series.id, []))
     near = audience_districts(c, today)
     for audience, label in vocab.AUDIENCES.items():
         add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
@@ -158,7 +155,10 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
 
-    # Entry pages of lecturers, places and lectures last (see `grown_paths`).
+    # Entry pages of series, lecturers, places and lectures last (see `grown_paths`).
+    for series in c.series.values():
+        add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
+            sessions=c.lectures_by_series.get(series.id, []))
     for person in c.lecturers.values():
         add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
             district=c.districts.get(person.district) if person.district else None,
@@ -182,11 +182,12 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
 
 
 def grown_paths(c: Catalog) -> list[str]:
-    """The entry pages that grow with the catalogue, in the order that ends the plan: lecturers,
-    venues, bases, stations, lectures.  A parallel build makes them in slices beside the rest
-    (engine/parallel_build.py) and adds them to the end of the sitemap."""
-    tables: dict[str, dict[str, Any]] = {"lecturers": c.lecturers, "venues": c.venues, "bases": c.bases, "stations": c.stations, "lectures": c.lectures}
-    sections = ("lecturers", *PLACE_SECTIONS.values(), "lectures")
+    """The entry pages that grow with the catalogue, in the order that ends the plan: series,
+    lecturers, venues, bases, stations, lectures.  A parallel build makes them in slices beside
+    the rest (engine/parallel_build.py) and adds them to the end of the sitemap."""
+    tables: dict[str, dict[str, Any]] = {"series": c.series, "lecturers": c.lecturers, "venues": c.venues, "bases": c.bases,
+                                         "stations": c.stations, "lectures": c.lectures}
+    sections = ("series", "lecturers", *PLACE_SECTIONS.values(), "lectures")
     return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
 
 

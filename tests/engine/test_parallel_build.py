@@ -41,7 +41,7 @@ def test_the_pages_built_in_slices_are_the_end_of_the_plan():
     site = load_site(DEMO_CATALOG, DEMO_TODAY)
     planned = [page.path for page in plan_pages(site.catalog, site.today, site.settings, site.articles)]
     grown = grown_paths(site.catalog)
-    assert len(grown) == 32 + 29 + 12 + 38 + 254  # lecturers, venues, bases, stations, lectures
+    assert len(grown) == 5 + 32 + 29 + 12 + 38 + 254  # series, lecturers, venues, bases, stations, lectures
     assert planned[-len(grown):] == grown and not set(grown) & set(planned[: -len(grown)])
 
 
@@ -79,7 +79,7 @@ def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monke
     monkeypatch.setattr(parallel_build, "PAGES_PER_PART", 40)
     parts = parallel_build.plan_parts(load_site(DEMO_CATALOG, DEMO_TODAY))
     slices = [p.entry_pages for p in parts if p.entry_pages]
-    assert len(slices) == 10 and sum(map(len, slices)) == 365  # each entry page in one slice
+    assert len(slices) == 10 and sum(map(len, slices)) == 370  # each entry page in one slice
     assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
     plain_mkdocs_build(DEMO_CATALOG, tmp_path / "plain")
 
