@@ -100,9 +100,10 @@ def _inline_text(children: list[Token]) -> str:
     return "".join(out).strip()
 
 
-def _stamp(today: date) -> datetime:
+def _stamp_line(today: date) -> bytes:
     """DTSTAMP: midnight of the build date in Beijing, in UTC as RFC 5545 requires."""
-    return datetime.combine(today, time(0), SHANGHAI).astimezone(UTC)
+    stamp = datetime.combine(today, time(0), SHANGHAI).astimezone(UTC)
+    return stamp.strftime("DTSTAMP:%Y%m%dT%H%M%SZ\r\n").encode()
 
 
 def lecture_event(site: Site, lecture: Lecture) -> bytes:
@@ -119,19 +120,24 @@ def lecture_event(site: Site, lecture: Lecture) -> bytes:
     if place and place.location:
         lat, lng = to_wgs84(place.location.lat, place.location.lng, place.location.crs)
         geo = (round(lat, 6), round(lng, 6))
-    return _event_ical(
-        f"{lecture.id}@{urlsplit(settings.base_url).hostname}", _stamp(site.today),
+    event = _event_ical(
+        f"{lecture.id}@{urlsplit(settings.base_url).hostname}",
         datetime.combine(lecture.date, lecture.start, SHANGHAI), datetime.combine(lecture.date, lecture.end, SHANGHAI),
         SUMMARY_MARK.get(lecture.status, "") + lecture.title, ICAL_STATUS[lecture.status], url, "；".join(where), geo,
         _description(c, lecture, url), tuple(c.topics[topic].name for topic in lecture.topics))
+    # The stamp goes in after BEGIN:VEVENT, outside what is remembered: the next day's build
+    # makes no event again only because the date moved on.
+    return BEGIN_EVENT + _stamp_line(site.today) + event[len(BEGIN_EVENT):]
+
+
+BEGIN_EVENT = b"BEGIN:VEVENT\r\n"
 
 
 @remembered("vevent")
-def _event_ical(uid: str, stamp: datetime, start: datetime, end: datetime, summary: str, status: str, url: str,
+def _event_ical(uid: str, start: datetime, end: datetime, summary: str, status: str, url: str,
                 location: str, geo: tuple[float, float] | None, description: str, categories: tuple[str, ...]) -> bytes:
     event = Event()
     event.add("uid", uid)
-    event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", ical_text(summary))
@@ -145,6 +151,7 @@ def _event_ical(uid: str, stamp: datetime, start: datetime, end: datetime, summa
     if categories:
         event.add("categories", [ical_text(name) for name in categories])
     ical: bytes = event.to_ical()
+    assert ical.startswith(BEGIN_EVENT)
     return ical
 
 

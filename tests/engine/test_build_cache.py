@@ -226,6 +226,38 @@ def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_t
     assert f"{lecture['title']}（改）" in lecturer.read_text(encoding="utf-8")
 
 
+def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_lists_move(
+        built, tmp_path, capsys, monkeypatch):
+    """Their lists of 近期/往期 lectures move when one of their lectures is over; the others' pages
+    are the same as yesterday's (they print no build date) and are neither rendered nor made again.
+    No calendar event is made again either: only their DTSTAMP, outside what the feeds remember, moves on."""
+    import generator.engine.reuse as reuse
+
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    rendered = tmp_path / "rendered.log"  # written by the forked parts, which inherit the patch
+    render = reuse.render_traced
+    monkeypatch.setattr(reuse, "render_traced", lambda page: (rendered.open("a").write(page.path + "\n"), render(page))[1])
+    monkeypatch.setattr(feeds, "Event", lambda: (rendered.open("a").write("an-event\n"), Event())[1])
+    next_day = "2027-05-04"
+    _build(catalog, work / "site", capsys, "--today", next_day)
+    lectures = [l for f in sorted((catalog / "lectures").glob("*.yaml"))
+                for l in yaml.safe_load(f.read_text(encoding="utf-8")) or []]
+    moved = {f"lecturers/{who}.md" for l in lectures if str(l["date"]) == BUILD_DAY for who in l.get("lecturers", [])}
+    moved |= {f"{section}/{l['venue']}.md" for l in lectures if str(l["date"]) == BUILD_DAY and l.get("venue")
+              for section in ("venues", "bases", "stations")}
+    again = {path for path in rendered.read_text().split() if path.startswith(("lecturers/", "venues/", "bases/", "stations/"))}
+    everyone = {p.relative_to(work / "site").parent.as_posix() + ".md" for section in ("lecturers", "venues", "bases", "stations")
+                for p in (work / "site" / section).glob("*/index.html")}
+    assert moved and again and again <= moved and len(again) < len(everyone) / 2, (again - moved, len(everyone))
+    assert "an-event" not in rendered.read_text().split()
+    assert "DTSTAMP:20270503T160000Z" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8")
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", next_day, "--no-cache")
+    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+
+
 def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_builds(
         built, tmp_path, capsys, monkeypatch):
     """The whole-site shortcut does not read the catalogue again; it is not taken when the site in
