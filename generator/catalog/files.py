@@ -1,4 +1,5 @@
-"""The files of catalog/ and the entries each holds, read (in two processes when big) or taken from a cache."""
+"""The files of catalog/ and the entries each holds, read (in two processes when big) or taken from a cache
+(in memory, or kept on disk by earlier builds: kept_reads.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import workers as lifeline
+from generator.catalog.kept_reads import KeptReads
 from generator.errors import Problem, suggest
 from generator.model.entries import KINDS, Entry, well_formed
 from generator.model.fields import meant_id
@@ -20,8 +22,8 @@ from generator.model.kinds import FOLDERS, KIND_LABELS, REQUIRED_FILES, SINGLE_F
 from generator.model.messages import validation_problems
 from generator.source.folders import display as _display
 from generator.source.folders import listing
-from generator.source.reader import Document, read_file
-from generator.source.text import ReadError
+from generator.source.reader import Document, read_bytes, read_file
+from generator.source.text import MAX_BYTES, ReadError
 
 
 @dataclass(frozen=True)
@@ -122,27 +124,75 @@ class Partial:
 
 
 class FileCache:
-    """Each catalogue file's entries, read again only when the file changed on disk.
+    """Each catalogue file's entries, read again only when the file changed.
 
-    For `lvyin serve`: an edit to one file re-reads that file; the entries of the others are the
-    very same objects as before, which lets the preview re-render only what changed (engine/preview.py).
+    In memory, by the file's modification time, size and inode (`lvyin serve`): an edit to one
+    file re-reads that file; the entries of the others are the very same objects as before, which
+    lets the preview re-render only what changed (engine/preview.py).  With `kept` (kept_reads.py),
+    a file not in memory whose bytes an earlier build read without problems is taken from there.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kept: KeptReads | None = None) -> None:
         self._files: dict[Path, tuple[tuple[str, int, int, int], _FileEntries]] = {}
         self.checked: dict[str, Any] = {}  # what the whole-catalogue checks made of these entries (checks.py)
+        self.kept = kept
 
     def read(self, kind: str, path: Path) -> _FileEntries:
-        stat = path.stat()
-        key = (kind, stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        cached = self._files.get(path)
-        if cached is None or cached[0] != key:
-            cached = self._files[path] = (key, _read_entries(kind, path))
-        return cached[1]
+        return self.read_all([(kind, path)])[0]
+
+    def read_all(self, files: list[tuple[str, Path]]) -> list[_FileEntries]:
+        """Each file's entries, in the order of `files`: those read by no one yet by `_read_all`."""
+        keys = [_stat_key(kind, path) for kind, path in files]
+        reads: list[_FileEntries | None] = []
+        for (_, path), key in zip(files, keys):
+            cached = self._files.get(path)
+            reads.append(cached[1] if cached is not None and cached[0] == key else None)
+        names: dict[int, str] = {}
+        if self.kept is not None:
+            for i in [i for i, read in enumerate(reads) if read is None]:
+                names[i], reads[i] = _from_kept(self.kept, *files[i])
+        missing = [i for i, read in enumerate(reads) if read is None]
+        for i, read in zip(missing, _read_all([files[i] for i in missing])):
+            reads[i] = read
+            if self.kept is not None and names.get(i) and read.sound:
+                read.travel_light(files[i][1])
+                self.kept.keep(names[i], read)
+        done = [read for read in reads if read is not None]
+        assert len(done) == len(files)
+        for (_, path), key, read in zip(files, keys, done):
+            if key is not None:
+                self._files[path] = (key, read)
+        return done
 
     def keep_only(self, paths: set[Path]) -> None:
         for gone in set(self._files) - paths:
             del self._files[gone]
+
+
+def _stat_key(kind: str, path: Path) -> tuple[str, int, int, int] | None:
+    """What tells that a file changed on disk (of a link, the link's own: it is refused when read)."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    return kind, found.st_mtime_ns, found.st_size, found.st_ino
+
+
+def _from_kept(kept: KeptReads, kind: str, path: Path) -> tuple[str, _FileEntries | None]:
+    """The name `path`'s entries are kept under (its bytes'), and those entries if they are there."""
+    display = _display(path)
+    try:
+        data = read_bytes(path, display, None, MAX_BYTES)
+    except ReadError:
+        return "", None  # read as any file is, to tell why
+    name = kept.name(kind, data)
+    found = kept.take(name)
+    if not isinstance(found, _FileEntries):
+        return name, None
+    for doc in found.documents():  # where they are now, for messages that point at them
+        doc.path = display
+        doc.travel_light(path)
+    return name, found
 
 
 @dataclass(frozen=True)
@@ -151,6 +201,18 @@ class _FileEntries:
     entries: list[tuple[Entry, Source]]
     broken: list[Partial] = field(default_factory=list)  # entries with problems of their own
     unsure: bool = False  # the file, or an item of it, could not be read far enough to tell its ids
+
+    @property
+    def sound(self) -> bool:
+        return not (self.problems or self.broken or self.unsure)
+
+    def documents(self) -> list[Document]:
+        return list({id(source.doc): source.doc for _, source in self.entries}.values())
+
+    def travel_light(self, path: Path) -> None:
+        """Without the documents' data and positions (`Document.travel_light`)."""
+        for source in [source for _, source in self.entries] + [partial.source for partial in self.broken]:
+            source.doc.travel_light(path)
 
 
 # A catalogue of more bytes than this is read by two processes side by side (at 100,000 lectures,
@@ -186,8 +248,7 @@ def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
 def _read_for_parent(files: list[tuple[str, Path]], sending: Connection) -> None:
     read = [_read_entries(kind, path) for kind, path in files]
     for (_, path), entries in zip(files, read):
-        for source in [source for _, source in entries.entries] + [partial.source for partial in entries.broken]:
-            source.doc.travel_light(path)  # a fifth of the bytes to send, and a tenth of the time to take them in
+        entries.travel_light(path)  # a fifth of the bytes to send, and a tenth of the time to take them in
     sending.send(read)
     sending.close()
 

@@ -46,7 +46,7 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
     files = catalog_files(root, problems)
     if cache is not None:
         cache.keep_only({path for _, path in files})
-    reads = [cache.read(kind, path) for kind, path in files] if cache is not None else _read_all(files)
+    reads = cache.read_all(files) if cache is not None else _read_all(files)
     for (kind, _), read in zip(files, reads):
         problems.extend(read.problems)
         space = ID_SPACES.get(kind, kind)

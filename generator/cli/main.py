@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from generator import env, workers
 from generator.catalog.files import FileCache
+from generator.catalog.kept_reads import KeptReads
 from generator.catalog.load import load_catalog
 from generator.cli.github import github_annotation
 from generator.engine import progress
@@ -222,12 +223,14 @@ def _build_site(args: argparse.Namespace) -> int:
         site_dir = options.site_dir or Path(args.site_dir)
         reuse = None if args.no_cache else _reuse(args, site_dir)
         whole = reuse.whole_site_key(options) if reuse else ""
+        # The catalogue files the last builds read without problems are not read again (kept_reads.py).
+        files = FileCache(KeptReads(reuse.cache.folder / "reads", reuse.cache.fingerprint)) if reuse else None
         try:
             with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
                 # The very input of the last build, which checked it: its site, without reading the catalogue again.
                 if not (reuse and reuse.place_site(options, fresh, previous)):
-                    site = load_site(args.catalog, args.today)  # catalogue errors in the editors' format before MkDocs
+                    site = load_site(args.catalog, args.today, files)  # catalogue errors in the editors' format before MkDocs
                     if previous.is_file():  # ids the last build published must not disappear
                         _check_published(site.catalog, str(previous), args.catalog)
                     build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
@@ -241,6 +244,8 @@ def _build_site(args: argparse.Namespace) -> int:
                         reuse.cache.keep_site(whole, fresh)
                 if reuse:
                     reuse.cache.save()
+                if files and files.kept and files.kept.used:  # not when the whole site was the last one
+                    files.kept.prune()
         except (MkDocsException, BuildFailed, SiteCollision) as error:
             raise BuildFailed(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
         finally:
@@ -277,12 +282,20 @@ def _quiet_mkdocs() -> None:
     logger.setLevel(logging.WARNING)
 
 
+def _kept_reads(args: argparse.Namespace) -> KeptReads | None:
+    """The catalogue files `lvyin build` read, in the preview's build cache (see `_options`)."""
+    from generator.engine.build_cache import fingerprint
+
+    folder = _options(args).cache_dir
+    return KeptReads(folder / "reads", fingerprint(Path(args.config), Path(args.catalog))) if folder else None
+
+
 def _serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
     _check_config(args)
-    files = FileCache()  # the preview's first build takes the files from here
+    files = FileCache(_kept_reads(args))  # the preview's first build takes the files from here
     load_inputs(args.catalog, files)  # refused at once; once it runs, the preview shows problems in the browser
     _quiet_mkdocs()
     # Stopped by a service manager or a test as by Ctrl-C: MkDocs and the preview clean up after themselves.

@@ -1,0 +1,61 @@
+"""The entries of catalogue files that earlier builds read, kept on disk beside the build cache.
+
+Reading a catalogue file is parsing its YAML with every value's position and validating each
+entry: at 100,000 lectures about 10 s of every rebuild, though a rebuild after one edit has one
+file that changed.  A file without problems leaves its entries pickled (without the document's
+data and positions, `Document.travel_light`, as the forked reader of files.py sends them) under
+the digest of the tools' fingerprint, its kind and its bytes; a later build that finds a file
+with those very bytes takes its entries from there.  What does not unpickle to entries (a file
+cut short, damaged, or left by other code) is read again.
+
+Unpickling runs code: the folder is inside the build cache (`engine/build_cache.py`), which only
+this machine's builds write and which is not used when git tracks a file in it, so a pull
+request cannot put anything there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+
+class KeptReads:
+    """One folder of kept reads, and which of them this build used (`prune` deletes the others)."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = Path(folder)
+        self.salt = salt  # the tools' fingerprint: other code reads files otherwise
+        self.used: set[str] = set()
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def name(self, kind: str, data: bytes) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        for part in (self.salt.encode(), kind.encode(), data):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.hexdigest()
+
+    def take(self, name: str) -> Any:
+        """What was kept under `name`, or None."""
+        try:
+            with open(self.folder / name, "rb") as file:
+                found = pickle.load(file)  # noqa: S301 — written by this machine's builds (see above)
+        except Exception:  # noqa: BLE001 — missing, cut short or damaged: the file is read again
+            return None
+        self.used.add(name)
+        return found
+
+    def keep(self, name: str, read: Any) -> None:
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        temporary.write_bytes(pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self.folder / name)  # whole or not at all
+        self.used.add(name)
+
+    def prune(self) -> None:
+        """Delete what this build did not use (after it succeeded)."""
+        for path in self.folder.iterdir():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)

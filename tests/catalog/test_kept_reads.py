@@ -1,0 +1,109 @@
+"""Catalogue files an earlier build read without problems are taken from the kept reads, and only
+those (kept_reads.py): a reading through them finds the same catalogue and the same problems, at
+the same lines, as a first reading."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_CATALOG
+
+from generator.catalog import files
+from generator.catalog.files import FileCache
+from generator.catalog.kept_reads import KeptReads
+from generator.catalog.load import check_catalog
+
+EDITED = "lectures/2026-12.yaml"
+READ_ENTRIES = files._read_entries
+
+
+@pytest.fixture
+def catalog(tmp_path) -> Path:
+    return Path(shutil.copytree(DEMO_CATALOG, tmp_path / "catalog"))
+
+
+def _read(catalog: Path, kept: Path, monkeypatch, salt: str = "tools") -> tuple[list[str], list[str], list[str]]:
+    """Check the catalogue as a new build does: (the files read, its entries, its problems)."""
+    read: list[str] = []
+    monkeypatch.setattr(files, "_read_entries", lambda kind, path: (read.append(path.relative_to(catalog).as_posix()),
+                                                                    READ_ENTRIES(kind, path))[1])
+    found, _, problems = check_catalog(catalog, FileCache(KeptReads(kept, salt)))
+    entries = [entry.model_dump_json() for table in (found.districts, found.topics, found.series, found.lecturers,
+                                                     found.venues, found.bases, found.stations, found.lectures)
+               for entry in table.values()]
+    return read, entries, [str(problem) for problem in problems]
+
+
+def _first_reading(catalog: Path) -> tuple[list[str], list[str]]:
+    found, _, problems = check_catalog(catalog)
+    return ([entry.model_dump_json() for table in (found.districts, found.topics, found.series, found.lecturers,
+                                                   found.venues, found.bases, found.stations, found.lectures)
+             for entry in table.values()], [str(problem) for problem in problems])
+
+
+def _edit(catalog: Path, name: str, old: str, new: str) -> None:
+    text = (catalog / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (catalog / name).write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_after_one_edit_only_the_edited_file_is_read_again(catalog, tmp_path, monkeypatch):
+    kept = tmp_path / "reads"
+    read, *_ = _read(catalog, kept, monkeypatch)
+    assert EDITED in read and len(read) > 10
+    _edit(catalog, EDITED, "title: 放下手机，拿起球拍", "title: 放下手机，拿起羽毛球拍")
+    read, entries, problems = _read(catalog, kept, monkeypatch)
+    assert read == [EDITED]
+    assert (entries, problems) == _first_reading(catalog)
+    assert any("羽毛球拍" in entry for entry in entries)
+
+
+def test_other_tools_read_every_file_again(catalog, tmp_path, monkeypatch):
+    kept = tmp_path / "reads"
+    first, *_ = _read(catalog, kept, monkeypatch)
+    again, *_ = _read(catalog, kept, monkeypatch, salt="another version of the generator")
+    assert again == first
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: b"not a pickle",
+                                    lambda data: b"\x80\x05K\x01."])  # the pickle of 1: not a file's entries
+def test_a_kept_read_cut_short_damaged_or_of_something_else_is_read_again(catalog, tmp_path, monkeypatch, damage):
+    kept = tmp_path / "reads"
+    first, *_ = _read(catalog, kept, monkeypatch)
+    for path in kept.iterdir():
+        path.write_bytes(damage(path.read_bytes()))
+    read, entries, problems = _read(catalog, kept, monkeypatch)
+    assert read == first and (entries, problems) == _first_reading(catalog)
+
+
+def test_a_problem_across_files_points_at_its_line_in_a_kept_file(catalog, tmp_path, monkeypatch):
+    """The duplicate's message names where the id was first used, in a file taken from the kept
+    reads (without its positions, which are read again for the message)."""
+    kept = tmp_path / "reads"
+    _read(catalog, kept, monkeypatch)
+    first = (catalog / "lectures" / "2026-11.yaml").read_text(encoding="utf-8")
+    taken = next(line.split(":", 1)[1].strip() for line in first.splitlines() if line.startswith("- id:"))
+    _edit(catalog, EDITED, "- id: 2026-12-01-phone-down-ball-up", f"- id: {taken}")
+    read, _, problems = _read(catalog, kept, monkeypatch)
+    assert read == [EDITED]
+    line = next(n for n, text in enumerate(first.splitlines(), 1) if text == f"- id: {taken}")
+    assert any(f"2026-11.yaml:{line}" in problem for problem in problems), problems
+    assert problems == _first_reading(catalog)[1]
+
+
+def test_a_file_with_problems_is_not_kept_and_unused_reads_are_pruned(catalog, tmp_path, monkeypatch):
+    kept = tmp_path / "reads"
+    _edit(catalog, EDITED, "- id: 2026-12-01-phone-down-ball-up\n  title: 放下手机，拿起球拍", "- id: 2026-12-01-phone-down-ball-up")
+    _, _, problems = _read(catalog, kept, monkeypatch)
+    reads = KeptReads(kept, "tools")
+    name = reads.name("lecture", (catalog / EDITED).read_bytes())
+    assert problems and not (kept / name).exists() and len(list(kept.iterdir())) > 10
+    _edit(catalog, EDITED, "- id: 2026-12-01-phone-down-ball-up", "- id: 2026-12-01-phone-down-ball-up\n  title: 放下手机，拿起球拍")
+    (kept / "left-by-an-older-catalogue").write_bytes(b"")
+    check_catalog(catalog, FileCache(reads))
+    reads.prune()
+    assert sorted(path.name for path in kept.iterdir()) == sorted(reads.used)
+    assert reads.name("lecture", (catalog / EDITED).read_bytes()) in reads.used
+    assert not (kept / "left-by-an-older-catalogue").exists()
