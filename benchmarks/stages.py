@@ -122,6 +122,10 @@ def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
     timer.wrap(finishing, "check_and_index", "finish", children=True)
     timer.wrap(finishing, "index_site", "pagefind", children=True)
     timer.wrap(cli, "_reuse", "open cache")
+    from generator.engine.build_cache import BuildCache
+
+    timer.wrap(BuildCache, "keep_site", "keep the site in the cache")
+    timer.wrap(BuildCache, "save", "save the cache")
     search_index.subprocess = pagefind_runs = PeakOfEachRun()
     with timer.part("total"), contextlib.redirect_stdout(sys.stderr):
         code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir,

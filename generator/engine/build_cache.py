@@ -1,6 +1,7 @@
 """`lvyin build` reuses what did not change: every output kept, keyed by what made it.
 
-A build is made of units of work: the HTML of one entry page (series, lecturer, place, lecture) with
+A build is made of units of work: the HTML of one entry page (a district's, an age group's or a month's list;
+series, lecturer, place, lecture) with
 its copy for the search index; the main part (every other page, by MkDocs); the files of one
 asset maker (feeds, print sheets, open data …); one part of the search index; the link check.
 Each unit's *key* digests everything its output depends on:

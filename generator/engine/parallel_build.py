@@ -6,8 +6,9 @@ MkDocs builds on one core and keeps every page of a build in memory, so
 core at a time, and writes its own folder:
 
 - the main part: MkDocs over the hand-written pages and every generated page
-  except the entry pages that grow with the catalogue (`pages.grown_paths`:
-  series, lecturers, places, lectures);
+  except the pages outside the navigation that grow with the catalogue
+  (`pages.grown_paths`: the lists of a district, an age group and a month;
+  series, lecturers, places, lectures: "entry pages" below);
 - entry parts: MkDocs over a slice of at most `PAGES_PER_PART` of those, with
   stand-ins for the navigation's pages so that the header comes out the same
   (see the plugin's `Handoff`);
@@ -123,7 +124,7 @@ class Part:
 def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
     """The parts, the longest ones first: the main part, the asset parts, entry slices of equal size in plan order."""
     per_part = per_part or PAGES_PER_PART
-    entries = grown_paths(site.catalog)
+    entries = grown_paths(site.pages)
     count = math.ceil(len(entries) / per_part)
     size = math.ceil(len(entries) / count) if count else 0
     slices = [frozenset(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
@@ -168,7 +169,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
                                                 search_copies, reuse), workers, scratch, merge,
                  reuse.cache if reuse else None)
         progress.stage("正在写站点地图")
-        _add_to_sitemap(site_dir, grown_paths(site.catalog))
+        _add_to_sitemap(site_dir, grown_paths(site.pages))
         return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -311,8 +312,12 @@ def _merge(folder: Path, site_dir: Path, part: Part) -> None:
     A folder the site does not have yet moves whole (one rename for /feeds/ and its 100,000
     files), so merging costs the folders, not the files."""
     if part.entry_pages:
-        for path in sorted(part.entry_pages):
-            _move(folder, site_dir, page_url(path).rstrip("/"))
+        moved: set[str] = set()
+        for name in sorted(page_url(path).rstrip("/") for path in part.entry_pages):
+            steps = name.split("/")
+            if not any("/".join(steps[:i]) in moved for i in range(1, len(steps))):  # not with a page above it
+                _move(folder, site_dir, name)
+                moved.add(name)
     else:
         for child in sorted(folder.iterdir()):
             _move(folder, site_dir, child.name)

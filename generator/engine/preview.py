@@ -140,7 +140,7 @@ class Preview:
         assert self._options is not None, "start_build first"
         options = self._options
         self.site = site = load_site(options.catalog, options.today.isoformat(), self.files)
-        grown = set(grown_paths(site.catalog))
+        grown = set(grown_paths(site.pages))
         first = not self._written
         if first:
             self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), options, _say)

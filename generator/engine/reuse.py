@@ -1,7 +1,7 @@
 """The units of `lvyin build` and their keys in the build cache (build_cache.py): which a part
 can take from the cache, and what it keeps of those it made.
 
-- An entry page (series, lecturer, place, lecture): its HTML depends only on its Markdown and the
+- An entry page (a district's, an age group's or a month's list; series, lecturer, place, lecture): its HTML depends only on its Markdown and the
   tools' fingerprint (it is outside the navigation; parallel_build.py builds entry pages in any
   slices to the same bytes), so its key is its path and Markdown; and what it read when it was
   rendered (traces.py) tells whether its Markdown would still be the same, without rendering it.
@@ -68,7 +68,7 @@ def keep_entry_pages(cache: BuildCache, made: Made, traced: dict[str, Any], fold
     """Keep the entry pages MkDocs made of `made`: every file of each page's folder, and its copy,
     with what the page read."""
     for path, content in made:
-        cache.put(entry_key(path, content), _files_below(folder, page_url(path), copies),
+        cache.put(entry_key(path, content), _files_below(folder, page_url(path), copies, nested=False),
                   {"path": path, "trace": traced.get(path)})
 
 
@@ -98,11 +98,14 @@ def keep_memo(cache: BuildCache, maker: str) -> None:
         cache.put(memo_key(maker), [("memo", "table", memo.table())])
 
 
-def _files_below(folder: Path, prefix: str, copies: Path | None) -> list[tuple[str, str, Path | bytes]]:
-    """("site", path, file) of every file below `folder/prefix`, and ("copies", path, file) of
-    each one's search copy."""
+def _files_below(folder: Path, prefix: str, copies: Path | None, *, nested: bool = True) -> list[tuple[str, str, Path | bytes]]:
+    """("site", path, file) of every file below `folder/prefix` (not `nested`: in that folder
+    itself, which holds one page; pages of its own may be below it), and ("copies", path, file)
+    of each one's search copy."""
     found: list[tuple[str, str, Path | bytes]] = []
-    for root, _, names in os.walk(folder / prefix):
+    for root, folders, names in os.walk(folder / prefix):
+        if not nested:
+            folders.clear()
         for name in sorted(names):
             file = Path(root) / name
             path = file.relative_to(folder).as_posix()

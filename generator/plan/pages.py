@@ -40,6 +40,7 @@ class Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict, compare=False)
+    grown: bool = False  # outside the navigation, one of many that grow with the catalogue (`grown_paths`)
 
     @property
     def url(self) -> str:
@@ -84,6 +85,9 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     def add(path: str, template: str, title: str, **context: Any) -> None:
         pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}))
 
+    def grows(path: str, template: str, title: str, **context: Any) -> None:
+        pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}, True))
+
     months = _months(c.lectures_in_order)
     upcoming = [l for l in c.lectures_in_order if l.date >= today]
 
@@ -91,33 +95,15 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
         audiences=vocab.AUDIENCES, free_venues=sum(1 for v in c.venues.values() if v.admission == "free"))
 
-    for district in c.districts.values():
-        places = c.places_by_district.get(district.id, [])
-        add(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
-            venues=[p for p in places if p.id in c.venues], bases=[p for p in places if p.id in c.bases],
-            stations=[p for p in places if p.id in c.stations],
-            lecturers=c.lecturers_by_district.get(district.id, []),
-            lectures=split(c.lectures_by_district.get(district.id, []), today))
     for topic in c.topics.values():
         add(entry_path("topics", topic.id), "topic.md.j2", topic.name, topic=topic,
             articles=[a for a in articles if topic.id in a.topics],
             lecturers=c.lecturers_by_topic.get(topic.id, []), lectures=split(c.lectures_by_topic.get(topic.id, []), today))
-    near = audience_districts(c, today)
-    for audience, label in vocab.AUDIENCES.items():
-        add(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
-            lectures=split(c.lectures_by_audience.get(audience, []), today),
-            venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
-
     month_counts = {month: len(lectures) for month, lectures in months.items()}
     add("lectures/index.md", "lectures_index.md.j2", "讲座", upcoming=upcoming[:UPCOMING_LIMIT],
         upcoming_total=len(upcoming), months=month_counts)
     add("calendar/index.md", "calendar_index.md.j2", "讲座日历", months=month_counts, current=today.strftime("%Y-%m"))
     add("opendata/index.md", "opendata.md.j2", "开放数据", years=sorted({month[:4] for month in months}))
-    month_keys = list(months)
-    for i, (month, lectures) in enumerate(months.items()):
-        add(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
-            days=_by_day(lectures), previous=month_keys[i - 1] if i else None,
-            next=month_keys[i + 1] if i + 1 < len(month_keys) else None)
     add("lecturers/index.md", "lecturers_index.md.j2", "讲师团",
         city=[p for p in _sorted(c.lecturers, "name") if p.level == "city"],
         county=_group_by_district(c, [p for p in c.lecturers.values() if p.level == "county"]))
@@ -135,12 +121,6 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
         counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
     add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
-    # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
-    for audience, label in vocab.AUDIENCES.items():
-        for district, lectures in near[audience]:
-            add(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
-                audience=audience, label=label, district=district, lectures=split(lectures, today))
-
     for article in articles:
         add(article.page_path, "article.md.j2", article.title, article=article,
             upcoming=article_upcoming(c, article, today)[:ARTICLE_UPCOMING],
@@ -155,23 +135,47 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
 
-    # Entry pages of series, lecturers, places and lectures last (see `grown_paths`).
+    # Last, the pages outside the navigation that grow with the catalogue (see `grown_paths`): the lists
+    # of a district, an age group (and of it in a district) and a month, then the entry pages of series,
+    # lecturers, places and lectures.
+    near = audience_districts(c, today)
+    for district in c.districts.values():
+        places = c.places_by_district.get(district.id, [])
+        grows(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
+            venues=[p for p in places if p.id in c.venues], bases=[p for p in places if p.id in c.bases],
+            stations=[p for p in places if p.id in c.stations],
+            lecturers=c.lecturers_by_district.get(district.id, []),
+            lectures=split(c.lectures_by_district.get(district.id, []), today))
+    for audience, label in vocab.AUDIENCES.items():
+        grows(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
+            lectures=split(c.lectures_by_audience.get(audience, []), today),
+            venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
+    month_keys = list(months)
+    for i, (month, lectures) in enumerate(months.items()):
+        grows(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
+            days=_by_day(lectures), previous=month_keys[i - 1] if i else None,
+            next=month_keys[i + 1] if i + 1 < len(month_keys) else None)
+    # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
+    for audience, label in vocab.AUDIENCES.items():
+        for district, lectures in near[audience]:
+            grows(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
+                audience=audience, label=label, district=district, lectures=split(lectures, today))
     for series in c.series.values():
-        add(entry_path("series", series.id), "series.md.j2", series.title, series=series,
+        grows(entry_path("series", series.id), "series.md.j2", series.title, series=series,
             sessions=c.lectures_by_series.get(series.id, []))
     for person in c.lecturers.values():
-        add(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
+        grows(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
             district=c.districts.get(person.district) if person.district else None,
             lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
     for kind, section in PLACE_SECTIONS.items():
         table = _places_of(c, kind)
         for place in table.values():
-            add(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
+            grows(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
                 district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
     for lecture in c.lectures.values():
         venue = c.places.get(lecture.venue) if lecture.venue else None
         siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
-        add(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
+        grows(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
             place_kind=c.place_kind(venue.id) if venue else None,
             district=c.districts[venue.district] if venue else None,
             series=c.series.get(lecture.series) if lecture.series else None,
@@ -181,14 +185,11 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     return pages
 
 
-def grown_paths(c: Catalog) -> list[str]:
-    """The entry pages that grow with the catalogue, in the order that ends the plan: series,
-    lecturers, venues, bases, stations, lectures.  A parallel build makes them in slices beside
-    the rest (engine/parallel_build.py) and adds them to the end of the sitemap."""
-    tables: dict[str, dict[str, Any]] = {"series": c.series, "lecturers": c.lecturers, "venues": c.venues, "bases": c.bases,
-                                         "stations": c.stations, "lectures": c.lectures}
-    sections = ("series", "lecturers", *PLACE_SECTIONS.values(), "lectures")
-    return [entry_path(section, entry_id) for section in sections for entry_id in tables[section]]
+def grown_paths(pages: list[Page]) -> list[str]:
+    """The pages outside the navigation that grow with the catalogue, which end the plan: a parallel
+    build makes them in slices beside the rest (engine/parallel_build.py) and adds them to the end
+    of the sitemap.  (The topics' pages stay with the navigation's: articles link to them in Markdown.)"""
+    return [page.path for page in pages if page.grown]
 
 
 def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, list[Lecture]]]]:
