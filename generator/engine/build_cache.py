@@ -228,23 +228,39 @@ class BuildCache:
         data = content if isinstance(content, bytes) else Path(content).read_bytes()
         name = digest(data)
         target = self._object(name)
-        if self._intact(name, target):
-            if not isinstance(content, bytes):
-                _link_over(target, Path(content))
-        else:  # new, or damaged since a record named it: (again) from what was made
-            target.parent.mkdir(exist_ok=True)
-            # Its own name in each process and thread: the search index's parts store alike files side by side.
-            temporary = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
-            try:
-                if isinstance(content, bytes):
-                    raise OSError
-                os.link(content, temporary)
-            except OSError:  # bytes, or another file system (the search copies in memory)
-                temporary.write_bytes(data)
-            os.replace(temporary, target)
-            self._stored_now.add(name)
+        if not self._intact(name, target):
+            self._write(name, target, content, data)
+        elif not isinstance(content, bytes):
+            _link_over(target, Path(content))
         stat = os.stat(target)
         return [dest, path, name, stat.st_size, stat.st_mtime_ns]
+
+    def _write(self, name: str, target: Path, content: Path | bytes, data: bytes) -> None:
+        """Write the object `name`, new or not known to hold its bytes.  Parts of one build (processes,
+        threads) may write the same object at once: the first one there stays, so that every record
+        names the size and time of the object the next build finds.  One there already with other
+        bytes (damaged since a record named it) is replaced."""
+        target.parent.mkdir(exist_ok=True)
+        # Its own name in each process and thread: the search index's parts store alike files side by side.
+        temporary = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            if isinstance(content, bytes):
+                raise OSError
+            os.link(content, temporary)
+        except OSError:  # bytes, or another file system (the search copies in memory)
+            temporary.write_bytes(data)
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            if _holds(target, name):  # another part's, or a build's whose record is lost
+                if not isinstance(content, bytes):
+                    _link_over(target, Path(content))
+            else:
+                os.replace(temporary, target)
+        except OSError:  # no hard links on this file system
+            os.replace(temporary, target)
+        temporary.unlink(missing_ok=True)
+        self._stored_now.add(name)
 
     @functools.cached_property
     def objects_kept(self) -> dict[str, tuple[int, int]]:
@@ -351,6 +367,14 @@ def _link_over(source: Path, file: Path) -> None:
     except OSError:  # another file system (the search copies in memory), or no hard links there
         return
     os.replace(temporary, file)
+
+
+def _holds(target: Path, name: str) -> bool:
+    """Whether the object file `target` holds the bytes of digest `name`."""
+    try:
+        return digest(target.read_bytes()) == name
+    except OSError:
+        return False
 
 
 def _paths(site: Path) -> Iterator[str]:

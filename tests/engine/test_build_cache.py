@@ -337,3 +337,55 @@ def test_the_pages_to_link_check_are_those_changed_and_all_once_a_file_is_gone(t
     assert changed({"a.html": "a, edited", "b/index.html": "b/index.html", "c.css": "c.css"}) == {"a.html"}
     assert changed({"a.html": "a.html", "b/index.html": "b/index.html", "c.css": "c.css", "d.html": "new"}) == {"d.html"}
     assert changed({"a.html": "a.html", "b/index.html": "b/index.html"}) is None  # c.css is gone: check every page
+
+
+def _store_in_a_part(cache, key: str, data: bytes, journal: Path) -> None:
+    """What a forked part of the build does: store under `key` and leave its records for the parent."""
+    cache.begin_part()
+    cache.put(key, [("site", "page.html", data)])
+    cache.take_journal(journal)
+
+
+def test_parts_storing_the_same_file_leave_records_the_next_build_can_use(tmp_path):
+    """Parts of one build (processes of their own) that make the same bytes share one object, and
+    each part's record names the object that stays: the next build finds every record intact,
+    also where the last build's records were lost and its objects are there."""
+    import multiprocessing
+    import time
+
+    from generator.engine.build_cache import BuildCache
+
+    for lost_manifest in (False, True):
+        folder = tmp_path / f"cache-{lost_manifest}"
+        if lost_manifest:  # an earlier build's object, no record naming it
+            first = BuildCache(folder, "tools")
+            first.put("earlier", [("site", "page.html", b"the same page")])
+            first.close()
+        cache = BuildCache(folder, "tools")
+        for key in ("a", "b"):
+            time.sleep(0.02)  # another tick of the file system's clock
+            part = multiprocessing.get_context("fork").Process(target=_store_in_a_part,
+                                                               args=(cache, key, b"the same page", tmp_path / f"{key}.json"))
+            part.start()
+            part.join()
+            assert part.exitcode == 0
+            cache.add_journal(tmp_path / f"{key}.json")
+        cache.put("c", [("site", "other.html", b"another page")])
+        cache.save()
+        cache.close()
+        again = BuildCache(folder, "tools")
+        assert [key for key in ("a", "b", "c") if again.get(key) is None] == []
+        again.close()
+
+
+def test_an_object_with_other_bytes_than_its_name_says_is_written_again(tmp_path):
+    from generator.engine.build_cache import BuildCache, digest
+
+    cache = BuildCache(tmp_path / "cache", "tools")
+    name = digest(b"the page")
+    (tmp_path / "cache" / "objects" / name[:2]).mkdir()
+    (tmp_path / "cache" / "objects" / name[:2] / name[2:]).write_bytes(b"the pa")  # left cut by an earlier build
+    record = cache.put("a", [("site", "page.html", b"the page")])
+    cache.place(record, tmp_path / "site")
+    assert (tmp_path / "site" / "page.html").read_bytes() == b"the page"
+    cache.close()
