@@ -176,15 +176,19 @@ def _stats(args: argparse.Namespace) -> int:
 def _options(args: argparse.Namespace, catalog_files: FileCache | None = None) -> BuildOptions:
     """The build's options, from the command line.  The preview's build cache is by default beside
     the catalogue, where `lvyin build` keeps it with the default site folder."""
+    site_dir = getattr(args, "site_dir", None)
+    return BuildOptions(catalog=Path(args.catalog).resolve(), today=build_date(args.today, Path(args.catalog)),
+                        site_dir=Path(site_dir) if site_dir else None, cache_dir=_preview_cache(args),
+                        catalog_files=catalog_files)
+
+
+def _preview_cache(args: argparse.Namespace) -> Path | None:
+    """The preview's build cache folder, if it uses one (see `_options`)."""
     from generator.engine.build_cache import FOLDER
 
-    site_dir = getattr(args, "site_dir", None)
-    catalog = Path(args.catalog).resolve()
-    cache_dir = None
-    if args.command == "serve" and not args.no_cache:
-        cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else catalog.parent / FOLDER
-    return BuildOptions(catalog=catalog, today=build_date(args.today, Path(args.catalog)),
-                        site_dir=Path(site_dir) if site_dir else None, cache_dir=cache_dir, catalog_files=catalog_files)
+    if args.command != "serve" or args.no_cache:
+        return None
+    return Path(args.cache_dir).resolve() if args.cache_dir else Path(args.catalog).resolve().parent / FOLDER
 
 
 @contextlib.contextmanager
@@ -286,7 +290,7 @@ def _kept_reads(args: argparse.Namespace) -> KeptReads | None:
     """The catalogue files `lvyin build` read, in the preview's build cache (see `_options`)."""
     from generator.engine.build_cache import fingerprint
 
-    folder = _options(args).cache_dir
+    folder = _preview_cache(args)
     return KeptReads(folder / "reads", fingerprint(Path(args.config), Path(args.catalog))) if folder else None
 
 

@@ -168,13 +168,11 @@ def _without_ignored(html: bytes) -> bytes:
     return _LINE_BREAKS.sub(b"\n", b"".join(kept) + html[at:])
 
 
-_LINE_BREAKS = re.compile(rb"\s*\n\s*")
-
-
 _IGNORED = re.compile(rb"<(div|p|ul|ol|dl|h[1-6]|section|nav|aside|table|figure|details)\b[^<>]*\sdata-pagefind-ignore[\s=>]")
 _HTML_TAG = re.compile(rb"<html[^>]*>")
 _TITLE = re.compile(rb"<title>[^<]*</title>")
 _TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
+_LINE_BREAKS = re.compile(rb"\s*\n\s*")
 IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
 # The folders' names (workers.py: those of killed builds are deleted by the next build; in memory,
 # they would hold it until the machine restarts).  No name starts with another.
