@@ -187,16 +187,26 @@ class BuildCache:
 
     def place(self, record: Record, site: Path, copies: Path | None = None) -> None:
         """Put a record's files into the site (and the search copies folder), as hard links."""
-        for dest, path, name, _, _ in record["files"]:
-            root = site if dest == "site" else copies
-            if root is None:
-                continue
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(self._object(name), target)
-            except OSError:  # another file system (the copies in memory), or no hard links there
-                shutil.copyfile(self._object(name), target)
+        self.place_all([record], site, copies)
+
+    def place_all(self, records: Iterable[Record], site: Path, copies: Path | None = None) -> None:
+        """`place` each of `records` (each folder made once)."""
+        roots, objects, folders = {"site": str(site), "copies": str(copies) if copies else None}, str(self.objects), set()
+        for record in records:
+            for dest, path, name, _, _ in record["files"]:
+                root = roots.get(dest)
+                if root is None:
+                    continue
+                target = f"{root}/{path}"
+                folder = os.path.dirname(target)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
+                source = f"{objects}/{name[:2]}/{name[2:]}"
+                try:
+                    os.link(source, target)
+                except OSError:  # another file system (the copies in memory), or no hard links there
+                    shutil.copyfile(source, target)
 
     def read(self, record: Record) -> bytes:
         """The content of a record's one file (one that is not part of the site, such as a table of memo.py)."""

@@ -278,8 +278,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
                     folder)
         if cache:
             keep_entry_pages(cache, made, traced, folder, search_copies)
-            for record in found:
-                cache.place(record, folder, search_copies)
+            cache.place_all(found, folder, search_copies)
         return
     made = list(outputs(site, lambda page: page.path not in all_entries, with_assets=False))
     from mkdocs.utils import get_build_timestamp
