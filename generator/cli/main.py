@@ -230,7 +230,7 @@ def _build_site(args: argparse.Namespace) -> int:
         # The catalogue files the last builds read without problems are not read again (kept_reads.py).
         files = FileCache(KeptReads(reuse.cache.folder / "reads", reuse.cache.fingerprint)) if reuse else None
         try:
-            with (swap_in(site_dir) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
+            with (swap_in(site_dir, reuse.cache.spare_folder if reuse else None) as fresh, progress.display("正在生成网站（页面、链接检查、搜索索引）"),
                   copies_folder(fresh.parent) as copies):
                 # The very input of the last build, which checked it: its site, without reading the catalogue again.
                 if not (reuse and reuse.place_site(options, fresh, previous)):

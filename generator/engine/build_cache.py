@@ -28,6 +28,7 @@ The cache folder (`.lvyin-cache/` beside the site, ignored by git) holds:
   copies), after a first line with the digest of the rest.  Only a whole build writes it (to a
   new file, then renamed over the old).  An entry page's record keeps what it read while it
   rendered (traces.py): the next build reuses it without rendering it again while that holds.
+- `spare/`: the site the last build replaced, whose folders the next one takes whole (placing.py).
 
 A record is trusted only if the manifest's digest holds and each of its objects is there with
 the size and modification time it had when stored (as git trusts its index): a truncated,
@@ -45,13 +46,14 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import shutil
 import stat
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from generator.engine import placing
 
 FORMAT = 1
 FOLDER = ".lvyin-cache"
@@ -144,6 +146,8 @@ class BuildCache:
         self.placed: dict[str, str] = {}  # key → the folder of the site its files went to, if not the root
         self.reused = 0
         self._stored_now: set[str] = set()  # the objects this process wrote in this build
+        self.spare_folder = self.folder / placing.SPARE  # where the site this build replaces goes (swap.py)
+        self.spare = placing.SpareSite(str(self.spare_folder))
 
     def _read_manifest(self) -> dict[str, Record]:
         """The last build's records, if the manifest is whole: its first line is the digest of the rest."""
@@ -185,28 +189,16 @@ class BuildCache:
         self.reused += 1
         return record
 
-    def place(self, record: Record, site: Path, copies: Path | None = None) -> None:
-        """Put a record's files into the site (and the search copies folder), as hard links."""
-        self.place_all([record], site, copies)
+    def place(self, record: Record, site: Path, copies: Path | None = None, under: str = "") -> None:
+        """Put a record's files into the site (and the search copies folder), as hard links;
+        `site` is the site's folder `under` (its path in the site) if not its root."""
+        self.place_all([record], site, copies, under)
 
-    def place_all(self, records: Iterable[Record], site: Path, copies: Path | None = None) -> None:
-        """`place` each of `records` (each folder made once)."""
-        roots, objects, folders = {"site": str(site), "copies": str(copies) if copies else None}, str(self.objects), set()
-        for record in records:
-            for dest, path, name, _, _ in record["files"]:
-                root = roots.get(dest)
-                if root is None:
-                    continue
-                target = f"{root}/{path}"
-                folder = os.path.dirname(target)
-                if folder not in folders:
-                    os.makedirs(folder, exist_ok=True)
-                    folders.add(folder)
-                source = f"{objects}/{name[:2]}/{name[2:]}"
-                try:
-                    os.link(source, target)
-                except OSError:  # another file system (the copies in memory), or no hard links there
-                    shutil.copyfile(source, target)
+    def place_all(self, records: Iterable[Record], site: Path, copies: Path | None = None, under: str = "") -> None:
+        """`place` each of `records` (each folder made once, or taken whole from the spare site: placing.py)."""
+        roots = {"site": str(site), "copies": str(copies) if copies else None}
+        placing.place((file for record in records for file in record["files"]), roots,
+                      lambda name: f"{self.objects}/{name[:2]}/{name[2:]}", self.spare.below(under))
 
     def read(self, record: Record) -> bytes:
         """The content of a record's one file (one that is not part of the site, such as a table of memo.py)."""

@@ -301,7 +301,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
         if cache:
             cache.placed[parts[number].key] = output.relative_to(site_dir).as_posix()
         if record is not None:
-            cache.place(record, output)
+            cache.place(record, output, under=cache.placed[parts[number].key])
             summaries[number] = ""
         else:
             tree = scratch / str(number)

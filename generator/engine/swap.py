@@ -57,9 +57,10 @@ def _old(target: Path) -> str:
 
 
 @contextlib.contextmanager
-def swap_in(target: Path) -> Iterator[Path]:
+def swap_in(target: Path, keep_old: Path | None = None) -> Iterator[Path]:
     """Yield a fresh folder beside `target`; on success it replaces `target`, and the replaced
-    one (with any a killed build left) is deleted in the background."""
+    one (with any a killed build left) is deleted in the background, or moved to `keep_old` (the
+    build cache's spare site, spare_site.py; the one there before is deleted instead)."""
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
@@ -69,7 +70,7 @@ def swap_in(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    _replace(target, fresh)
+    _replace(target, fresh, keep_old)
 
 
 def recover(target: Path) -> None:
@@ -83,7 +84,7 @@ def recover(target: Path) -> None:
         os.rename(max(set_aside, key=lambda site: site.parent.stat().st_mtime_ns), target)
 
 
-def _replace(target: Path, fresh: Path) -> None:
+def _replace(target: Path, fresh: Path, keep_old: Path | None = None) -> None:
     if not target.exists():
         os.rename(fresh, target)
         return
@@ -94,6 +95,11 @@ def _replace(target: Path, fresh: Path) -> None:
     else:
         _set_aside(target, old / target.name)
         os.rename(fresh, target)
+    if keep_old is not None:
+        with contextlib.suppress(OSError):  # on another file system: deleted with the rest
+            if keep_old.exists():
+                os.rename(keep_old, old / "spare")
+            os.rename(old / target.name, keep_old)
     workers.delete_in_background([old])
 
 

@@ -132,6 +132,51 @@ def test_a_damaged_cache_is_noticed_and_what_it_held_is_made_again(built, damage
     assert _build(catalog, work / "site", capsys, "--today", BUILD_DAY)[1] == 0  # whole again
 
 
+def _lecture_folders(site: Path) -> dict[str, int]:
+    return {folder.name: folder.stat().st_ino for folder in (site / "lectures").iterdir() if folder.is_dir()}
+
+
+def test_a_rebuild_takes_the_unchanged_folders_of_the_site_it_replaced_whole(built, tmp_path, capsys, monkeypatch):
+    """The site a build replaces is kept in the cache (spare): the next build moves the folders
+    it would make again with the same files out of it, rather than making them anew."""
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)  # its files are the cache's objects again
+    folders = _lecture_folders(work / "site")
+    _change(catalog, CHANGES[2])  # one lecture's title
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    assert (work / ".lvyin-cache" / "spare" / "lectures").is_dir()  # the site before, kept
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    again = _lecture_folders(work / "site")
+    assert again.keys() == folders.keys()
+    kept = [name for name in folders if again[name] == folders[name]]
+    assert len(folders) - 3 <= len(kept) < len(folders), (len(kept), len(folders))  # all but the edited lecture's
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
+    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+
+
+def test_a_spare_site_edited_by_hand_changes_nothing_but_the_time(built, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
+    catalog, first = built
+    work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)  # the spare is now a site of the cache's objects
+    spare = work / ".lvyin-cache" / "spare"
+    added, replaced, emptied = sorted(p for p in (spare / "lectures").iterdir() if p.is_dir())[:3]
+    (added / "evil.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    page = replaced / "index.html"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()  # a file of its own, no longer the cache's object
+    page.write_text(text.replace("</body>", "<script>alert(1)</script></body>"), encoding="utf-8")
+    for file in emptied.iterdir():
+        file.unlink()
+    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
+    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+
+
 def test_a_cache_folder_that_git_tracks_is_not_used(built, tmp_path, capsys, monkeypatch):
     """A commit cannot bring a cache: its records say which files the site publishes."""
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)

@@ -1,0 +1,103 @@
+"""Putting the build cache's files into a site: as hard links to its objects, each folder made
+once, or taken whole from the site the last build replaced.
+
+A rebuild puts most of its files in place from the build cache (build_cache.py), as hard links
+to the cache's objects (copies where the two are on different file systems, as the search
+copies in memory are).  The links are cheap; the folders are not: on an ext4 disk making one costs
+about 0.25 ms, and a site of 100,000 lectures has as many page folders, made anew by every build
+(and the replaced site's as many deleted afterwards).  So `lvyin build` with the cache does not
+delete the site it replaced: swap.py moves it to `.lvyin-cache/spare/` (the one there before
+goes).  The next build, placing a record's files, moves a folder of the spare site into the new
+one (one rename) when that folder holds exactly the files to place there: no folder below it,
+no other file, and each file the cache's very object (the same inode: the bytes the record
+names, which `BuildCache.get` found intact).  Anything else in the spare is left, and deleted
+with it by the build after.
+
+The spare is only ever read this way: a folder that does not match is made as before, so a
+spare site edited, cut short or from another build changes nothing but the time taken.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+SPARE = "spare"  # the spare site's folder in the build cache
+
+
+class SpareSite:
+    """The spare site of a build cache, if there is one (`folder` None otherwise)."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder if folder and os.path.isdir(folder) else None
+
+    def below(self, path: str) -> SpareSite:
+        """The spare site's folder at `path` (the site's root if ""), as a spare site of its own."""
+        return SpareSite(f"{self.folder}/{path}") if path and self.folder else self
+
+    def take(self, files: list[Any], root: str, object_path: Callable[[str], str], made: set[str]) -> list[Any]:
+        """Move into `root` each folder of the spare that holds just the record's `files` ([dest,
+        path, object, size, time] …; those with dest "site" go to `root`) as they are; return the
+        files still to place.  `made`: the folders made so far (a taken one is added)."""
+        if self.folder is None:
+            return files
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for file in files:
+            folder, _, _ = file[1].rpartition("/")
+            if file[0] == "site" and folder:  # never the root folder
+                groups[folder].append(file)
+        taken = {folder for folder, group in groups.items() if self._take(folder, group, root, object_path, made)}
+        if not taken:
+            return files
+        return [file for file in files if not (file[0] == "site" and file[1].rpartition("/")[0] in taken)]
+
+    def _take(self, folder: str, group: list[Any], root: str, object_path: Callable[[str], str],
+              made: set[str]) -> bool:
+        spare, target = f"{self.folder}/{folder}", f"{root}/{folder}"
+        try:
+            with os.scandir(spare) as entries:
+                found = {}
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):  # a page below it: made as before
+                        return False
+                    found[entry.name] = entry.inode()
+            wanted = {path.rpartition("/")[2]: name for _, path, name, _, _ in group}
+            if found.keys() != wanted.keys():
+                return False
+            if any(os.stat(object_path(name)).st_ino != found[file] for file, name in wanted.items()):
+                return False
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            os.rename(spare, target)  # refused if the target holds files already
+        except OSError as error:
+            if error.errno == errno.EXDEV:  # the spare is on another file system: none can be taken
+                self.folder = None
+            return False
+        made.add(target)
+        return True
+
+
+def place(files: Iterable[list[Any]], roots: dict[str, str | None], object_path: Callable[[str], str],
+          spare: SpareSite) -> None:
+    """Put `files` ([dest, path, object, size, time] …) under `roots[dest]` (none: not placed)."""
+    made: set[str] = set()
+    site = roots["site"]
+    for dest, path, name, _, _ in spare.take(list(files), site, object_path, made) if site else files:
+        root = roots.get(dest)
+        if root is None:
+            continue
+        target = f"{root}/{path}"
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(object_path(name), target)
+        except OSError:  # another file system (the copies in memory), or no hard links there
+            shutil.copyfile(object_path(name), target)
