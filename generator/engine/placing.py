@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -87,6 +86,7 @@ def place(files: Iterable[list[Any]], roots: dict[str, str | None], object_path:
           spare: SpareSite) -> None:
     """Put `files` ([dest, path, object, size, time] …) under `roots[dest]` (none: not placed)."""
     made: set[str] = set()
+    linked: dict[str, bool] = {}  # root → False where hard links cannot reach the objects
     site = roots["site"]
     for dest, path, name, _, _ in spare.take(list(files), site, object_path, made) if site else files:
         root = roots.get(dest)
@@ -97,7 +97,12 @@ def place(files: Iterable[list[Any]], roots: dict[str, str | None], object_path:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        try:
-            os.link(object_path(name), target)
-        except OSError:  # another file system (the copies in memory), or no hard links there
-            shutil.copyfile(object_path(name), target)
+        if linked.get(root, True):
+            try:
+                os.link(object_path(name), target)
+                continue
+            except OSError as error:  # no hard link here: copied
+                if error.errno == errno.EXDEV:  # another file system (the copies in memory): all copied
+                    linked[root] = False
+        with open(object_path(name), "rb") as source, open(target, "wb") as out:
+            out.write(source.read())
