@@ -241,7 +241,7 @@ def _build_site(args: argparse.Namespace) -> int:
                                    reuse=reuse)
                     progress.stage("正在检查链接、建立搜索索引")
                     problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies),
-                                               reuse.cache if reuse else None)
+                                               reuse.cache if reuse else None, whole)
                     if problems:
                         raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
                     if reuse:

@@ -173,8 +173,9 @@ class BuildCache:
 
     # Looking up
 
-    def get(self, key: str) -> Record | None:
-        """The record of `key` if the last build made it and every one of its objects is intact."""
+    def get(self, key: str, keep: bool = True) -> Record | None:
+        """The record of `key` if the last build made it and every one of its objects is intact (and
+        unless not to `keep`, the record is this build's too)."""
         record = self.last.get(key)
         if record is None:
             return None
@@ -185,8 +186,8 @@ class BuildCache:
                 return None
             if stat.st_size != size or stat.st_mtime_ns != mtime:
                 return None
-        self.used[key] = record
-        self.reused += 1
+        if keep:
+            self.used[key], self.reused = record, self.reused + 1
         return record
 
     def place(self, record: Record, site: Path, copies: Path | None = None, under: str = "") -> None:
@@ -297,26 +298,24 @@ class BuildCache:
                 files.append(self._store("site", rel, site / rel))
         self.used[key] = {"files": files, "meta": {"site": True}}
 
-    def changed_pages(self, site: Path) -> set[str] | None:
-        """The pages of `site` that are not byte for byte the last build's at the same path, or None
-        when the last build's site is unknown or had a file that this one lacks (the index aside)."""
-        last = self.last_site()
-        if last is None:
+    def changed_pages(self, site: Path) -> tuple[set[str], set[str]] | None:
+        """The pages of `site` that are not byte for byte the last build's at the same path, and the
+        files of the last build's site that `site` lacks (the index aside); None when that site is unknown."""
+        site_key = self.last_site_key()
+        if site_key is None:
             return None
+        last = {path: name for _, path, name, _, _ in self.last[site_key]["files"]}
         now = {path for path in _paths(site) if not path.startswith("pagefind")}
-        if any(path not in now for path in last if not path.startswith("pagefind")):
-            return None
+        gone = {path for path in last if path not in now and not path.startswith("pagefind")}
         made = {path: name for key in self.made for dest, path, name, *_ in self.used[key]["files"]
                 if dest == "site" and key not in self.placed}  # made again: by their bytes, most the same
         return {path for path in now if path.endswith(".html") and (last.get(path) != made.get(path, last.get(path))
-                                                                  or path not in last)}
+                                                                  or path not in last)}, gone
 
-    def last_site(self) -> dict[str, str] | None:
-        """The last build's site: each file's path and object."""
-        for record in self.last.values():
-            if isinstance(record.get("meta"), dict) and record["meta"].get("site"):
-                return {path: name for _, path, name, _, _ in record["files"]}
-        return None
+    def last_site_key(self) -> str | None:
+        """The key the last build kept its whole site under."""
+        return next((key for key, record in self.last.items()
+                     if isinstance(record.get("meta"), dict) and record["meta"].get("site")), None)
 
     def _object(self, name: str) -> Path:
         return self.objects / name[:2] / name[2:]

@@ -13,10 +13,10 @@ import multiprocessing
 from pathlib import Path
 
 from generator import workers as lifeline
-from generator.engine import progress
+from generator.engine import link_index, progress
 from generator.engine.build_cache import BuildCache, digest
 from generator.engine.search_index import index_site
-from generator.engine.site_check import check_site
+from generator.engine.site_check import Checked, check_pages
 from generator.errors import BuildFailed
 
 
@@ -25,38 +25,41 @@ class LinkCheckFailed(BuildFailed):
 
 
 def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool = True,
-                    search_copies: Path | None = None, cache: BuildCache | None = None) -> list[str]:
+                    search_copies: Path | None = None, cache: BuildCache | None = None, site_key: str = "") -> list[str]:
     """Check the links of `site_dir` and index it for search (from `search_copies` if the build
     left its pages' copies there, see search_index.py); return the link problems.
 
     With the build `cache`: a site made of the very records of a site checked before is not
-    checked again (the records' keys name every file's content); otherwise, while no file of the
-    last build's site is gone, only the pages that changed are checked (the others' links held
-    then, and every file they reached is still there).  Index parts come from it too.
+    checked again (the records' keys name every file's content); otherwise only the pages that
+    changed are checked, and those that linked to a file the site lost (link_index.py, which keeps
+    what this check found under `site_key`, the key the site will be kept under).  Index parts
+    come from the cache too.
 
     Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
     links_key = digest("links", *sorted(cache.used)) if cache else ""
     if check_links and cache and cache.get(links_key) is not None:
         check_links = False
-    pages = cache.changed_pages(site_dir) if check_links and cache else None
-    problems = _check_and_index(site_dir, check_links, search_index, search_copies, cache, pages)
-    if check_links and cache and not problems:
+        link_index.carry(cache, site_key)
+    pages = link_index.pages_to_check(cache, site_dir) if check_links and cache else None
+    checked = _check_and_index(site_dir, check_links, search_index, search_copies, cache, pages)
+    if check_links and cache and not checked.problems:
         cache.put(links_key, [])
-    return problems
+        link_index.keep(cache, site_key, checked, pages)
+    return checked.problems
 
 
 def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, search_copies: Path | None,
-                     cache: BuildCache | None, pages: set[str] | None = None) -> list[str]:
+                     cache: BuildCache | None, pages: set[str] | None = None) -> Checked:
     if not check_links:
         if search_index:
             index_site(site_dir, copies=search_copies, cache=cache)
-        return []
+        return Checked()
     if not search_index:
-        return check_site(site_dir, pages)
+        return check_pages(site_dir, pages)
     if not lifeline.can_fork():  # one after the other, in this process
-        problems = check_site(site_dir, pages)
+        checked = check_pages(site_dir, pages)
         index_site(site_dir, copies=search_copies, cache=cache)
-        return problems
+        return checked
     receiving, sending = multiprocessing.Pipe(duplex=False)
     checker = lifeline.fork_process(_check, (site_dir, sending, pages), "link-check")
     checker.start()
@@ -64,7 +67,7 @@ def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, sear
     try:
         index_site(site_dir, copies=search_copies, cache=cache)
         try:
-            problems = receiving.recv()
+            checked = receiving.recv()
         except EOFError:  # it ended without a word: killed, most likely for want of memory
             checker.join()
             raise LinkCheckFailed(f"链接检查进程意外退出（退出码 {checker.exitcode}），可能是内存不足；请重试") from None
@@ -72,15 +75,15 @@ def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, sear
         checker.kill()  # it has sent its findings, or the indexing failed and they no longer matter
         checker.join()
         receiving.close()
-    if isinstance(problems, BaseException):
-        raise problems
-    return problems
+    if isinstance(checked, BaseException):
+        raise checked
+    return checked
 
 
 def _check(site_dir: Path, sending, pages: set[str] | None) -> None:
     progress.detach()  # the parent's progress line belongs to the parent
     try:
-        result = check_site(site_dir, pages)
+        result = check_pages(site_dir, pages)
     except BaseException as error:  # noqa: BLE001 — raised again in the parent
         result = error
     sending.send(result)

@@ -1,6 +1,7 @@
 """Checks of a built site: every internal link resolves, nothing loads from another host.
 
-A big site's pages are checked in slices by forked processes, one per core.
+A big site's pages are checked in slices by forked processes, one per core.  The check also tells
+which pages link to each file (link_index.py keeps that for the next build's check).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,19 +27,51 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "webcal:", "javascript:", "data:")
 
 # Below this many pages one process is quicker than starting others.
 _SLICE = 2000
+# A file more pages link to than this (the navigation's pages, the theme's files) is named without them.
+WIDE = 64
 _files: set[str] = set()  # every file of the site being checked (shared with forked workers)
+
+
+@dataclass
+class Checked:
+    """What the check of some pages found."""
+
+    problems: list[str] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)  # a file of the site → the pages linking to it
+    wide: set[str] = field(default_factory=set)  # the files more than WIDE of the pages link to
+
+    def add(self, other: Checked) -> None:
+        self.problems += other.problems
+        for file in other.wide - self.wide:
+            self.wide.add(file)
+            self.links.pop(file, None)
+        for file, pages in other.links.items():
+            if file not in self.wide:
+                linking = self.links.setdefault(file, [])
+                linking += pages
+                if len(linking) > WIDE:
+                    self.wide.add(file)
+                    del self.links[file]
 
 
 def check_site(site_dir: Path, only: set[str] | None = None) -> list[str]:
     """The problems of the site's pages (of those `only`, if given), against all its files."""
+    return check_pages(site_dir, only).problems
+
+
+def check_pages(site_dir: Path, only: set[str] | None = None) -> Checked:
+    """`check_site`, with the files each checked page links to."""
     global _files
     site_dir = Path(site_dir)
     _files = _all_files(site_dir)
     pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")
                    and (only is None or f in only))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
+    checked = Checked()
     try:
-        return [problem for part in lifeline.starmap(_check_pages, slices) for problem in part]
+        for part in lifeline.starmap(_check_pages, slices):
+            checked.add(part)
+        return checked
     finally:
         _files = set()
 
@@ -51,13 +85,16 @@ def _all_files(site_dir: Path) -> set[str]:
     return found
 
 
-def _check_pages(site_dir: Path, pages: list[str]) -> list[str]:
+def _check_pages(site_dir: Path, pages: list[str]) -> Checked:
     files = _files
     problems: list[str] = []
-    checked: dict[tuple[str, bool, str, str], str | None] = {}  # a link resolves alike wherever its key is alike
+    links: dict[str, list[str]] = {}
+    # a link resolves alike wherever its key is alike: (its problem, the file it reaches)
+    checked: dict[tuple[str, bool, str, str], tuple[str | None, str | None]] = {}
     for name in pages:
         html = (site_dir / name).read_text(encoding="utf-8")
         folder = name.rpartition("/")[0]
+        reached: set[str] = set()
         for tag, attributes in _TAG.findall(html):
             attrs = {key.lower(): value for key, value in _ATTR.findall(attributes)}
             value = attrs.get("href", attrs.get("src"))
@@ -68,10 +105,16 @@ def _check_pages(site_dir: Path, pages: list[str]) -> list[str]:
             key = (_base_it_needs(folder, value), loaded, tag, value)
             if key not in checked:
                 checked[key] = _check_reference(files, name, loaded, tag, value)
-            problem = checked[key]
+            problem, file = checked[key]
             if problem:
                 problems.append(f"{name}: {problem}")
-    return problems
+            elif file is not None:
+                reached.add(file)
+        for file in reached:
+            links.setdefault(file, []).append(name)
+    found = Checked(problems)
+    found.add(Checked(links=links))
+    return found
 
 
 def _base_it_needs(folder: str, value: str) -> str:
@@ -88,21 +131,23 @@ def _base_it_needs(folder: str, value: str) -> str:
     return "/".join(parts[: len(parts) - ups])
 
 
-def _check_reference(files: set[str], page: str, loaded: bool, tag: str, value: str) -> str | None:
-    """`files`: every file of the site by its path from the root; `page`: the linking page's."""
+def _check_reference(files: set[str], page: str, loaded: bool, tag: str, value: str) -> tuple[str | None, str | None]:
+    """(The problem, or None; the file of the site the link reaches, if it reaches one).
+    `files`: every file of the site by its path from the root; `page`: the linking page's."""
     value = value.strip().replace("&amp;", "&")
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") or value.startswith("//"):
         if loaded:
-            return f"从其他网站加载资源 <{tag}> {value}（本站不得向其他主机发请求）"
-        return None
+            return f"从其他网站加载资源 <{tag}> {value}（本站不得向其他主机发请求）", None
+        return None, None
     if value.lower().startswith(_SKIP_SCHEMES) or not parts.path:
-        return None
+        return None, None
     path = unquote(parts.path)
     base = "" if path.startswith("/") else posixpath.dirname(page)  # the 404 page links from the root
     target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
     if target == ".." or target.startswith("../"):
-        return f"链接指向站点之外：{value}"
-    if target in files or posixpath.join(target, "index.html") in files or (target == "." and "index.html" in files):
-        return None
-    return f"链接指向不存在的页面：{value}"
+        return f"链接指向站点之外：{value}", None
+    for file in (target, posixpath.join(target, "index.html")) if target != "." else ("index.html",):
+        if file in files:
+            return None, file
+    return f"链接指向不存在的页面：{value}", None

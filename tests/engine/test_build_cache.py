@@ -328,29 +328,38 @@ def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_
     assert "a-lecture-published-elsewhere" in capsys.readouterr().err
 
 
-def test_after_one_edit_only_the_pages_that_changed_are_link_checked(built, tmp_path, capsys, monkeypatch):
-    """The others' links held in the last build, and no file they could reach is gone."""
+@pytest.mark.parametrize("change", [CHANGES[2], CHANGES[1]], ids=["one-lecture-edited", "the-next-day"])
+def test_a_rebuild_link_checks_only_the_pages_that_changed_or_linked_to_a_file_gone(built, change, tmp_path, capsys,
+                                                                                    monkeypatch):
+    """The others' links held in the last build, and reach the same files (link_index.py): on the next
+    day a lecture's calendar file is gone, which only that lecture's page linked to."""
     import generator.engine.finishing as finishing
 
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
     checked = tmp_path / "checked.txt"
-    real = finishing.check_site
+    real = finishing.check_pages
 
-    def check_site(site_dir, only=None):  # runs in the link check's own process: it leaves a note
+    def check_pages(site_dir, only=None):  # runs in the link check's own process: it leaves a note
         pages = [p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.html")
                  if not p.relative_to(site_dir).parts[0].startswith("pagefind")]
-        checked.write_text(json.dumps({"all": len(pages), "checked": len(only) if only is not None else len(pages)}))
+        checked.write_text(json.dumps({"all": pages, "checked": sorted(set(pages) & only) if only is not None else pages}))
         return real(site_dir, only)
 
-    monkeypatch.setattr(finishing, "check_site", check_site)
+    monkeypatch.setattr(finishing, "check_pages", check_pages)
     catalog, first = built
     catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
     work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)  # the copy's site and cache share their files again
-    _change(catalog, CHANGES[2])  # one lecture's title: the lecture, its lists
-    _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
-    counts = json.loads(checked.read_text())
-    assert 0 < counts["checked"] < counts["all"] / 4, counts
+    before = snapshot(work / "site")
+    _change(catalog, change)
+    _build(catalog, work / "site", capsys, "--today", change.get("today", BUILD_DAY))
+    after = snapshot(work / "site")
+    pages = json.loads(checked.read_text())
+    changed = {path for path, bytes_digest in after.items() if path.endswith(".html")
+               and not path.startswith("pagefind") and before.get(path) != bytes_digest}
+    assert set(pages["checked"]) == changed and len(changed) < len(pages["all"]) / 2
+    gone = set(before) - set(after)
+    assert any(path.startswith("feeds/lectures/") for path in gone) == ("today" in change), gone
 
 
 def _page(root: Path, path: str, text: str) -> Path:
@@ -359,29 +368,82 @@ def _page(root: Path, path: str, text: str) -> Path:
     return root / path
 
 
-def test_the_pages_to_link_check_are_those_changed_and_all_once_a_file_is_gone(tmp_path):
+def _cached_build(cache_folder: Path, site: Path, files: dict[str, str]) -> list[str]:
+    """What `lvyin build` does with its cache around the link check, for a site of `files` (path: text):
+    the link problems; a site without any is kept for the next build."""
+    from generator.engine.build_cache import BuildCache, digest
+    from generator.engine.finishing import check_and_index
+
+    cache = BuildCache(cache_folder, "tools")
+    try:
+        for name, text in files.items():
+            cache.put(digest(name, text), [("site", name, _page(site, name, text))])
+        key = digest("site", json.dumps(files, sort_keys=True))
+        problems = check_and_index(site, search_index=False, cache=cache, site_key=key)
+        if not problems:
+            cache.keep_site(key, site)
+            cache.save()
+        return problems
+    finally:
+        cache.close()
+
+
+def _linking(*targets: str) -> str:
+    return "".join(f'<a href="{target}">x</a>' for target in targets)
+
+
+def test_a_file_the_site_lost_is_reported_on_each_unchanged_page_that_links_to_it(tmp_path, monkeypatch):
+    """Only the changed pages' links are checked again, but a page that did not change can still
+    link to a file that is gone (a lecture's calendar file the day it leaves the recent window)."""
+    from generator.engine import site_check
+
+    monkeypatch.setattr(site_check, "WIDE", 2)  # style.css, linked from three pages, is known by name only
+    first = {"a.html": _linking("x.ics", "style.css"), "b/index.html": _linking("../y.ics", "../style.css"),
+             "c.html": _linking("style.css"), "x.ics": "", "y.ics": "", "style.css": ""}
+    cache = tmp_path / "cache"
+    assert _cached_build(cache, tmp_path / "1", first) == []
+    second = {**first, "c.html": _linking("style.css", "b/")}
+    del second["x.ics"]
+    assert _cached_build(cache, tmp_path / "2", second) == ["a.html: 链接指向不存在的页面：x.ics"]
+    assert _cached_build(cache, tmp_path / "3", {**second, "a.html": _linking("style.css")}) == []
+    third = {**second, "a.html": _linking("style.css")}
+    del third["y.ics"]
+    assert _cached_build(cache, tmp_path / "4", third) == ["b/index.html: 链接指向不存在的页面：../y.ics"]
+    fourth = {name: text for name, text in third.items() if name != "style.css"}
+    assert _cached_build(cache, tmp_path / "5", {**fourth, "b/index.html": _linking("../style.css")}) == [
+        "a.html: 链接指向不存在的页面：style.css", "b/index.html: 链接指向不存在的页面：../style.css",
+        "c.html: 链接指向不存在的页面：style.css"]
+
+
+def test_the_pages_to_link_check_are_those_changed_and_those_that_linked_to_a_file_gone(tmp_path, monkeypatch):
+    from generator.engine import link_index, site_check
     from generator.engine.build_cache import BuildCache
 
-    first = tmp_path / "first"
-    cache = BuildCache(tmp_path / "cache", "tools")
-    cache.put("pages", [("site", name, _page(first, name, name)) for name in ("a.html", "b/index.html", "c.css")])
-    cache.keep_site("site", first)
-    cache.save()
-    cache.close()
+    monkeypatch.setattr(site_check, "WIDE", 2)
+    first = {"a.html": _linking("x.ics", "style.css"), "b/index.html": _linking("../y.ics", "../style.css"),
+             "c.html": _linking("style.css"), "x.ics": "", "y.ics": "", "style.css": ""}
+    assert _cached_build(tmp_path / "cache", tmp_path / "first", first) == []
 
-    def changed(files: dict[str, str]) -> set[str] | None:
+    def to_check(files: dict[str, str], index: bool = True) -> set[str] | None:
         site = tmp_path / f"site-{len(list(tmp_path.iterdir()))}"
         cache = BuildCache(tmp_path / "cache", "tools")
         try:
-            cache.put("again", [("site", name, _page(site, name, text)) for name, text in files.items()])
-            return cache.changed_pages(site)
+            if not index:  # a cache from before the index, or one whose index is damaged
+                monkeypatch.setattr(link_index, "_key", lambda site_key: "another")
+            for name, text in files.items():
+                cache.put(name + text, [("site", name, _page(site, name, text))])
+            return link_index.pages_to_check(cache, site)
         finally:
             cache.close()
 
-    assert changed({"a.html": "a.html", "b/index.html": "b/index.html", "c.css": "c.css"}) == set()
-    assert changed({"a.html": "a, edited", "b/index.html": "b/index.html", "c.css": "c.css"}) == {"a.html"}
-    assert changed({"a.html": "a.html", "b/index.html": "b/index.html", "c.css": "c.css", "d.html": "new"}) == {"d.html"}
-    assert changed({"a.html": "a.html", "b/index.html": "b/index.html"}) is None  # c.css is gone: check every page
+    assert to_check(first) == set()
+    assert to_check({**first, "a.html": "edited"}) == {"a.html"}
+    assert to_check({**first, "d.html": "new"}) == {"d.html"}
+    without_x = {name: text for name, text in first.items() if name != "x.ics"}
+    assert to_check(without_x) == {"a.html", "x.ics"}  # (the file gone, which is no page to check)
+    assert to_check({**without_x, "c.html": "edited"}) == {"a.html", "c.html", "x.ics"}
+    assert to_check({name: text for name, text in first.items() if name != "style.css"}) is None  # every page
+    assert to_check(without_x, index=False) is None
 
 
 def _store_in_a_part(cache, key: str, data: bytes, journal: Path) -> None:
