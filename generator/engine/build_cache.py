@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.engine import placing
+from generator.engine.site_check import site_files
 
 FORMAT = 1
 FOLDER = ".lvyin-cache"
@@ -145,6 +146,7 @@ class BuildCache:
         self.made: set[str] = set()  # the keys of those new
         self.placed: dict[str, str] = {}  # key → the folder of the site its files went to, if not the root
         self.reused = 0
+        self._listed: dict[str, set[str]] = {}  # a finished site's files, all but the search index's
         self._stored_now: set[str] = set()  # the objects this process wrote in this build
         self.spare_folder = self.folder / placing.SPARE  # where the site this build replaces goes (swap.py)
         self.spare = placing.SpareSite(str(self.spare_folder))
@@ -289,7 +291,8 @@ class BuildCache:
                 if dest == "site":
                     expected[f"{folder}/{path}" if folder else path] = [name, size, mtime]
         files, root = [], str(site)
-        for rel in _paths(site):
+        listed = self._listed.get(str(site))  # by `changed_pages`, before the index was made: add that
+        for rel in sorted(site_files(site)) if listed is None else sorted(listed | site_files(site, "pagefind")):
             stat = os.stat(f"{root}/{rel}")
             known = expected.get(rel)
             if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
@@ -305,12 +308,12 @@ class BuildCache:
         if site_key is None:
             return None
         last = {path: name for _, path, name, _, _ in self.last[site_key]["files"]}
-        now = {path for path in _paths(site) if not path.startswith("pagefind")}
-        gone = {path for path in last if path not in now and not path.startswith("pagefind")}
+        now = self._listed[str(site)] = {path for path in site_files(site) if not path.startswith("pagefind")}
         made = {path: name for key in self.made for dest, path, name, *_ in self.used[key]["files"]
                 if dest == "site" and key not in self.placed}  # made again: by their bytes, most the same
-        return {path for path in now if path.endswith(".html") and (last.get(path) != made.get(path, last.get(path))
-                                                                  or path not in last)}, gone
+        changed = {path for path in now - last.keys() if path.endswith(".html")}
+        changed |= {path for path, name in made.items() if path.endswith(".html") and path in now and last.get(path) != name}
+        return changed, {path for path in last.keys() - now if not path.startswith("pagefind")}
 
     def last_site_key(self) -> str | None:
         """The key the last build kept its whole site under."""
@@ -376,13 +379,6 @@ def _holds(target: Path, name: str) -> bool:
         return digest(target.read_bytes()) == name
     except OSError:
         return False
-
-
-def _paths(site: Path) -> Iterator[str]:
-    """Every file's path from the site's root (os.walk: no stat per file)."""
-    for folder, _, names in os.walk(site):
-        prefix = os.path.relpath(folder, site)
-        yield from (name if prefix == "." else f"{prefix}/{name}" for name in names)
 
 
 def open_cache(folder: Path, config_file: Path, catalog: Path) -> BuildCache | str:

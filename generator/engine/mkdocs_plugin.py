@@ -7,7 +7,6 @@ preview.py, finishing.py).  A part of `lvyin build` gets a `Handoff` (parallel_b
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from generator.engine.options import given_options, of_mkdocs_yml
 from generator.engine.plugin_errors import user_errors
 from generator.engine.preview import Preview
 from generator.engine.search_index import copies_folder
+from generator.workers import Scratch
 
 log = logging.getLogger("mkdocs.plugins.lvyin")
 
@@ -40,7 +40,7 @@ class LvyinPlugin(BasePlugin[LvyinConfig]):
     handoff: pages.Handoff | None = None
     preview: Preview | None = None
     search_copies: Path | None = None  # where the pages leave their copies for the search index
-    _own_copies: tempfile.TemporaryDirectory | None = None
+    _own_copies: Scratch | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With on_startup MkDocs keeps this plugin from one rebuild to the next, and the preview's caches with it.

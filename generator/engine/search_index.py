@@ -50,7 +50,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -179,7 +178,7 @@ IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures 
 COPIES_IN_MEMORY, COPIES_ON_DISK, TREES = "lvyin-search-copies-", ".lvyin-copies-", ".lvyin-search-"
 
 
-def copies_folder(beside: Path) -> tempfile.TemporaryDirectory:
+def copies_folder(beside: Path) -> lifeline.Scratch:
     """A new folder for the pages' copies (and the index parts' trees, made of hard links to
     them): in memory when there is room, else `beside` the site."""
     return (lifeline.in_memory(COPIES_IN_MEMORY, IN_MEMORY_ROOM, also=[TREES])

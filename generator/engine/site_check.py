@@ -63,7 +63,7 @@ def check_pages(site_dir: Path, only: set[str] | None = None) -> Checked:
     """`check_site`, with the files each checked page links to."""
     global _files
     site_dir = Path(site_dir)
-    _files = _all_files(site_dir)
+    _files = site_files(site_dir)
     pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")
                    and (only is None or f in only))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]
@@ -76,12 +76,18 @@ def check_pages(site_dir: Path, only: set[str] | None = None) -> Checked:
         _files = set()
 
 
-def _all_files(site_dir: Path) -> set[str]:
-    """Every file's path from the site's root (os.walk: no stat per file, as on 400,000 files it counts)."""
+def site_files(site_dir: Path, named: str = "") -> set[str]:
+    """Every file's path from the site's root (os.walk: no stat per file, as on 400,000 files it counts);
+    with `named`, only those at or below the root's entries whose names start with it."""
     found: set[str] = set()
-    for folder, _, names in os.walk(site_dir):
-        prefix = Path(folder).relative_to(site_dir).as_posix() + "/"
-        found.update((prefix + name).removeprefix("./") for name in names)
+    root = os.path.normpath(site_dir)
+    for folder, folders, names in os.walk(root):
+        if folder == root:
+            folders[:] = [name for name in folders if name.startswith(named)]
+            found.update(name for name in names if name.startswith(named))
+        else:
+            prefix = folder[len(root) + 1 :] + "/"
+            found.update(prefix + name for name in names)
     return found
 
 

@@ -130,6 +130,7 @@ def test_a_damaged_cache_is_noticed_and_what_it_held_is_made_again(built, damage
     assert made > 0
     assert snapshot(work / "site") == clean
     assert _build(catalog, work / "site", capsys, "--today", BUILD_DAY)[1] == 0  # whole again
+    assert snapshot(work / "site") == clean
 
 
 def _lecture_folders(site: Path) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.engine.site_check import check_site
+from generator.engine.site_check import check_site, site_files
 
 
 def write(site, path, html):
@@ -53,3 +53,12 @@ def test_a_link_checked_once_for_many_pages_is_still_judged_from_each_pages_fold
         "lectures/b/index.html: 链接指向站点之外：../../../x/",
         "lectures/b/index.html: 链接指向不存在的页面：y/",
     ]
+
+
+def test_the_files_of_a_site_and_those_below_the_entries_of_a_name(tmp_path):
+    for path in ("index.html", "a/b/index.html", "pagefind/x.js", "pagefind-parts/1/y.pf_index", "pagefind.txt",
+                 "a/pagefind/z.js"):
+        write(tmp_path, path, "")
+    assert site_files(tmp_path) == {"index.html", "a/b/index.html", "pagefind/x.js", "pagefind-parts/1/y.pf_index",
+                                    "pagefind.txt", "a/pagefind/z.js"}
+    assert site_files(tmp_path, "pagefind") == {"pagefind/x.js", "pagefind-parts/1/y.pf_index", "pagefind.txt"}
