@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.engine.build_cache import BuildCache, digest
+from generator.engine.build_cache import BuildCache, Record, digest
 from generator.engine.site_check import Checked
 
 
@@ -54,15 +54,19 @@ def keep(cache: BuildCache, site_key: str, checked: Checked, pages: set[str] | N
 
 def carry(cache: BuildCache, site_key: str) -> None:
     """Keep the last site's index for the site under `site_key`, which is made of the very same records."""
-    last_key = cache.last_site_key()
-    record = cache.get(_key(last_key), keep=False) if last_key else None
+    record = _last_record(cache)
     if record is not None:
         cache.put(_key(site_key), [("links", "index", cache.read(record))])
 
 
-def _last_index(cache: BuildCache) -> Checked | None:
+def _last_record(cache: BuildCache) -> Record | None:
+    """The record of the last site's index, if it is whole (not kept by this build unless `keep` puts it again)."""
     last_key = cache.last_site_key()
-    record = cache.get(_key(last_key), keep=False) if last_key else None
+    return cache.get(_key(last_key), keep=False) if last_key else None
+
+
+def _last_index(cache: BuildCache) -> Checked | None:
+    record = _last_record(cache)
     if record is None:
         return None
     try:
