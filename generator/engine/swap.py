@@ -60,7 +60,7 @@ def _old(target: Path) -> str:
 def swap_in(target: Path, keep_old: Path | None = None) -> Iterator[Path]:
     """Yield a fresh folder beside `target`; on success it replaces `target`, and the replaced
     one (with any a killed build left) is deleted in the background, or moved to `keep_old` (the
-    build cache's spare site, spare_site.py; the one there before is deleted instead)."""
+    build cache's spare site, placing.py; the one there before is deleted instead)."""
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)

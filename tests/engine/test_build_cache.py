@@ -46,6 +46,13 @@ def _build(catalog: Path, site: Path, capsys, *extra: str) -> tuple[int, int]:
     return (int(counts[1]), int(counts[2])) if counts else (0, 0)
 
 
+def _clean_build(catalog: Path, tmp_path: Path, capsys, today: str = BUILD_DAY) -> dict[str, str]:
+    """The snapshot of a clean build (`--no-cache`) of `catalog` on `today`, which leaves no cache."""
+    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", today, "--no-cache")
+    assert not (tmp_path / "clean" / ".lvyin-cache").exists()
+    return snapshot(tmp_path / "clean" / "site")
+
+
 def _change(catalog: Path, change: dict) -> None:
     if "replace" in change:
         name, old, new = change["replace"]
@@ -68,9 +75,7 @@ def test_a_rebuild_after_a_change_is_the_clean_build_of_the_changed_catalogue(bu
     _change(catalog, change)
     today = change.get("today", BUILD_DAY)
     reused, made = _build(catalog, work / "site", capsys, "--today", today)
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", today, "--no-cache")
-    assert not (tmp_path / "clean" / ".lvyin-cache").exists()
-    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys, today)
     expected = change["reused"]
     assert (reused > 0, made > 0) == {"all": (True, False), "some": (True, True), "none": (False, True)}[expected], \
         (reused, made)
@@ -121,8 +126,7 @@ def test_a_damaged_cache_is_noticed_and_what_it_held_is_made_again(built, damage
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
     catalog, first = built
     work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
-    clean = snapshot(tmp_path / "clean" / "site")
+    clean = _clean_build(catalog, tmp_path, capsys)
     # The copy's site and cache share their files, as a real build leaves them.
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     damage(work / ".lvyin-cache")
@@ -154,8 +158,7 @@ def test_a_rebuild_takes_the_unchanged_folders_of_the_site_it_replaced_whole(bui
     assert again.keys() == folders.keys()
     kept = [name for name in folders if again[name] == folders[name]]
     assert len(folders) - 3 <= len(kept) < len(folders), (len(kept), len(folders))  # all but the edited lecture's
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
-    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys)
 
 
 def test_a_spare_site_edited_by_hand_changes_nothing_but_the_time(built, tmp_path, capsys, monkeypatch):
@@ -174,8 +177,7 @@ def test_a_spare_site_edited_by_hand_changes_nothing_but_the_time(built, tmp_pat
     for file in emptied.iterdir():
         file.unlink()
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
-    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys)
 
 
 def test_a_cache_folder_that_git_tracks_is_not_used(built, tmp_path, capsys, monkeypatch):
@@ -248,8 +250,7 @@ def test_after_one_edit_the_feeds_and_print_sheets_make_again_only_that_lectures
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     assert made.read_text().split() == ["event"]
     assert f"{title}（改）" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", BUILD_DAY, "--no-cache")
-    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys)
 
 
 def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_that_holds_its_page(
@@ -306,8 +307,7 @@ def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_
     assert "an-event" not in rendered.read_text().split()
     assert "a-file" not in rendered.read_text().split()  # each taken from what the last build read (kept_reads.py)
     assert "DTSTAMP:20270503T160000Z" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8")
-    _build(catalog, tmp_path / "clean" / "site", capsys, "--today", next_day, "--no-cache")
-    assert snapshot(work / "site") == snapshot(tmp_path / "clean" / "site")
+    assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys, next_day)
 
 
 def test_the_same_input_is_checked_again_when_the_site_in_place_is_not_the_last_builds(
