@@ -183,7 +183,7 @@ class BuildCache:
             return None
         for _, _, name, size, mtime in record["files"]:
             try:
-                stat = os.stat(self._object(name))
+                stat = os.stat(self.object_path(name))
             except OSError:
                 return None
             if stat.st_size != size or stat.st_mtime_ns != mtime:
@@ -206,7 +206,7 @@ class BuildCache:
     def read(self, record: Record) -> bytes:
         """The content of a record's one file (one that is not part of the site, such as a table of memo.py)."""
         [(_, _, name, _, _)] = record["files"]
-        return self._object(name).read_bytes()
+        return self.object_path(name).read_bytes()
 
     def remember(self, key: str, meta: Any) -> Record:
         """The record of `key` (used in this build) with new `meta`."""
@@ -232,7 +232,7 @@ class BuildCache:
         link to that object (so that `keep_site` knows it without reading it again)."""
         data = content if isinstance(content, bytes) else Path(content).read_bytes()
         name = digest(data)
-        target = self._object(name)
+        target = self.object_path(name)
         if not self._intact(name, target):
             self._write(name, target, content, data)
         elif not isinstance(content, bytes):
@@ -320,7 +320,7 @@ class BuildCache:
         return next((key for key, record in self.last.items()
                      if isinstance(record.get("meta"), dict) and record["meta"].get("site")), None)
 
-    def _object(self, name: str) -> Path:
+    def object_path(self, name: str) -> Path:
         return self.objects / name[:2] / name[2:]
 
     # Between processes, and at the end

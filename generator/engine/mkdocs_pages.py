@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from generator.engine.options import BuildOptions
-from generator.engine.search_index import indexed_copy
+from generator.engine.search_copies import indexed_copy
 from generator.model.settings import load_settings
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import outputs
@@ -38,7 +38,7 @@ class Handoff:
     Without assets, link check or search index (the parent does those for the whole site).
     With `stand_ins`, the hand-written pages are left out and the navigation's pages are
     stand-ins, so the header is the same at little cost.  With `search_copies`, each page
-    the part makes also leaves there what Pagefind needs of it (`search_index.indexed_copy`).
+    the part makes also leaves there what Pagefind needs of it (`search_copies.indexed_copy`).
     `made`: the part's generated files, rendered already (those the build cache did not have).
     """
 

@@ -278,7 +278,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
                     folder)
         if cache:
             keep_entry_pages(cache, made, traced, folder, search_copies)
-            cache.place_all(found, folder, search_copies)
+            cache.place_all(found, folder)  # not their copies: the index takes those from the cache
         return
     made = list(outputs(site, lambda page: page.path not in all_entries, with_assets=False))
     from mkdocs.utils import get_build_timestamp
@@ -286,7 +286,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, all_entri
     key = main_key(made, str(get_build_timestamp()))  # the sitemap's date, and its .gz file's time
     record = cache.get(key) if cache else None
     if record is not None:
-        cache.place(record, folder, search_copies)
+        cache.place(record, folder)
         return
     _mkdocs(config_file, Handoff(site, lambda page: page.path not in all_entries, False, search_copies, made), folder)
     if cache:

@@ -30,15 +30,9 @@ bundle at `/pagefind/`; the others go to `/pagefind-parts/<n>/`, and
 Pagefind's `mergeIndex`.  A site of up to `2 * part_size` pages gets one run
 and nothing to merge.
 
-Pagefind parses every byte of a page, and on an entry page the theme's header,
-navigation and footer are most of them.  `lvyin build` therefore has its parts
-write, beside each page, a copy with only the page's language, title and
-data-pagefind-body element, less the lists Pagefind ignores (`indexed_copy`), and
-indexes those copies: a third less work for Pagefind on the archive, the same
-index (tested), and a copy that changes only when what is indexed of the page
-does, so that the build cache keeps the parts of the index holding a lecturer's
-page when only the lectures it lists changed.  The copies
-live in memory when the machine has room (`copies_folder`).  Without copies
+`lvyin build` indexes a copy of each page with only what Pagefind reads of it
+(search_copies.py).  The copies live in memory when the machine has room
+(`copies_folder`).  Without copies
 (`mkdocs build`, the preview) the site's pages are indexed whole.
 """
 
@@ -47,7 +41,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -57,9 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import workers as lifeline
-from generator.engine import progress
+from generator.engine import progress, search_copies
 from generator.engine.build_cache import BuildCache, digest
 from generator.engine.search_bundle import canonicalize
+from generator.engine.search_copies import Page
 from generator.errors import BuildFailed
 
 # Pages of an archive part (a current part holds up to twice as many).
@@ -69,8 +63,6 @@ PAGES_AT_ONCE = 14000
 RUNS_AT_ONCE = 2
 # Where a current part may end, about so many times in its size (see `_even_chunks`).
 MARKS_PER_PART = 32
-# Below this many pages one process reads them sooner than starting others.
-_SCAN_SLICE = 20000
 BUNDLE = "pagefind"
 PARTS_DIR = "pagefind-parts"
 PARTS_FILE = "parts.json"
@@ -101,11 +93,6 @@ def _run(site: Path, output: Path) -> str:
     return result.stdout.strip()
 
 
-# A past lecture's page (templates/lecture.md.j2): its 时间 filter and its date to sort by.
-_PAST = re.compile('data-pagefind-filter="时间">往期<'.encode())
-_DATE = re.compile(rb'data-pagefind-sort="date">(\d{4}-\d{2}-\d{2})<')
-
-
 @dataclass(frozen=True)
 class IndexPart:
     pages: list[Path]
@@ -114,64 +101,6 @@ class IndexPart:
     key: str = ""  # what the part is made of: its pages' paths and contents (the build cache's key)
 
 
-def indexed_copy(html: bytes) -> bytes | None:
-    """What Pagefind needs of a page: None for a page without data-pagefind-body (not indexed once
-    any page has the mark); its language, title and its one marked element without the parts
-    Pagefind ignores (`_without_ignored`); or, when the mark is not on one element of the body,
-    the whole page.
-
-    A copy thus changes only when what Pagefind indexes of its page does: a lecturer's page whose
-    list of lectures changed (data-pagefind-ignore) leaves its index part as it was."""
-    mark = html.find(b" data-pagefind-body")
-    if mark < 0:
-        return None
-    body = html.find(b"<body")
-    start = html.rfind(b"<", 0, mark)
-    if body < 0 or start < body or b">" in html[start:mark] or html.count(b"data-pagefind-body") != 1:
-        return html
-    end = _element_end(html, start)
-    if end is None:
-        return html
-    html_tag, title = _HTML_TAG.search(html), _TITLE.search(html, 0, body)
-    head = (html_tag[0] if html_tag else b"<html>") + b"<head>" + (title[0] if title else b"") + b"</head><body>"
-    return head + _without_ignored(html[start:end]) + b"</body></html>"
-
-
-def _element_end(html: bytes, start: int) -> int | None:
-    """Where the element that starts at `start` ends (after its end tag), or None if it is not closed."""
-    name = _TAG_NAME.match(html, start)
-    if not name:
-        return None
-    depth = 0
-    for tag in re.compile(rb"<(/?)" + re.escape(name[1]) + rb"[\s>]").finditer(html, start):
-        depth += -1 if tag[1] else 1
-        if depth == 0:  # the element's own end tag
-            return html.index(b">", tag.end() - 1) + 1
-    return None
-
-
-def _without_ignored(html: bytes) -> bytes:
-    """`html` without the block elements marked data-pagefind-ignore that hold nothing else for
-    Pagefind (no filter, meta or sort: those it reads inside ignored elements too), each replaced
-    by a line break (the text around it is still split there), and every run of white space with
-    a line break as one line break: whether an ignored element is there or not leaves no trace."""
-    kept, at = [], 0
-    for ignored in _IGNORED.finditer(html):
-        if ignored.start() < at:  # inside an element already left out
-            continue
-        end = _element_end(html, ignored.start())
-        if end is None or html.count(b"data-pagefind-", ignored.start(), end) > 1:
-            continue
-        kept.append(html[at : ignored.start()] + b"\n")
-        at = end
-    return _LINE_BREAKS.sub(b"\n", b"".join(kept) + html[at:])
-
-
-_IGNORED = re.compile(rb"<(div|p|ul|ol|dl|h[1-6]|section|nav|aside|table|figure|details)\b[^<>]*\sdata-pagefind-ignore[\s=>]")
-_HTML_TAG = re.compile(rb"<html[^>]*>")
-_TITLE = re.compile(rb"<title>[^<]*</title>")
-_TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
-_LINE_BREAKS = re.compile(rb"\s*\n\s*")
 IN_MEMORY_ROOM = 2 << 30  # bytes free there for the copies of 100,000 lectures (about 0.5 GB)
 # The folders' names (workers.py: those of killed builds are deleted by the next build; in memory,
 # they would hold it until the machine restarts).  No name starts with another.
@@ -185,7 +114,7 @@ def copies_folder(beside: Path) -> lifeline.Scratch:
             or lifeline.temporary(COPIES_ON_DISK, beside))
 
 
-def _pages(site_dir: Path, keyed: bool) -> list[tuple[Path, str | None, str]]:
+def _pages(site_dir: Path, keyed: bool) -> list[Page]:
     """The pages Pagefind would index, in a stable order, each with its date if it is a past lecture
     and (`keyed`: for the build cache) the digest of its content.
 
@@ -195,7 +124,7 @@ def _pages(site_dir: Path, keyed: bool) -> list[tuple[Path, str | None, str]]:
     there are 200,000 pages, 4 GB, to read).
     """
     paths = sorted(_html_files(site_dir), key=lambda path: path.split("/"))  # as Paths sort
-    slices = [paths[i : i + _SCAN_SLICE] for i in range(0, len(paths), _SCAN_SLICE)]
+    slices = [paths[i : i + search_copies.SCAN_SLICE] for i in range(0, len(paths), search_copies.SCAN_SLICE)]
     found = lifeline.starmap(_scan, [(site_dir, part, keyed) for part in slices])
     pages = [(Path(path), date, content) for part in found for path, date, _, content in part]
     marked = [(Path(path), date, content) for part in found for path, date, mark, content in part if mark]
@@ -217,16 +146,18 @@ def _scan(site_dir: Path, paths: list[str], keyed: bool) -> list[tuple[str, str 
     found = []
     for path in paths:
         html = (site_dir / path).read_bytes()
-        date = _DATE.search(html) if _PAST.search(html) else None
-        found.append((path, date[1].decode() if date else None, b"data-pagefind-body" in html, digest(html) if keyed else ""))
+        found.append((path, *search_copies.scan(html), digest(html) if keyed else ""))
     return found
 
 
 def plan_parts(site_dir: Path, part_size: int | None = None, keyed: bool = False) -> list[IndexPart]:
     """The parts of the index, the first one the main bundle (see the module's docstring); `keyed`:
     each with its key for the build cache (without, no page's content is digested)."""
+    return _plan(_pages(Path(site_dir), keyed), part_size, keyed)
+
+
+def _plan(pages: list[Page], part_size: int | None, keyed: bool) -> list[IndexPart]:
     part_size = part_size or PART_SIZE
-    pages = _pages(Path(site_dir), keyed)
     if len(pages) <= 2 * part_size:
         return [_part(pages, keyed)]
     current = [page for page in pages if page[1] is None]
@@ -237,12 +168,12 @@ def plan_parts(site_dir: Path, part_size: int | None = None, keyed: bool = False
     return parts
 
 
-def _part(pages: list[tuple[Path, str | None, str]], keyed: bool, dates: tuple[str, str] | None = None) -> IndexPart:
+def _part(pages: list[Page], keyed: bool, dates: tuple[str, str] | None = None) -> IndexPart:
     key = digest("search", str(dates), *(part for path, _, content in pages for part in (path.as_posix(), content))) if keyed else ""
     return IndexPart([path for path, _, _ in pages], dates is not None, dates, key)
 
 
-def _even_chunks(pages: list[tuple[Path, str | None, str]], most: int) -> Iterator[list]:
+def _even_chunks(pages: list[Page], most: int) -> Iterator[list]:
     """`pages` in as few chunks of about `most` as possible, of about equal size: each ends at the
     first page from its even share on that its path marks (`_marks`, about `MARKS_PER_PART` in
     `most` pages; or at its share if none is near), so that fewer pages more or less than lie
@@ -266,7 +197,7 @@ def _marks(path: Path, spacing: int) -> bool:
     return int(digest(path.as_posix())[:12], 16) % spacing == 0
 
 
-def _chunks_by_content(pages: list[tuple[Path, str | None, str]], size: int) -> Iterator[list]:
+def _chunks_by_content(pages: list[Page], size: int) -> Iterator[list]:
     """`pages` in chunks of about `size`, each ending where its pages say (see the module's docstring)."""
     half, chunk = max(1, size // 2), []
     for page in pages:
@@ -281,14 +212,23 @@ def _chunks_by_content(pages: list[tuple[Path, str | None, str]], size: int) -> 
 def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None = None,
                cache: BuildCache | None = None) -> str:
     """Index `site_dir` in place, from the `indexed_copy` of its pages in `copies` (same paths) if
-    any; return Pagefind's summary.  Parts the build `cache` has are taken from it."""
+    any; return Pagefind's summary.  With the build `cache` (and `copies`), the pages' copies are
+    those its records name (search_copies.py), and parts it has are taken from it."""
     site_dir = Path(site_dir)
-    source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
-    parts = plan_parts(source, part_size, keyed=cache is not None)
+    if cache is not None and copies is not None:
+        objects = search_copies.cached_copies(cache)
+        parts = _plan(search_copies.cached_pages(cache, objects), part_size, keyed=True)
+        source = Path(copies)  # the trees go beside it, in memory when it is
+        copy_of = {path: cache.object_path(name) for path, name in objects.items()}
+    else:
+        source = Path(copies) if copies and any(Path(copies).iterdir()) else site_dir
+        parts = plan_parts(source, part_size, keyed=cache is not None)
+        copy_of = {}
     total = sum(len(part.pages) for part in parts)
-    # Each part is a tree of hard links (same paths, so the same URLs) that Pagefind indexes alone,
-    # made in the part's order: Pagefind numbers pages in the order the file system lists them,
-    # which in memory is the order they were made in (the copies come from parts side by side).
+    # Each part is a tree of hard links (same paths, so the same URLs; copies where the files are
+    # on another file system) that Pagefind indexes alone, made in the part's order: Pagefind
+    # numbers pages in the order the file system lists them, which in memory is the order they
+    # were made in (the copies come from parts side by side).
     scratch = lifeline.new_folder(TREES, source.parent)
     schedule = _Schedule([len(part.pages) for part in parts], PAGES_AT_ONCE)
     summaries: dict[int, str] = {}
@@ -306,7 +246,7 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
             tree = scratch / str(number)
             for rel in parts[number].pages:
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(source / rel, tree / rel)
+                _link_or_copy(source / rel, copy_of.get(rel.as_posix()), tree / rel)
             summaries[number] = _run(tree, output)
             shutil.rmtree(tree)
             if cache:
@@ -330,6 +270,21 @@ def index_site(site_dir: Path, part_size: int | None = None, copies: Path | None
             listing["current"].append(url)
     _write_listing(site_dir, listing)
     return "\n".join(summaries[n] for n in sorted(summaries) if summaries[n])
+
+
+def _link_or_copy(copy: Path, kept: Path | None, target: Path) -> None:
+    """`target` as a hard link to the page's `copy` (made by this build), or else to the copy the
+    build cache `kept`, or else (another file system: the cache on disk, the tree in memory) a copy of it."""
+    try:
+        os.link(copy, target)
+        return
+    except FileNotFoundError:
+        if kept is None:
+            raise
+    try:
+        os.link(kept, target)
+    except OSError:
+        shutil.copyfile(kept, target)
 
 
 class _Schedule:

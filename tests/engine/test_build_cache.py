@@ -20,6 +20,7 @@ import generator.engine.search_index as search_index
 import generator.outputs.feeds as feeds
 import generator.outputs.printing as printing
 from generator.bench.synth import synthesize
+from generator.engine import search_copies
 
 CHANGES = yaml.safe_load((Path(__file__).parent / "data" / "cache_changes.yaml").read_text(encoding="utf-8"))
 BUILD_DAY = "2027-05-03"
@@ -268,8 +269,16 @@ def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_t
     run = search_index._run
     monkeypatch.setattr(search_index, "_run", lambda tree, output: runs.append(
         sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html"))) or run(tree, output))
+    scanned: list[str] = []  # the copies whose dates the index's plan had to read (the rest the cache knew)
+    scan = search_copies._scan_objects
+    monkeypatch.setattr(search_copies, "_scan_objects", lambda files, names: scanned.extend(names) or scan(files, names))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     assert len(runs) == 1 and f"lectures/{lecture['id']}/index.html" in runs[0]
+    assert 1 <= len(scanned) <= 3, scanned  # the lecture's new copy (and its stand-ins'): not the other pages'
+    copies = {path: name for record in json.loads((work / ".lvyin-cache" / "manifest.json").read_bytes()
+                                                   .partition(b"\n")[2])["records"].values()
+              for dest, path, name, *_ in record["files"] if dest == "copies"}
+    assert copies[f"lectures/{lecture['id']}/index.html"] in scanned
     lecturer = work / "site" / "lecturers" / lecture["lecturers"][0] / "index.html"
     assert f"{lecture['title']}（改）" in lecturer.read_text(encoding="utf-8")
 

@@ -100,7 +100,7 @@ def test_a_big_site_is_read_for_the_plan_by_several_processes_with_the_same_plan
     spawned = []
     real = search_index.lifeline.fork_pool
     monkeypatch.setattr(search_index.lifeline, "fork_pool", lambda processes: spawned.append(processes) or real(processes))
-    monkeypatch.setattr(search_index, "_SCAN_SLICE", 7)  # pages read in slices of 7 by forked workers
+    monkeypatch.setattr(search_index.search_copies, "SCAN_SLICE", 7)  # pages read in slices of 7 by forked workers
     assert search_index.plan_parts(split_site, PART_SIZE) == alone
     assert len(spawned) == 1
 
