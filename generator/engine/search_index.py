@@ -5,11 +5,16 @@ page), so a big site is indexed in parts, each by its own Pagefind run: peak
 memory depends on the part size and not on the archive.
 
 - *Current* parts hold every page that is not a past lecture, about
-  `2 * part_size` pages each at most, in as few parts as that allows: the search
-  page loads all of them for a parent's first query, and each part costs the
-  phone its own Pagefind runtime.  A part ends at a page its path marks near its
-  even share (`_even_chunks`), so the lectures of a day that leave for the
-  archive change the part that held them, not the boundaries of the others.
+  `2 * part_size` pages each at most: the search page loads all of them for a
+  parent's first query, and each part costs the phone its own Pagefind runtime.
+  The upcoming lectures (and the other pages under /lectures/) change every day,
+  as lectures leave for the archive, and the other pages (lecturers, places,
+  lists, articles) seldom: each of the two goes in as few parts as that allows,
+  so that the next day, or an edited upcoming lecture, has Pagefind index again
+  the lectures' parts and not the others (at 100,000 lectures, 2,500 pages of
+  7,800).  A part ends at a page its path marks near its even share
+  (`_even_chunks`), so the lectures of a day that leave for the archive change
+  the part that held them, not the boundaries of the others.
 - *Archive* parts hold the past lectures from the newest back, about
   `part_size` pages each; the search page loads them only when a parent asks
   for older lectures (so a phone does not download the index of five years of
@@ -61,6 +66,8 @@ PART_SIZE = 5000
 # Pages that the Pagefind runs side by side may hold at once: about 3.5 GB.
 PAGES_AT_ONCE = 14000
 RUNS_AT_ONCE = 2
+# The folder of the current pages that change every day, indexed apart from the others.
+DAILY = "lectures"
 # Where a current part may end, about so many times in its size (see `_even_chunks`).
 MARKS_PER_PART = 32
 BUNDLE = "pagefind"
@@ -162,7 +169,9 @@ def _plan(pages: list[Page], part_size: int | None, keyed: bool) -> list[IndexPa
         return [_part(pages, keyed)]
     current = [page for page in pages if page[1] is None]
     past = sorted((page for page in pages if page[1] is not None), key=lambda page: (page[1], page[0].as_posix()))
-    parts = [_part(chunk, keyed) for chunk in _even_chunks(current, 2 * part_size)]
+    daily = [page for page in current if page[0].parts[0] == DAILY]
+    steady = [page for page in current if page[0].parts[0] != DAILY]
+    parts = [_part(chunk, keyed) for group in (daily, steady) for chunk in _even_chunks(group, 2 * part_size)]
     for chunk in reversed(list(_chunks_by_content(past, part_size))):  # the newest first
         parts.append(_part(chunk, keyed, (chunk[0][1], chunk[-1][1])))
     return parts
