@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from generator.outputs.files import SiteCollision
+
 SPARE = "spare"  # the spare site's folder in the build cache
 
 
@@ -97,12 +99,17 @@ def place(files: Iterable[list[Any]], roots: dict[str, str | None], object_path:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        if linked.get(root, True):
-            try:
-                os.link(object_path(name), target)
-                continue
-            except OSError as error:  # no hard link here: copied
-                if error.errno == errno.EXDEV:  # another file system (the copies in memory): all copied
-                    linked[root] = False
-        with open(object_path(name), "rb") as source, open(target, "wb") as out:
-            out.write(source.read())
+        try:
+            if linked.get(root, True):
+                try:
+                    os.link(object_path(name), target)
+                    continue
+                except FileExistsError:
+                    raise
+                except OSError as error:  # no hard link here: copied
+                    if error.errno == errno.EXDEV:  # another file system (the copies in memory): all copied
+                        linked[root] = False
+            with open(object_path(name), "rb") as source, open(target, "xb") as out:
+                out.write(source.read())
+        except FileExistsError:  # a file another part put there (a hand-written page at an entry page's address)
+            raise SiteCollision.at(path) from None

@@ -17,3 +17,7 @@ class Asset:
 
 class SiteCollision(LvyinError):
     """Two generated files, or a generated and a hand-written one, for one path of the site."""
+
+    @classmethod
+    def at(cls, path: str) -> SiteCollision:
+        return cls(f"两个文件要写到网站的同一路径 /{path}：请改名或删除与自动生成的文件同名的手写文件")

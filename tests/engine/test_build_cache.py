@@ -507,3 +507,23 @@ def test_an_object_with_other_bytes_than_its_name_says_is_written_again(tmp_path
     cache.place(record, tmp_path / "site")
     assert (tmp_path / "site" / "page.html").read_bytes() == b"the page"
     cache.close()
+
+
+@pytest.mark.parametrize("linked", [True, False], ids=["hard-linked", "copied"])
+def test_a_record_placed_where_a_file_is_already_fails_and_leaves_that_file(tmp_path, monkeypatch, linked):
+    """An entry page taken from the cache goes straight into the site, where another part may have put
+    a file at its path (a hand-written page at a lecture's address): the build fails, nothing is overwritten."""
+    from generator.engine import placing
+    from generator.engine.build_cache import BuildCache
+    from generator.outputs.files import SiteCollision
+
+    if not linked:  # the cache on another file system than the site
+        monkeypatch.setattr(placing.os, "link", lambda *args: (_ for _ in ()).throw(OSError(18, "EXDEV")))
+    cache = BuildCache(tmp_path / "cache", "tools")
+    record = cache.put("a", [("site", "lectures/l1/index.html", b"the lecture")])
+    (tmp_path / "site" / "lectures" / "l1").mkdir(parents=True)
+    (tmp_path / "site" / "lectures" / "l1" / "index.html").write_bytes(b"hand-written")
+    with pytest.raises(SiteCollision, match="/lectures/l1/index.html"):
+        cache.place(record, tmp_path / "site")
+    assert (tmp_path / "site" / "lectures" / "l1" / "index.html").read_bytes() == b"hand-written"
+    cache.close()
