@@ -68,10 +68,13 @@ Record = dict[str, Any]  # {"files": [[dest, path, digest, size, mtime_ns] …],
 def digest(*parts: str | bytes) -> str:
     """One BLAKE2b digest (hex) of `parts`, each length-prefixed so that no two lists digest alike."""
     h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+    if len(parts) == 1:  # a file's content: not copied into one buffer with its length
+        data = parts[0].encode("utf-8") if isinstance(parts[0], str) else parts[0]
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
+        return h.hexdigest()
+    each = [part.encode("utf-8") if isinstance(part, str) else part for part in parts]
+    h.update(b"".join([piece for one in each for piece in (len(one).to_bytes(8, "little"), one)]))
     return h.hexdigest()
 
 
@@ -183,7 +186,7 @@ class BuildCache:
             return None
         for _, _, name, size, mtime in record["files"]:
             try:
-                stat = os.stat(self.object_path(name))
+                stat = os.stat(f"{self.objects}/{name[:2]}/{name[2:]}")
             except OSError:
                 return None
             if stat.st_size != size or stat.st_mtime_ns != mtime:

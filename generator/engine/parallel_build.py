@@ -58,7 +58,7 @@ from generator.engine.reuse import (
 from generator.errors import BuildFailed, LvyinError
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import ASSET_MAKERS, outputs
-from generator.plan.pages import grown_paths, page_url
+from generator.plan.pages import Page, grown_paths, page_url
 from generator.plan.site import Site
 
 PAGES_PER_PART = 3000
@@ -119,17 +119,19 @@ class Part:
     name: str
     entry_pages: frozenset[str] = frozenset()  # an entry part's pages (docs-tree paths)
     maker: int | None = None  # an asset part's index into ASSET_MAKERS
+    pages: tuple[Page, ...] = ()  # an entry part's pages, in plan order
 
 
 def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
     """The parts, the longest ones first: the main part, the asset parts, entry slices of equal size in plan order."""
     per_part = per_part or PAGES_PER_PART
-    entries = grown_paths(site.pages)
+    entries = [page for page in site.pages if page.grown]  # as grown_paths
     count = math.ceil(len(entries) / per_part)
     size = math.ceil(len(entries) / count) if count else 0
-    slices = [frozenset(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
+    slices = [tuple(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
     return ([Part("main")] + [Part(f"assets-{make.__name__}", maker=i) for i, make in enumerate(ASSET_MAKERS)]
-            + [Part(f"entries-{n}", entry_pages=pages) for n, pages in enumerate(slices, 1)])
+            + [Part(f"entries-{n}", frozenset(page.path for page in pages), pages=pages)
+               for n, pages in enumerate(slices, 1)])
 
 
 def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None,
@@ -265,7 +267,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, site_dir:
         return
     if part.entry_pages:
         if cache:
-            found, made, traced = cached_entry_pages(cache, [p for p in site.pages if p.path in part.entry_pages])
+            found, made, traced = cached_entry_pages(cache, list(part.pages))
         else:
             found, made, traced = [], list(outputs(site, lambda page: page.path in part.entry_pages, False)), {}
         if made:  # MkDocs for the pages the cache lacks (it empties `folder` first)

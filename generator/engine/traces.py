@@ -109,7 +109,7 @@ def _digest(value: Any) -> str:
         return found
     if value is _MISSING:
         return "missing"
-    return digest(type(value).__name__, repr(value))
+    return f"{type(value).__name__} {value!r}"  # a flag, a name, a date: itself (the digests around it are length-prefixed)
 
 
 def _digest_of(value: Any) -> str:
