@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.catalog.files import Partial, Source, Unknown
+from generator.catalog.files import FileCache, Partial, Source, Unknown
 from generator.catalog.privacy import PrivateValues, id_card_in, mobile_in, numbers
 from generator.catalog.tables import Catalog, _group, lecture_order
 from generator.errors import Problem, field_label, suggest
@@ -53,12 +53,12 @@ class _Checker:
     every problem is collected."""
 
     def __init__(self, catalog: Catalog, broken: list[Partial], known: KnownIds, problems: list[Problem],
-                 memo: dict[str, Any] | None = None):
+                 files: FileCache | None = None):
         self.c = catalog
         self.broken = broken
         self.spaces = {space: known.space(space) for space in {s for refs in REFERENCES.values() for _, s in refs}}
         self.problems = problems
-        self.memo = memo  # kept from one check to the next (the preview's FileCache): see `privacy`
+        self.files = files  # what read the entries, and keeps what a check made of them: see `privacy`
 
     def _source(self, entry: Entry | Partial) -> Source:
         if isinstance(entry, Partial):
@@ -107,23 +107,26 @@ class _Checker:
     def privacy(self) -> None:
         """No private value, identity-card number or lecturer's mobile number in a public field.
 
-        With a `memo` (the preview reads the catalogue again after each edit, and the entries of
-        files not edited are the very same objects): while the private values are the same, an
-        entry looked at before has the same problems, and is not looked at again."""
+        With the `files` that read the entries: while the private values are the same, an entry
+        looked at before (the preview reads the catalogue again after each edit, and the entries of
+        files not edited are the very same objects) has the same problems, and one of a file the
+        last build that succeeded read with the very same bytes has none (`FileCache.clean_entries`):
+        neither is looked at again."""
         c = self.c
         private = private_values(c)
-        last = self.memo.get("privacy") if self.memo is not None else None
+        last = self.files.checked.get("privacy") if self.files is not None else None
         seen: dict[int, tuple[Entry, list[Problem]]] = last[1] if last and last[0] == private else {}
+        clean = self.files.clean_entries(private.digest()) if self.files is not None else {}
         now: dict[int, tuple[Entry, list[Problem]]] = {}
         for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
             for entry in table.values():
                 known = seen.get(id(entry))
                 if known is None or known[0] is not entry:  # kept alive with its id: never another's
-                    known = (entry, self._private_in(entry, private))
+                    known = (entry, [] if clean.get(id(entry)) is entry else self._private_in(entry, private))
                 now[id(entry)] = known
                 self.problems.extend(known[1])
-        if self.memo is not None:
-            self.memo["privacy"] = (private, now)
+        if self.files is not None:
+            self.files.checked["privacy"] = (private, now)
 
     def _private_in(self, entry: Entry, private: PrivateValues) -> list[Problem]:
         texts = list(_strings(entry, skip="private"))

@@ -136,6 +136,8 @@ class FileCache:
         self._files: dict[Path, tuple[tuple[str, int, int, int], _FileEntries]] = {}
         self.checked: dict[str, Any] = {}  # what the whole-catalogue checks made of these entries (checks.py)
         self.kept = kept
+        self.taken: dict[str, _FileEntries] = {}  # the reads the last `read_all` took from `kept`, by name
+        self.private = ""  # the digest of the private values the last check found these entries under
 
     def read(self, kind: str, path: Path) -> _FileEntries:
         return self.read_all([(kind, path)])[0]
@@ -148,9 +150,12 @@ class FileCache:
             cached = self._files.get(path)
             reads.append(cached[1] if cached is not None and cached[0] == key else None)
         names: dict[int, str] = {}
+        self.taken = {}
         if self.kept is not None:
             for i in [i for i, read in enumerate(reads) if read is None]:
-                names[i], reads[i] = _from_kept(self.kept, *files[i])
+                names[i], taken = _from_kept(self.kept, *files[i])
+                if taken is not None:
+                    reads[i] = self.taken[names[i]] = taken
         missing = [i for i, read in enumerate(reads) if read is None]
         for i, read in zip(missing, _read_all([files[i] for i in missing])):
             reads[i] = read
@@ -163,6 +168,13 @@ class FileCache:
             if key is not None:
                 self._files[path] = (key, read)
         return done
+
+    def clean_entries(self, private: str) -> dict[int, Entry]:
+        """The entries (by id) of the reads taken from `kept` in which the last build that succeeded
+        found no private value, while the private values digested to `private` as they do now."""
+        self.private = private
+        names = self.kept.clean_under(private) if self.kept is not None else set()
+        return {id(entry): entry for name, read in self.taken.items() if name in names for entry, _ in read.entries}
 
     def keep_only(self, paths: set[Path]) -> None:
         for gone in set(self._files) - paths:

@@ -76,7 +76,7 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
         lecturers=_of(Lecturer, tables["lecturer"]), venues=_of(Venue, tables["venue"]), bases=_of(Base, tables["base"]),
         stations=_of(Station, tables["station"]), lectures=_of(Lecture, tables["lecture"]), sources=sources,
     )
-    _Checker(catalog, broken, known, problems, cache.checked if cache is not None else None).run()
+    _Checker(catalog, broken, known, problems, cache).run()
     catalog.redirects = read_redirects(root, known, problems)
     return catalog, known, problems
 

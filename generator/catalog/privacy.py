@@ -13,6 +13,8 @@ editor typed and knows nothing yet of which field is private.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -83,6 +85,11 @@ class PrivateValues:
         return isinstance(other, PrivateValues) and (self._digits, self._texts) == (other._digits, other._texts)
 
     __hash__ = None  # type: ignore[assignment]  # compared, never a key
+
+    def digest(self) -> str:
+        """What compares equal digests alike (to compare with another build's, kept_reads.py)."""
+        values = json.dumps([sorted(self._digits.items()), sorted(self._texts.items())], ensure_ascii=False)
+        return hashlib.blake2b(values.encode("utf-8"), digest_size=20).hexdigest()
 
     def may_be_in(self, text: str) -> bool:
         """Whether `text` has a long number or a private text in it: worth a closer look."""

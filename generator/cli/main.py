@@ -249,7 +249,7 @@ def _build_site(args: argparse.Namespace) -> int:
                 if reuse:
                     reuse.cache.save()
                 if files and files.kept and files.kept.used:  # not when the whole site was the last one
-                    files.kept.prune()
+                    files.kept.prune(files.private)  # it found no private value in what it read
         except (MkDocsException, BuildFailed, SiteCollision) as error:
             raise BuildFailed(f"网站生成失败，{site_dir}/ 保持不变：\n{error}") from None
         finally:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import DEMO_CATALOG
 
 from generator.catalog import files
@@ -107,3 +108,42 @@ def test_a_file_with_problems_is_not_kept_and_unused_reads_are_pruned(catalog, t
     assert sorted(path.name for path in kept.iterdir()) == sorted(reads.used)
     assert reads.name("lecture", (catalog / EDITED).read_bytes()) in reads.used
     assert not (kept / "left-by-an-older-catalogue").exists()
+
+
+def _build_check(catalog: Path, kept: Path, looked: list[str]) -> list[str]:
+    """Check the catalogue as a new build does (its problems, as a first reading finds them), and
+    note what it read as clean when it found nothing, as a build that succeeded does; `looked`:
+    the entries this check looked through for private values."""
+    first = [problem.message for problem in check_catalog(catalog)[2]]
+    looked.clear()
+    cache = FileCache(KeptReads(kept, "tools"))
+    problems = [problem.message for problem in check_catalog(catalog, cache)[2]]
+    assert problems == first
+    if not problems:
+        assert cache.kept is not None
+        cache.kept.prune(cache.private)
+    return problems
+
+
+def test_a_build_looks_for_private_values_again_only_where_no_build_found_none_under_the_same_values(
+        catalog, tmp_path, monkeypatch):
+    """A file the last build that succeeded read with the same bytes, while the private values were
+    the same, has no private value in it; any other is looked through, and a changed private value
+    is looked for in every file (the lecture's file below is unchanged when it is found there)."""
+    from generator.catalog import checks
+
+    kept, looked = tmp_path / "reads", []
+    private_in = checks._Checker._private_in
+    monkeypatch.setattr(checks._Checker, "_private_in",
+                        lambda self, entry, private: looked.append(entry.id) or private_in(self, entry, private))
+    assert _build_check(catalog, kept, looked) == [] and len(looked) > 50
+    edited = {lecture["id"] for lecture in yaml.safe_load((catalog / EDITED).read_text(encoding="utf-8"))}
+    _edit(catalog, EDITED, "organizer: 市公安局", "organizer: 市公安局 13912345678")  # nobody's private number
+    assert _build_check(catalog, kept, looked) == [] and set(looked) == edited
+    _edit(catalog, "lecturers/city.yaml", '"13891712345"', '"13912345678"')  # now it is 张慧敏's
+    problems = _build_check(catalog, kept, looked)
+    assert any("张慧敏" in problem or "zhang-huimin" in problem for problem in problems), problems
+    assert edited <= set(looked)
+    assert _build_check(catalog, kept, looked) == problems  # the build that failed noted nothing
+    _edit(catalog, "lecturers/city.yaml", '"13912345678"', '"13891712345"')
+    assert _build_check(catalog, kept, looked) == []
