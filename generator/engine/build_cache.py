@@ -44,7 +44,6 @@ import fcntl
 import functools
 import hashlib
 import importlib.metadata
-import json
 import os
 import stat
 import subprocess
@@ -52,6 +51,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import pydantic_core
 
 from generator.engine import placing
 from generator.engine.site_check import site_files
@@ -160,7 +161,7 @@ class BuildCache:
             check, _, body = (self.folder / _MANIFEST).read_bytes().partition(b"\n")
             if check.decode() != digest(body):
                 return {}
-            data = json.loads(body)
+            data = pydantic_core.from_json(body)
             if data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
                 return {}
             return data["records"] if isinstance(data["records"], dict) else {}
@@ -334,13 +335,12 @@ class BuildCache:
 
     def take_journal(self, path: Path) -> None:
         """In a forked part: leave the records it used for the parent."""
-        path.write_text(json.dumps({"used": self.used, "reused": self.reused, "made": sorted(self.made)}),
-                        encoding="utf-8")
+        path.write_bytes(pydantic_core.to_json({"used": self.used, "reused": self.reused, "made": sorted(self.made)}))
 
     def add_journal(self, path: Path) -> None:
         """In the parent: the records a part used."""
         if path.is_file():
-            journal = json.loads(path.read_text(encoding="utf-8"))
+            journal = pydantic_core.from_json(path.read_bytes())
             self.used.update(journal["used"])
             self.reused += journal["reused"]
             self.made.update(journal["made"])
@@ -348,7 +348,7 @@ class BuildCache:
     def save(self) -> None:
         """Keep this build's records for the next one, and delete the objects none of them names."""
         records = self.used
-        body = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "records": records}).encode()
+        body = pydantic_core.to_json({"format": FORMAT, "fingerprint": self.fingerprint, "records": records})
         temporary = self.folder / f".{_MANIFEST}.{os.getpid()}"
         with open(temporary, "wb") as out:
             out.write(digest(body).encode() + b"\n" + body)

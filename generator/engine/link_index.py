@@ -14,8 +14,9 @@ index to add to) leaves none.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+import pydantic_core
 
 from generator.engine.build_cache import BuildCache, Record, digest
 from generator.engine.site_check import Checked
@@ -48,7 +49,7 @@ def keep(cache: BuildCache, site_key: str, checked: Checked, pages: set[str] | N
             if kept := [page for page in linking if page not in pages]:
                 index.links[file] = kept
         index.add(checked)
-    table = json.dumps({"links": index.links, "wide": sorted(index.wide)}, ensure_ascii=False).encode()
+    table = pydantic_core.to_json({"links": index.links, "wide": sorted(index.wide)})
     cache.put(_key(site_key), [("links", "index", table)])
 
 
@@ -70,7 +71,7 @@ def _last_index(cache: BuildCache) -> Checked | None:
     if record is None:
         return None
     try:
-        table = json.loads(cache.read(record))
+        table = pydantic_core.from_json(cache.read(record))
         return Checked(links=table["links"], wide=set(table["wide"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None

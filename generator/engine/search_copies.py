@@ -20,9 +20,10 @@ takes its copies from the cache's objects.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
+
+import pydantic_core
 
 from generator import workers as lifeline
 from generator.engine.build_cache import BuildCache, digest
@@ -54,7 +55,7 @@ def cached_pages(cache: BuildCache, copies: dict[str, str]) -> list[Page]:
     cache knows of each object (those it does not know are read, by a process per core when many)."""
     record = cache.get(_SCANNED, keep=False)
     try:
-        known = json.loads(cache.read(record)) if record else {}
+        known = pydantic_core.from_json(cache.read(record)) if record else {}
     except (OSError, ValueError):
         known = {}
     names = sorted(set(copies.values()))
@@ -64,7 +65,7 @@ def cached_pages(cache: BuildCache, copies: dict[str, str]) -> list[Page]:
                                                    for part in slices]):
         known.update(found)
     if missing or len(known) != len(names):  # what this build used, and no more
-        cache.put(_SCANNED, [("memo", "table", json.dumps({name: known[name] for name in names}).encode())])
+        cache.put(_SCANNED, [("memo", "table", pydantic_core.to_json({name: known[name] for name in names}))])
     else:
         cache.get(_SCANNED)
     pages = [(Path(path), known[name][0], name, known[name][1])

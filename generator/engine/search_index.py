@@ -7,12 +7,13 @@ memory depends on the part size and not on the archive.
 - *Current* parts hold every page that is not a past lecture, about
   `2 * part_size` pages each at most: the search page loads all of them for a
   parent's first query, and each part costs the phone its own Pagefind runtime.
-  The upcoming lectures (and the other pages under /lectures/) change every day,
-  as lectures leave for the archive, and the other pages (lecturers, places,
-  lists, articles) seldom: each of the two goes in as few parts as that allows,
-  so that the next day, or an edited upcoming lecture, has Pagefind index again
-  the lectures' parts and not the others (at 100,000 lectures, 2,500 pages of
-  7,800).  A part ends at a page its path marks near its even share
+  They are as few as that allows.  The upcoming lectures (and the other pages
+  under /lectures/) change every day, as lectures leave for the archive, and the
+  other pages (lecturers, places, lists, articles) seldom: where it takes no
+  more parts, each of the two has parts of its own, so that the next day, or an
+  edited upcoming lecture, has Pagefind index again the lectures' parts and not
+  the others (a parent's phone is never given a part more for the build's sake).
+  A part ends at a page its path marks near its even share
   (`_even_chunks`), so the lectures of a day that leave for the archive change
   the part that held them, not the boundaries of the others.
 - *Archive* parts hold the past lectures from the newest back, about
@@ -171,7 +172,9 @@ def _plan(pages: list[Page], part_size: int | None, keyed: bool) -> list[IndexPa
     past = sorted((page for page in pages if page[1] is not None), key=lambda page: (page[1], page[0].as_posix()))
     daily = [page for page in current if page[0].parts[0] == DAILY]
     steady = [page for page in current if page[0].parts[0] != DAILY]
-    parts = [_part(chunk, keyed) for group in (daily, steady) for chunk in _even_chunks(group, 2 * part_size)]
+    most = 2 * part_size
+    apart = math.ceil(len(daily) / most) + math.ceil(len(steady) / most) <= math.ceil(len(current) / most)
+    parts = [_part(chunk, keyed) for group in ((daily, steady) if apart else (current,)) for chunk in _even_chunks(group, most)]
     for chunk in reversed(list(_chunks_by_content(past, part_size))):  # the newest first
         parts.append(_part(chunk, keyed, (chunk[0][1], chunk[-1][1])))
     return parts

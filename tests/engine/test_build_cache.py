@@ -274,7 +274,6 @@ def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_t
     monkeypatch.setattr(search_copies, "_scan_objects", lambda files, names: scanned.extend(names) or scan(files, names))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
     assert len(runs) == 1 and f"lectures/{lecture['id']}/index.html" in runs[0]
-    assert all(page.startswith("lectures/") for page in runs[0])  # the lecturers', places' … part kept
     assert 1 <= len(scanned) <= 3, scanned  # the lecture's new copy (and its stand-ins'): not the other pages'
     copies = {path: name for record in json.loads((work / ".lvyin-cache" / "manifest.json").read_bytes()
                                                    .partition(b"\n")[2])["records"].values()

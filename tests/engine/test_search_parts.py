@@ -62,14 +62,14 @@ def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
     archive = [p for p in parts if p.archive]
     assert len(current) >= 2 and len(archive) >= 2
     assert parts == current + archive
-    # The upcoming lectures (which change every day) apart from the other pages, each in as few
-    # parts as twice the part size allows (a phone loads each), of about even size.
+    # As few current parts as twice the part size allows (a phone loads each), and where that takes
+    # no more parts, the upcoming lectures (which change every day) apart from the other pages, in
+    # parts of about even size.
+    assert len(current) == math.ceil(sum(len(p.pages) for p in current) / (2 * PART_SIZE))
     daily = [p for p in current if {page.parts[0] for page in p.pages} == {"lectures"}]
     steady = [p for p in current if "lectures" not in {page.parts[0] for page in p.pages}]
-    assert daily and steady and daily + steady == current
-    for group in (daily, steady):
-        pages = sum(len(p.pages) for p in group)
-        assert len(group) == math.ceil(pages / (2 * PART_SIZE))
+    for group in ((daily, steady) if daily and steady and daily + steady == current else (current,)):
+        assert len(group) == math.ceil(sum(len(p.pages) for p in group) / (2 * PART_SIZE))
         assert max(len(p.pages) for p in group) - min(len(p.pages) for p in group) <= 2 * PART_SIZE // 16
     assert all(len(p.pages) <= PART_SIZE for p in archive)
     assert listing["current"] == [f"../pagefind-parts/{n}/" for n in range(1, len(current))]
@@ -81,6 +81,20 @@ def test_the_index_is_split_current_parts_first_then_older_lectures(split_site):
     assert all(not p.archive for p in parts[: len(current)])
     for n in range(1, len(parts)):
         assert (split_site / "pagefind-parts" / str(n) / "pagefind-entry.json").is_file()
+
+
+def test_the_upcoming_lectures_get_parts_of_their_own_only_where_that_takes_no_more_parts():
+    def pages(folder: str, count: int, day: str | None = None) -> list:
+        return [(Path(f"{folder}/{folder}-{n:03d}/index.html"), day, "") for n in range(count)]
+
+    past = pages("lectures", 10, "2027-05-01")
+    # Parts of 40 at most: 40 lectures and 25 other pages make 2 parts either way, each group its own.
+    apart = search_index._plan(pages("lectures", 40) + pages("lecturers", 25) + past, 20, keyed=False)
+    assert [({page.parts[0] for page in p.pages}, len(p.pages)) for p in apart if not p.archive] == [
+        ({"lectures"}, 40), ({"lecturers"}, 25)]
+    # 45 lectures would need 2 parts of their own, and the others a third: 70 pages go in 2 parts, mixed.
+    mixed = search_index._plan(pages("lectures", 45) + pages("lecturers", 25) + past, 20, keyed=False)
+    assert [len(p.pages) for p in mixed if not p.archive] == [35, 35]
 
 
 def test_the_lectures_of_a_day_gone_to_the_archive_change_only_the_current_part_that_held_them(
