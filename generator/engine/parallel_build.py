@@ -15,9 +15,11 @@ core at a time, and writes its own folder:
 - asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
-As each part finishes (once the main part has), the parent moves its entry
-pages or assets into the main part's folder, refusing two files at one path,
-while the other parts run; at the end it adds the entry pages to the sitemap.
+As each part finishes, the parent moves what it made (the main part's
+everything, an entry part's entry pages, an asset part's files) into the site,
+refusing two files at one path, while the other parts run; the entry pages an
+entry part takes from the build cache it puts into the site itself.  At the end
+the parent adds the entry pages to the sitemap.
 Entry pages are not in the navigation and come last among the generated pages,
 so the site is byte for byte the one a single `mkdocs build` makes (tests
 compare).  Link check and search index follow, over the whole site.
