@@ -48,7 +48,7 @@ import os
 import stat
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +187,7 @@ class BuildCache:
             return None
         for _, _, name, size, mtime in record["files"]:
             try:
-                stat = os.stat(f"{self.objects}/{name[:2]}/{name[2:]}")
+                stat = os.stat(self._object_file(name))
             except OSError:
                 return None
             if stat.st_size != size or stat.st_mtime_ns != mtime:
@@ -205,7 +205,7 @@ class BuildCache:
         """`place` each of `records` (each folder made once, or taken whole from the spare site: placing.py)."""
         roots = {"site": str(site), "copies": str(copies) if copies else None}
         placing.place((file for record in records for file in record["files"]), roots,
-                      lambda name: f"{self.objects}/{name[:2]}/{name[2:]}", self.spare.below(under))
+                      self._object_file, self.spare.below(under))
 
     def read(self, record: Record) -> bytes:
         """The content of a record's one file (one that is not part of the site, such as a table of memo.py)."""
@@ -325,7 +325,10 @@ class BuildCache:
                      if isinstance(record.get("meta"), dict) and record["meta"].get("site")), None)
 
     def object_path(self, name: str) -> Path:
-        return self.objects / name[:2] / name[2:]
+        return Path(self._object_file(name))
+
+    def _object_file(self, name: str) -> str:  # as a string: checked and placed 100,000 times a build
+        return f"{self.objects}/{name[:2]}/{name[2:]}"
 
     # Between processes, and at the end
 
@@ -356,14 +359,9 @@ class BuildCache:
             os.fsync(out.fileno())
         os.replace(temporary, self.folder / _MANIFEST)
         keep = {name for record in records.values() for _, _, name, _, _ in record["files"]}
-        for path in self._stored():
+        for path in (path for folder in self.objects.iterdir() if folder.is_dir() for path in folder.iterdir()):
             if path.parent.name + path.name not in keep:
                 path.unlink(missing_ok=True)
-
-    def _stored(self) -> Iterator[Path]:
-        for folder in self.objects.iterdir():
-            if folder.is_dir():
-                yield from folder.iterdir()
 
 
 def _link_over(source: Path, file: Path) -> None:
