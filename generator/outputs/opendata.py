@@ -16,6 +16,7 @@ rendered by the site's Jinja environment, which escapes every value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.model import vocab
-from generator.model.entries import Base, Lecture, Place, Station, Venue
+from generator.model.entries import Base, Lecture, Station, Venue
 from generator.model.kinds import PLACE_SECTIONS
 from generator.outputs.feeds import SUMMARY_MARK, feed_path, plain_text
 from generator.outputs.files import Asset
@@ -145,23 +146,34 @@ def _iso(day: date, moment: time) -> str:
     return datetime.combine(day, moment, SHANGHAI).isoformat()
 
 
-def public_lecture(site: Site, lecture: Lecture) -> PublicLecture:
+_Refs = dict[tuple[str, str], Any]  # (maker, id) → the reference made
+
+
+def _ref(refs: _Refs, make: Callable[[Site, str], _Public], site: Site, id: str) -> Any:
+    """`make(site, id)`, made once for all the lectures that refer to `id` (at 100,000 lectures,
+    making the same few thousand references again was most of the open data's time)."""
+    key = (make.__name__, id)
+    found = refs.get(key)
+    if found is None:
+        found = refs[key] = make(site, id)
+    return found
+
+
+def public_lecture(site: Site, lecture: Lecture, refs: _Refs) -> PublicLecture:
     c, s = site.catalog, site.settings
     place = c.places.get(lecture.venue) if lecture.venue else None
-    district = c.districts[place.district] if place else None
     return PublicLecture(
         id=lecture.id, title=lecture.title, date=lecture.date.isoformat(),
         start=f"{lecture.start:%H:%M}", end=f"{lecture.end:%H:%M}",
         starts_at=_iso(lecture.date, lecture.start), ends_at=_iso(lecture.date, lecture.end),
         status=lecture.status, status_label=vocab.STATUSES[lecture.status], status_note=lecture.status_note,
         format=lecture.format, online_url=lecture.online_url,
-        place=_place_ref(site, place) if place else None,
-        district=Ref(id=district.id, name=district.name) if district else None,
-        lecturers=[LecturerRef(id=p.id, name=p.name, title=p.title, organization=p.organization,
-                               url=s.absolute(f"lecturers/{p.id}/")) for p in (c.lecturers[i] for i in lecture.lecturers)],
+        place=_ref(refs, _place_ref, site, place.id) if place else None,
+        district=_ref(refs, _district_ref, site, place.district) if place else None,
+        lecturers=[_ref(refs, _lecturer_ref, site, i) for i in lecture.lecturers],
         audiences=list(lecture.audiences), audience_labels=[vocab.AUDIENCES[a] for a in lecture.audiences],
-        topics=[Ref(id=t, name=c.topics[t].name) for t in lecture.topics],
-        series=Ref(id=lecture.series, name=c.series[lecture.series].title) if lecture.series else None,
+        topics=[_ref(refs, _topic_ref, site, t) for t in lecture.topics],
+        series=_ref(refs, _series_ref, site, lecture.series) if lecture.series else None,
         organizer=lecture.organizer, registration=lecture.registration, capacity=lecture.capacity,
         replay=lecture.replay, description=lecture.description,
         url=s.absolute(f"lectures/{lecture.id}/"),
@@ -169,10 +181,28 @@ def public_lecture(site: Site, lecture: Lecture) -> PublicLecture:
     )
 
 
-def _place_ref(site: Site, place: Place) -> PlaceRef:
-    kind = site.catalog.place_kind(place.id)
+def _place_ref(site: Site, id: str) -> PlaceRef:
+    place, kind = site.catalog.places[id], site.catalog.place_kind(id)
     return PlaceRef(id=place.id, name=place.name, kind=kind, address=place.address,
                     url=site.settings.absolute(f"{PLACE_SECTIONS[kind]}/{place.id}/"))
+
+
+def _district_ref(site: Site, id: str) -> Ref:
+    return Ref(id=id, name=site.catalog.districts[id].name)
+
+
+def _lecturer_ref(site: Site, id: str) -> LecturerRef:
+    p = site.catalog.lecturers[id]
+    return LecturerRef(id=p.id, name=p.name, title=p.title, organization=p.organization,
+                       url=site.settings.absolute(f"lecturers/{p.id}/"))
+
+
+def _topic_ref(site: Site, id: str) -> Ref:
+    return Ref(id=id, name=site.catalog.topics[id].name)
+
+
+def _series_ref(site: Site, id: str) -> Ref:
+    return Ref(id=id, name=site.catalog.series[id].title)
 
 
 def public_place(site: Site, place: Venue | Base | Station) -> PublicPlace:
@@ -229,7 +259,8 @@ def year_path(year: int) -> str:
 
 def make_open_data(site: Site) -> list[Asset]:
     c, s = site.catalog, site.settings
-    public = {lecture.id: public_lecture(site, lecture) for lecture in c.lectures_in_order}
+    refs: _Refs = {}
+    public = {lecture.id: public_lecture(site, lecture, refs) for lecture in c.lectures_in_order}
     by_year: dict[int, list[PublicLecture]] = {}
     for lecture in c.lectures_in_order:
         by_year.setdefault(lecture.date.year, []).append(public[lecture.id])
