@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from generator import workers as lifeline
 from generator.catalog.kept_reads import KeptReads
+from generator.digests import entry_digest, know_entry_digests
 from generator.errors import Problem, suggest
 from generator.model.entries import KINDS, Entry, well_formed
 from generator.model.fields import meant_id
@@ -129,7 +130,8 @@ class FileCache:
     In memory, by the file's modification time, size and inode (`lvyin serve`): an edit to one
     file re-reads that file; the entries of the others are the very same objects as before, which
     lets the preview re-render only what changed (engine/preview.py).  With `kept` (kept_reads.py),
-    a file not in memory whose bytes an earlier build read without problems is taken from there.
+    a file not in memory whose bytes an earlier build read without problems is taken from there,
+    with its entries' digests (digests.py), which the reading found for keeping.
     """
 
     def __init__(self, kept: KeptReads | None = None) -> None:
@@ -157,13 +159,16 @@ class FileCache:
                 if taken is not None:
                     reads[i] = self.taken[names[i]] = taken
         missing = [i for i, read in enumerate(reads) if read is None]
-        for i, read in zip(missing, _read_all([files[i] for i in missing])):
+        for i, read in zip(missing, _read_all([files[i] for i in missing], digested=self.kept is not None)):
             reads[i] = read
             if self.kept is not None and names.get(i) and read.sound:
                 read.travel_light(files[i][1])
                 self.kept.keep(names[i], read)
         done = [read for read in reads if read is not None]
         assert len(done) == len(files)
+        for i in {*names, *missing}:
+            if done[i].digests:  # found when read to be kept, here or by the forked reader
+                know_entry_digests([entry for entry, _ in done[i].entries], done[i].digests)
         for (_, path), key, read in zip(files, keys, done):
             if key is not None:
                 self._files[path] = (key, read)
@@ -199,7 +204,7 @@ def _from_kept(kept: KeptReads, kind: str, path: Path) -> tuple[str, _FileEntrie
         return "", None  # read as any file is, to tell why
     name = kept.name(kind, data)
     found = kept.take(name)
-    if not isinstance(found, _FileEntries):
+    if not isinstance(found, _FileEntries) or len(found.digests) != len(found.entries):
         return name, None
     for doc in found.documents():  # where they are now, for messages that point at them
         doc.path = display
@@ -213,6 +218,7 @@ class _FileEntries:
     entries: list[tuple[Entry, Source]]
     broken: list[Partial] = field(default_factory=list)  # entries with problems of their own
     unsure: bool = False  # the file, or an item of it, could not be read far enough to tell its ids
+    digests: tuple[str, ...] = ()  # of each entry (digests.py), when read to be kept
 
     @property
     def sound(self) -> bool:
@@ -232,40 +238,41 @@ class _FileEntries:
 READ_IN_TWO_FROM = 4 << 20
 
 
-def _read_all(files: list[tuple[str, Path]]) -> list[_FileEntries]:
-    """Every file's entries, in the order of `files`: the second half (by size) read by a forked
-    process when the catalogue is big and there are two cores, the first half meanwhile here."""
+def _read_all(files: list[tuple[str, Path]], digested: bool = False) -> list[_FileEntries]:
+    """Every file's entries, in the order of `files`, `digested` or not: the second half (by size)
+    read by a forked process when the catalogue is big and there are two cores, the first half
+    meanwhile here."""
     sizes = [path.stat().st_size for _, path in files]
     if sum(sizes) < READ_IN_TWO_FROM or lifeline.cores() < 2:
-        return [_read_entries(kind, path) for kind, path in files]
+        return [_read_entries(kind, path, digested) for kind, path in files]
     half = next(i for i, total in enumerate(itertools.accumulate(sizes), 1) if 2 * total >= sum(sizes))
     mine, theirs = files[:half], files[half:]
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    reader = lifeline.fork_process(_read_for_parent, (theirs, sending), "read")  # it dies with a killed build
+    reader = lifeline.fork_process(_read_for_parent, (theirs, sending, digested), "read")  # it dies with a killed build
     reader.start()
     sending.close()
     try:
-        read = [_read_entries(kind, path) for kind, path in mine]
+        read = [_read_entries(kind, path, digested) for kind, path in mine]
         try:
             theirs_read: list[_FileEntries] = receiving.recv()
             return read + theirs_read
         except EOFError:  # the reader died (out of memory?): read its half here
-            return read + [_read_entries(kind, path) for kind, path in theirs]
+            return read + [_read_entries(kind, path, digested) for kind, path in theirs]
     finally:
         reader.kill()
         reader.join()
         receiving.close()
 
 
-def _read_for_parent(files: list[tuple[str, Path]], sending: Connection) -> None:
-    read = [_read_entries(kind, path) for kind, path in files]
+def _read_for_parent(files: list[tuple[str, Path]], sending: Connection, digested: bool) -> None:
+    read = [_read_entries(kind, path, digested) for kind, path in files]
     for (_, path), entries in zip(files, read):
         entries.travel_light(path)  # a fifth of the bytes to send, and a tenth of the time to take them in
     sending.send(read)
     sending.close()
 
 
-def _read_entries(kind: str, path: Path) -> _FileEntries:
+def _read_entries(kind: str, path: Path, digested: bool = False) -> _FileEntries:
     try:
         doc = read_file(path, _display(path))
     except ReadError as error:
@@ -280,4 +287,5 @@ def _read_entries(kind: str, path: Path) -> _FileEntries:
             unsure = True
         else:
             entries.append(read)
-    return _FileEntries(problems, entries, broken, unsure)
+    digests = tuple(entry_digest(entry) for entry, _ in entries) if digested else ()
+    return _FileEntries(problems, entries, broken, unsure, digests)

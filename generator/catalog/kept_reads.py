@@ -5,7 +5,8 @@ entry: at 100,000 lectures about 10 s of every rebuild, though a rebuild after o
 file that changed.  A file without problems leaves its entries pickled (without the document's
 data and positions, `Document.travel_light`, as the forked reader of files.py sends them) under
 the digest of the tools' fingerprint, its kind and its bytes; a later build that finds a file
-with those very bytes takes its entries from there.  What does not unpickle to entries (a file
+with those very bytes takes its entries from there, and their digests (digests.py: what a rebuild's
+traces compare, engine/traces.py), found when they were read.  What does not unpickle to entries (a file
 cut short, damaged, or left by other code) is read again.
 
 A build that succeeded found no private value in the public text of the entries it read (checks.py,
@@ -20,12 +21,13 @@ request cannot put anything there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
 from pathlib import Path
 from typing import Any
+
+from generator.digests import digest
 
 CLEAN = "clean.json"  # {"private": digest of the private values, "names": [kept reads found clean]}
 
@@ -40,11 +42,7 @@ class KeptReads:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def name(self, kind: str, data: bytes) -> str:
-        h = hashlib.blake2b(digest_size=20)
-        for part in (self.salt.encode(), kind.encode(), data):
-            h.update(len(part).to_bytes(8, "little"))
-            h.update(part)
-        return h.hexdigest()
+        return digest(self.salt, kind, data)
 
     def take(self, name: str) -> Any:
         """What was kept under `name`, or None."""

@@ -54,6 +54,7 @@ from typing import Any
 
 import pydantic_core
 
+from generator.digests import digest
 from generator.engine import placing
 from generator.engine.site_check import site_files
 
@@ -64,19 +65,6 @@ _OBJECTS = "objects"
 _SKIP = {"__pycache__", ".mypy_cache", ".ruff_cache"}
 
 Record = dict[str, Any]  # {"files": [[dest, path, digest, size, mtime_ns] …], "meta": any}
-
-
-def digest(*parts: str | bytes) -> str:
-    """One BLAKE2b digest (hex) of `parts`, each length-prefixed so that no two lists digest alike."""
-    h = hashlib.blake2b(digest_size=20)
-    if len(parts) == 1:  # a file's content: not copied into one buffer with its length
-        data = parts[0].encode("utf-8") if isinstance(parts[0], str) else parts[0]
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-        return h.hexdigest()
-    each = [part.encode("utf-8") if isinstance(part, str) else part for part in parts]
-    h.update(b"".join([piece for one in each for piece in (len(one).to_bytes(8, "little"), one)]))
-    return h.hexdigest()
 
 
 def _tree(h: Any, root: Path) -> None:
@@ -333,7 +321,10 @@ class BuildCache:
     # Between processes, and at the end
 
     def begin_part(self) -> None:
-        """In a forked part: start its own list of the records used (the parent has those before)."""
+        """In a forked part: start its own list of the records used (the parent has those before).
+        The parent's stay referenced: freeing 100,000 records writes to every memory page that holds
+        them, in each part (0.2 s a part at 100,000 lectures)."""
+        self._parents = (self.used, self.made)
         self.used, self.reused, self.made = {}, 0, set()
 
     def take_journal(self, path: Path) -> None:

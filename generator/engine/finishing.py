@@ -13,8 +13,9 @@ import multiprocessing
 from pathlib import Path
 
 from generator import workers as lifeline
+from generator.digests import digest
 from generator.engine import link_index, progress
-from generator.engine.build_cache import BuildCache, digest
+from generator.engine.build_cache import BuildCache
 from generator.engine.search_index import index_site
 from generator.engine.site_check import Checked, check_pages
 from generator.errors import BuildFailed

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pydantic_core
 
-from generator.engine.build_cache import BuildCache, Record, digest
+from generator.digests import digest
+from generator.engine.build_cache import BuildCache, Record
 from generator.engine.site_check import Checked
 
 

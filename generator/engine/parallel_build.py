@@ -42,8 +42,9 @@ from pathlib import Path
 
 from generator import env
 from generator import workers as lifeline
+from generator.digests import digest
 from generator.engine import progress
-from generator.engine.build_cache import BuildCache, digest, open_cache, tree_digest
+from generator.engine.build_cache import BuildCache, open_cache, tree_digest
 from generator.engine.mkdocs_pages import Handoff
 from generator.engine.options import BuildOptions
 from generator.engine.reuse import (

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import memo
-from generator.engine.build_cache import BuildCache, Record, digest
+from generator.digests import digest
+from generator.engine.build_cache import BuildCache, Record
 from generator.engine.traces import holds, render_traced
 from generator.outputs.files import Asset
 from generator.plan.pages import Page, page_url

@@ -26,7 +26,8 @@ from pathlib import Path
 import pydantic_core
 
 from generator import workers as lifeline
-from generator.engine.build_cache import BuildCache, digest
+from generator.digests import digest
+from generator.engine.build_cache import BuildCache
 
 Page = tuple[Path, str | None, str]  # path, the date of a past lecture or None, the digest of its bytes (or "")
 

@@ -56,8 +56,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import workers as lifeline
+from generator.digests import digest
 from generator.engine import progress, search_copies
-from generator.engine.build_cache import BuildCache, digest
+from generator.engine.build_cache import BuildCache
 from generator.engine.search_bundle import canonicalize
 from generator.engine.search_copies import Page
 from generator.errors import BuildFailed

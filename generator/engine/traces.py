@@ -16,7 +16,8 @@ preview, in memory):
   day a page whose comparisons all answer as before is the same: a past lecture stays past.
 
 A trace keeps the lookups and digests of the rest, not the values; `holds` computes them again for
-the new build and compares.  Values are digested through their JSON (an entry's `model_dump_json`), each entry
+the new build and compares.  Values are digested through their JSON, each entry once (digests.py:
+the entries of files that did not change bring their digests from the kept reads), each container
 once per process.
 """
 
@@ -29,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.engine.build_cache import digest
+from generator.digests import digest, entry_digest
 from generator.engine.incremental import _MISSING, Lookup, _RecordingCatalog, look_up
 from generator.plan.pages import Page
 from generator.render.environment import render_page
@@ -39,7 +40,7 @@ from generator.render.environment import render_page
 Trace = dict[str, Any]
 
 _SKIPPED = ("catalog", "today", "settings")  # read through recorders, or part of the tools' fingerprint
-# id → (the object, kept alive, its digest): the catalogue and the pages' contexts do not change
+# id → (the container, kept alive, its digest): the catalogue and the pages' contexts do not change
 # while a build runs, and each part of a build is a process of its own.
 _memo: dict[int, tuple[Any, str]] = {}
 
@@ -100,7 +101,9 @@ def _inputs(page: Page) -> str:
 
 def _digest(value: Any) -> str:
     """A digest of `value` (entries by their JSON, containers by their items), each object once."""
-    if isinstance(value, (BaseModel, dict, list, tuple)) or dataclasses.is_dataclass(value):
+    if isinstance(value, BaseModel):
+        return entry_digest(value)
+    if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
         known = _memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
@@ -113,8 +116,6 @@ def _digest(value: Any) -> str:
 
 
 def _digest_of(value: Any) -> str:
-    if isinstance(value, BaseModel):
-        return digest(type(value).__name__, value.model_dump_json())
     if isinstance(value, dict):
         return digest("dict", *(part for key, item in value.items() for part in (repr(key), _digest(item))))
     if isinstance(value, (list, tuple)):

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DEMO_CATALOG
+from pydantic import BaseModel
 
 from generator.catalog import files
 from generator.catalog.files import FileCache
 from generator.catalog.kept_reads import KeptReads
 from generator.catalog.load import check_catalog
+from generator.digests import digest, entry_digest
 
 EDITED = "lectures/2026-12.yaml"
 READ_ENTRIES = files._read_entries
@@ -28,8 +30,8 @@ def catalog(tmp_path) -> Path:
 def _read(catalog: Path, kept: Path, monkeypatch, salt: str = "tools") -> tuple[list[str], list[str], list[str]]:
     """Check the catalogue as a new build does: (the files read, its entries, its problems)."""
     read: list[str] = []
-    monkeypatch.setattr(files, "_read_entries", lambda kind, path: (read.append(path.relative_to(catalog).as_posix()),
-                                                                    READ_ENTRIES(kind, path))[1])
+    monkeypatch.setattr(files, "_read_entries", lambda kind, path, digested=False: (
+        read.append(path.relative_to(catalog).as_posix()), READ_ENTRIES(kind, path, digested))[1])
     found, _, problems = check_catalog(catalog, FileCache(KeptReads(kept, salt)))
     entries = [entry.model_dump_json() for table in (found.districts, found.topics, found.series, found.lecturers,
                                                      found.venues, found.bases, found.stations, found.lectures)
@@ -59,6 +61,27 @@ def test_after_one_edit_only_the_edited_file_is_read_again(catalog, tmp_path, mo
     assert read == [EDITED]
     assert (entries, problems) == _first_reading(catalog)
     assert any("羽毛球拍" in entry for entry in entries)
+
+
+def test_the_entries_of_unchanged_files_bring_their_digests(catalog, tmp_path, monkeypatch):
+    """A rebuild's traces compare entries by their digests (engine/traces.py): those of the files
+    that did not change come from the kept reads, and are what their JSON digests to."""
+    kept = tmp_path / "reads"
+    check_catalog(catalog, FileCache(KeptReads(kept, "tools")))
+    _edit(catalog, EDITED, "title: 放下手机，拿起球拍", "title: 放下手机，拿起羽毛球拍")
+    dumped: list[BaseModel] = []
+    dump = BaseModel.model_dump_json
+    monkeypatch.setattr(BaseModel, "model_dump_json", lambda self, **kw: (dumped.append(self), dump(self, **kw))[1])
+    found, _, _ = check_catalog(catalog, FileCache(KeptReads(kept, "tools")))
+    entries = [entry for table in (found.districts, found.topics, found.series, found.lecturers, found.venues,
+                                   found.bases, found.stations, found.lectures) for entry in table.values()]
+    digested = [entry_digest(entry) for entry in entries]
+    monkeypatch.setattr(BaseModel, "model_dump_json", dump)
+    edited = yaml.safe_load((catalog / EDITED).read_text(encoding="utf-8"))
+    assert sorted(entry.id for entry in dumped) == sorted(item["id"] for item in edited)
+    assert len(entries) > 2 * len(edited)
+    assert digested == [digest(type(entry).__name__, entry.model_dump_json()) for entry in entries]
+    assert any("羽毛球拍" in lecture.title for lecture in found.lectures.values())
 
 
 def test_other_tools_read_every_file_again(catalog, tmp_path, monkeypatch):

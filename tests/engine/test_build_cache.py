@@ -300,8 +300,8 @@ def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_
     monkeypatch.setattr(reuse, "render_traced", lambda page: (rendered.open("a").write(page.path + "\n"), render(page))[1])
     monkeypatch.setattr(feeds, "Event", lambda: (rendered.open("a").write("an-event\n"), Event())[1])
     read = catalog_files._read_entries
-    monkeypatch.setattr(catalog_files, "_read_entries", lambda kind, path: (rendered.open("a").write("a-file\n"),
-                                                                            read(kind, path))[1])
+    monkeypatch.setattr(catalog_files, "_read_entries", lambda *args: (rendered.open("a").write("a-file\n"),
+                                                                       read(*args))[1])
     next_day = "2027-05-04"
     _build(catalog, work / "site", capsys, "--today", next_day)
     lectures = [l for f in sorted((catalog / "lectures").glob("*.yaml"))
@@ -381,7 +381,8 @@ def _page(root: Path, path: str, text: str) -> Path:
 def _cached_build(cache_folder: Path, site: Path, files: dict[str, str]) -> list[str]:
     """What `lvyin build` does with its cache around the link check, for a site of `files` (path: text):
     the link problems; a site without any is kept for the next build."""
-    from generator.engine.build_cache import BuildCache, digest
+    from generator.digests import digest
+    from generator.engine.build_cache import BuildCache
     from generator.engine.finishing import check_and_index
 
     cache = BuildCache(cache_folder, "tools")
@@ -496,7 +497,8 @@ def test_parts_storing_the_same_file_leave_records_the_next_build_can_use(tmp_pa
 
 
 def test_an_object_with_other_bytes_than_its_name_says_is_written_again(tmp_path):
-    from generator.engine.build_cache import BuildCache, digest
+    from generator.digests import digest
+    from generator.engine.build_cache import BuildCache
 
     cache = BuildCache(tmp_path / "cache", "tools")
     name = digest(b"the page")

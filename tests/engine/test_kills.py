@@ -147,13 +147,13 @@ def test_killed_while_a_second_process_reads_the_catalogue(built):
         import generator.catalog.files as catalog
         catalog.READ_IN_TWO_FROM = 0  # read in two however small
         parent, real = os.getpid(), catalog._read_entries
-        def read(kind, path):
+        def read(*args):
             if os.getpid() != parent:
                 time.sleep(60)  # the second reader is still at it
             else:
                 time.sleep(0.5)
                 die()
-            return real(kind, path)
+            return real(*args)
         catalog._read_entries = read
         """)
     assert snapshot(site) == previous
