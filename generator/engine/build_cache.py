@@ -283,7 +283,7 @@ class BuildCache:
                 if dest == "site":
                     expected[f"{folder}/{path}" if folder else path] = [name, size, mtime]
         files, root = [], str(site)
-        listed = self._listed.get(str(site))  # by `changed_pages`, before the index was made: add that
+        listed = self._listed.get(str(site))  # by the link check, before the index was made: add that
         for rel in sorted(site_files(site)) if listed is None else sorted(listed | site_files(site, "pagefind")):
             stat = os.stat(f"{root}/{rel}")
             known = expected.get(rel)
@@ -293,19 +293,26 @@ class BuildCache:
                 files.append(self._store("site", rel, site / rel))
         self.used[key] = {"files": files, "meta": {"site": True}}
 
-    def changed_pages(self, site: Path) -> tuple[set[str], set[str]] | None:
-        """The pages of `site` that are not byte for byte the last build's at the same path, and the
-        files of the last build's site that `site` lacks (the index aside); None when that site is unknown."""
+    def changed_pages(self, site: Path, files: set[str]) -> tuple[set[str], set[str]] | None:
+        """The pages of `site` (whose `files` these are) that are not byte for byte the last build's
+        at the same path, and the files of the last build's site that `site` lacks (the index aside);
+        None when that site is unknown."""
         site_key = self.last_site_key()
         if site_key is None:
             return None
         last = {path: name for _, path, name, _, _ in self.last[site_key]["files"]}
-        now = self._listed[str(site)] = {path for path in site_files(site) if not path.startswith("pagefind")}
+        now = self.listed(site, files)
         made = {path: name for key in self.made for dest, path, name, *_ in self.used[key]["files"]
                 if dest == "site" and key not in self.placed}  # made again: by their bytes, most the same
         changed = {path for path in now - last.keys() if path.endswith(".html")}
         changed |= {path for path, name in made.items() if path.endswith(".html") and path in now and last.get(path) != name}
         return changed, {path for path in last.keys() - now if not path.startswith("pagefind")}
+
+    def listed(self, site: Path, files: set[str]) -> set[str]:
+        """Note that `site` has `files` (but for the index, which is made later): `keep_site` does
+        not list them again."""
+        now = self._listed[str(site)] = {path for path in files if not path.startswith("pagefind")}
+        return now
 
     def last_site_key(self) -> str | None:
         """The key the last build kept its whole site under."""

@@ -17,7 +17,7 @@ from generator.digests import digest
 from generator.engine import link_index, progress
 from generator.engine.build_cache import BuildCache
 from generator.engine.search_index import index_site
-from generator.engine.site_check import Checked, check_pages
+from generator.engine.site_check import Checked, check_pages, site_files
 from generator.errors import BuildFailed
 
 
@@ -34,41 +34,43 @@ def check_and_index(site_dir: Path, check_links: bool = True, search_index: bool
     checked again (the records' keys name every file's content); otherwise only the pages that
     changed are checked, and those that linked to a file the site lost (link_index.py, which keeps
     what this check found under `site_key`, the key the site will be kept under).  Index parts
-    come from the cache too.
+    come from the cache too.  The link check lists the site's files once, for itself, for telling
+    which pages changed and for the cache's keeping of the site.
 
     Raises SearchIndexError (from Pagefind), after the link check has stopped, or LinkCheckFailed."""
     links_key = digest("links", *sorted(cache.used)) if cache else ""
     if check_links and cache and cache.get(links_key) is not None:
         check_links = False
         link_index.carry(cache, site_key)
-    pages = link_index.pages_to_check(cache, site_dir) if check_links and cache else None
-    checked = _check_and_index(site_dir, check_links, search_index, search_copies, cache, pages)
+    checked, pages = _check_and_index(site_dir, check_links, search_index, search_copies, cache)
     if check_links and cache and not checked.problems:
         cache.put(links_key, [])
         link_index.keep(cache, site_key, checked, pages)
     return checked.problems
 
 
+Found = tuple[Checked, set[str] | None, set[str]]  # what the check found, over which pages, of which files
+
+
 def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, search_copies: Path | None,
-                     cache: BuildCache | None, pages: set[str] | None = None) -> Checked:
+                     cache: BuildCache | None) -> tuple[Checked, set[str] | None]:
     if not check_links:
         if search_index:
             index_site(site_dir, copies=search_copies, cache=cache)
-        return Checked()
-    if not search_index:
-        return check_pages(site_dir, pages)
-    if not lifeline.can_fork():  # one after the other, in this process
-        checked = check_pages(site_dir, pages)
-        index_site(site_dir, copies=search_copies, cache=cache)
-        return checked
+        return Checked(), None
+    if not search_index or not lifeline.can_fork():  # one after the other, in this process
+        checked, pages, _ = _check(site_dir, cache)
+        if search_index:
+            index_site(site_dir, copies=search_copies, cache=cache)
+        return checked, pages
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    checker = lifeline.fork_process(_check, (site_dir, sending, pages), "link-check")
+    checker = lifeline.fork_process(_check_for_parent, (site_dir, sending, cache), "link-check")
     checker.start()
     sending.close()
     try:
         index_site(site_dir, copies=search_copies, cache=cache)
         try:
-            checked = receiving.recv()
+            found: Found | BaseException = receiving.recv()
         except EOFError:  # it ended without a word: killed, most likely for want of memory
             checker.join()
             raise LinkCheckFailed(f"链接检查进程意外退出（退出码 {checker.exitcode}），可能是内存不足；请重试") from None
@@ -76,15 +78,26 @@ def _check_and_index(site_dir: Path, check_links: bool, search_index: bool, sear
         checker.kill()  # it has sent its findings, or the indexing failed and they no longer matter
         checker.join()
         receiving.close()
-    if isinstance(checked, BaseException):
-        raise checked
-    return checked
+    if isinstance(found, BaseException):
+        raise found
+    checked, pages, files = found
+    if cache:
+        cache.listed(site_dir, files)
+    return checked, pages
 
 
-def _check(site_dir: Path, sending, pages: set[str] | None) -> None:
+def _check(site_dir: Path, cache: BuildCache | None) -> Found:
+    """The link check of the pages to check (with the cache, link_index.py's; all without), from
+    one listing of the site's files."""
+    files = site_files(site_dir)
+    pages = link_index.pages_to_check(cache, site_dir, files) if cache else None
+    return check_pages(site_dir, pages, files), pages, files
+
+
+def _check_for_parent(site_dir: Path, sending, cache: BuildCache | None) -> None:
     progress.detach()  # the parent's progress line belongs to the parent
     try:
-        result = check_pages(site_dir, pages)
+        result: Found | BaseException = _check(site_dir, cache)
     except BaseException as error:  # noqa: BLE001 — raised again in the parent
         result = error
     sending.send(result)

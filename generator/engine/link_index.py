@@ -23,9 +23,10 @@ from generator.engine.build_cache import BuildCache, Record
 from generator.engine.site_check import Checked
 
 
-def pages_to_check(cache: BuildCache, site: Path) -> set[str] | None:
-    """The pages of `site` whose links must be checked again (and the files it lost); None: every page."""
-    found = cache.changed_pages(site)
+def pages_to_check(cache: BuildCache, site: Path, files: set[str]) -> set[str] | None:
+    """The pages of `site` (whose `files` these are) whose links must be checked again (and the
+    files it lost); None: every page."""
+    found = cache.changed_pages(site, files)
     if found is None:
         return None
     changed, gone = found

@@ -59,11 +59,11 @@ def check_site(site_dir: Path, only: set[str] | None = None) -> list[str]:
     return check_pages(site_dir, only).problems
 
 
-def check_pages(site_dir: Path, only: set[str] | None = None) -> Checked:
-    """`check_site`, with the files each checked page links to."""
+def check_pages(site_dir: Path, only: set[str] | None = None, files: set[str] | None = None) -> Checked:
+    """`check_site`, with the files each checked page links to (`files`: the site's, if listed already)."""
     global _files
     site_dir = Path(site_dir)
-    _files = site_files(site_dir)
+    _files = files if files is not None else site_files(site_dir)
     pages = sorted(f for f in _files if f.endswith(".html") and not f.split("/")[0].startswith("pagefind")
                    and (only is None or f in only))
     slices = [(site_dir, pages[i : i + _SLICE]) for i in range(0, len(pages), _SLICE)]

@@ -349,11 +349,11 @@ def test_a_rebuild_link_checks_only_the_pages_that_changed_or_linked_to_a_file_g
     checked = tmp_path / "checked.txt"
     real = finishing.check_pages
 
-    def check_pages(site_dir, only=None):  # runs in the link check's own process: it leaves a note
+    def check_pages(site_dir, only=None, files=None):  # runs in the link check's own process: it leaves a note
         pages = [p.relative_to(site_dir).as_posix() for p in Path(site_dir).rglob("*.html")
                  if not p.relative_to(site_dir).parts[0].startswith("pagefind")]
         checked.write_text(json.dumps({"all": pages, "checked": sorted(set(pages) & only) if only is not None else pages}))
-        return real(site_dir, only)
+        return real(site_dir, only, files)
 
     monkeypatch.setattr(finishing, "check_pages", check_pages)
     catalog, first = built
@@ -443,7 +443,7 @@ def test_the_pages_to_link_check_are_those_changed_and_those_that_linked_to_a_fi
                 monkeypatch.setattr(link_index, "_key", lambda site_key: "another")
             for name, text in files.items():
                 cache.put(name + text, [("site", name, _page(site, name, text))])
-            return link_index.pages_to_check(cache, site)
+            return link_index.pages_to_check(cache, site, site_check.site_files(site))
         finally:
             cache.close()
 

@@ -32,7 +32,7 @@ def test_a_failed_index_stops_the_link_check_at_once(tmp_path, monkeypatch):
         raise SearchIndexError("Pagefind 建立搜索索引失败")
 
     monkeypatch.setattr(finishing, "index_site", fails)
-    monkeypatch.setattr(finishing, "check_pages", lambda site_dir, only=None: time.sleep(60) or Checked())  # a long check
+    monkeypatch.setattr(finishing, "check_pages", lambda site_dir, only=None, files=None: time.sleep(60) or Checked())  # a long check
     started = time.monotonic()
     with pytest.raises(SearchIndexError):
         finishing.check_and_index(tmp_path)
@@ -43,7 +43,7 @@ def test_a_failed_index_stops_the_link_check_at_once(tmp_path, monkeypatch):
 def test_a_failing_link_check_fails_the_build(tmp_path, monkeypatch):
     write(tmp_path, "index.html", PAGE.format(link="./"))
 
-    def fails(site_dir, only=None):
+    def fails(site_dir, only=None, files=None):
         raise PermissionError("site/a/index.html")
 
     monkeypatch.setattr(finishing, "check_pages", fails)  # the forked checker sees the patched module
@@ -53,7 +53,7 @@ def test_a_failing_link_check_fails_the_build(tmp_path, monkeypatch):
 
 def test_a_link_check_killed_on_the_way_fails_the_build_with_a_message(tmp_path, monkeypatch):
     write(tmp_path, "index.html", PAGE.format(link="./"))
-    monkeypatch.setattr(finishing, "check_pages", lambda site_dir, only=None: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer does
+    monkeypatch.setattr(finishing, "check_pages", lambda site_dir, only=None, files=None: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer does
     with pytest.raises(finishing.LinkCheckFailed, match="链接检查进程意外退出（退出码 -9），可能是内存不足"):
         finishing.check_and_index(tmp_path)
     assert not multiprocessing.active_children()

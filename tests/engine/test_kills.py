@@ -186,7 +186,7 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
     pagefind.chmod(0o755)
     pid = kill_build(catalog, site, f"""
         import generator.engine.finishing as finishing, generator.engine.search_index as search_index
-        finishing.check_pages = lambda site_dir, only=None: time.sleep(60)  # the link check still running
+        finishing.check_pages = lambda site_dir, only=None, files=None: time.sleep(60)  # the link check still running
         search_index.pagefind_binary = lambda: {str(pagefind)!r}  # Pagefind still running
         real = search_index._run
         def run(site, output):
