@@ -15,6 +15,9 @@ core at a time, and writes its own folder:
 - asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
+The asset parts start first, the heaviest first: while they run, the parent plans
+the pages (seconds at 100,000 lectures, which no asset maker needs), then starts
+the main part and the entry parts.
 As each part finishes, the parent moves what it made (the main part's
 everything, an entry part's entry pages, an asset part's files) into the site,
 refusing two files at one path, while the other parts run; the entry pages an
@@ -36,6 +39,7 @@ import resource
 import shutil
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -65,6 +69,7 @@ from generator.plan.pages import Page, grown_paths, page_url
 from generator.plan.site import Site
 
 PAGES_PER_PART = 3000
+HEAVY_FIRST = ("make_open_data", "make_print_sheets", "make_feeds")  # the asset makers that take longest
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
 
 
@@ -125,16 +130,22 @@ class Part:
     pages: tuple[Page, ...] = ()  # an entry part's pages, in plan order
 
 
-def plan_parts(site: Site, per_part: int | None = None) -> list[Part]:
-    """The parts, the longest ones first: the main part, the asset parts, entry slices of equal size in plan order."""
+def asset_parts() -> list[Part]:
+    """A part for each asset maker, the heaviest first."""
+    parts = [Part(f"assets-{make.__name__}", maker=i) for i, make in enumerate(ASSET_MAKERS)]
+    return sorted(parts, key=lambda part: HEAVY_FIRST.index(part.name[7:]) if part.name[7:] in HEAVY_FIRST
+                  else len(HEAVY_FIRST))
+
+
+def page_parts(site: Site, per_part: int | None = None) -> list[Part]:
+    """The main part, then entry slices of equal size in plan order (the pages planned here)."""
     per_part = per_part or PAGES_PER_PART
     entries = [page for page in site.pages if page.grown]  # as grown_paths
     count = math.ceil(len(entries) / per_part)
     size = math.ceil(len(entries) / count) if count else 0
     slices = [tuple(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
-    return ([Part("main")] + [Part(f"assets-{make.__name__}", maker=i) for i, make in enumerate(ASSET_MAKERS)]
-            + [Part(f"entries-{n}", frozenset(page.path for page in pages), pages=pages)
-               for n, pages in enumerate(slices, 1)])
+    return [Part("main")] + [Part(f"entries-{n}", frozenset(page.path for page in pages), pages=pages)
+                             for n, pages in enumerate(slices, 1)]
 
 
 def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None,
@@ -148,26 +159,35 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     (see search_index.py).  With `reuse`, each part takes what the build cache has and keeps what it made.
 
     Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
-    parts = plan_parts(site)
-    site.pages  # noqa: B018  (planned here, once, for every part)
+    parts = asset_parts()
     if reuse:
-        reuse.cache.by_path, reuse.cache.objects_kept  # noqa: B018  (indexed here, once, for every part)
-    all_entries = frozenset().union(*(p.entry_pages for p in parts))
-    for folder in sorted({str(Path(page_url(path)).parent) for path in all_entries} - {"."}):
-        (site_dir / folder).mkdir(parents=True, exist_ok=True)
+        reuse.cache.objects_kept  # noqa: B018  (indexed here, once, for every part)
+    all_entries: frozenset[str] = frozenset()
     scratch = lifeline.new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
-    folders = {part.name: scratch / part.name for part in parts}
+
+    def plan_pages() -> list[Part]:
+        """While the first asset parts run: the pages planned, once, for every part, and the
+        folders above the entry pages made."""
+        nonlocal all_entries
+        more = page_parts(site)
+        if reuse:
+            reuse.cache.by_path  # noqa: B018  (indexed here, once, for every part)
+        all_entries = frozenset().union(*(p.entry_pages for p in more))
+        for folder in sorted({str(Path(page_url(path)).parent) for path in all_entries} - {"."}):
+            (site_dir / folder).mkdir(parents=True, exist_ok=True)
+        parts.extend(more)
+        return more
 
     def merge(part: Part) -> None:
         """Move a finished part into the site while the others run."""
         if reuse and (scratch / f"{part.name}.cache").is_file():
             reuse.cache.add_journal(scratch / f"{part.name}.cache")
-        _merge(folders[part.name], site_dir, part)
+        _merge(scratch / part.name, site_dir, part)
 
     try:
-        _run_all(parts, lambda part: _make_part(config_file, site, part, folders[part.name], site_dir, all_entries,
-                                                search_copies, reuse), workers, scratch, merge,
-                 reuse.cache if reuse else None)
+        _run_all(list(parts), plan_pages, lambda part: _make_part(config_file, site, part, scratch / part.name, site_dir,
+                                                                  all_entries, search_copies, reuse),
+                 workers, scratch, merge, reuse.cache if reuse else None)
         progress.stage("正在写站点地图")
         _add_to_sitemap(site_dir, grown_paths(site.pages))
         return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
@@ -175,25 +195,33 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done, cache: BuildCache | None) -> None:
-    """Run each part in a forked process, `workers` at a time, and hand each that succeeds to
-    `done`; raise the first failure.  Where processes cannot be forked, one after the other here."""
+def _run_all(first: list[Part], then: Callable[[], list[Part]], make, workers: int | None, scratch: Path, done,
+             cache: BuildCache | None) -> None:
+    """Run each part in a forked process, `workers` at a time: the `first` parts, and once they
+    started, the parts `then` gives (which the parent works out meanwhile); hand each that succeeds
+    to `done`; raise the first failure.  Where processes cannot be forked, one after the other here."""
     if not lifeline.can_fork():
+        parts = first + then()
         for finished, part in enumerate(parts, 1):
             _make_and_cost(make, part, scratch)
             done(part)
             progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
         return
     workers = workers or lifeline.cores()
-    waiting, running, finished = list(parts), {}, 0
+    waiting, running, finished, total, later = list(first), {}, 0, len(first), then
     try:
         with lifeline.frozen_for_children():
-            while waiting or running:
+            while waiting or running or later:
                 while waiting and len(running) < workers:
                     part = waiting.pop(0)
                     process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
                     process.start()
                     running[process.sentinel] = (process, part)
+                if later is not None:  # the parent's own work, while the first parts run
+                    more, later = later(), None
+                    waiting += more
+                    total += len(more)
+                    continue
                 ready = multiprocessing.connection.wait(list(running))
                 for sentinel in ready:
                     process, part = running.pop(sentinel)
@@ -202,7 +230,7 @@ def _run_all(parts: list[Part], make, workers: int | None, scratch: Path, done, 
                         _raise_failure(part, process.exitcode, scratch)
                     done(part)
                     finished += 1
-                    progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
+                    progress.stage(f"正在生成网站：已完成 {finished}/{total} 部分")
     finally:
         for process, _ in running.values():
             process.kill()

@@ -82,7 +82,7 @@ def test_where_processes_cannot_be_forked_validate_and_build_run_in_one_process_
 def test_a_build_in_many_parts_is_byte_for_byte_one_mkdocs_build(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel_build, "PAGES_PER_PART", 40)
     site = load_site(DEMO_CATALOG, DEMO_TODAY)
-    slices = [p.entry_pages for p in parallel_build.plan_parts(site) if p.entry_pages]
+    slices = [p.entry_pages for p in parallel_build.page_parts(site) if p.entry_pages]
     grown = grown_paths(site.pages)
     assert len(slices) == -(-len(grown) // 40) > 10 and sum(map(len, slices)) == len(set().union(*slices)) == len(grown)
     assert build_site(DEMO_CATALOG, tmp_path / "parts") == 0
