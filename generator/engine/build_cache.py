@@ -311,8 +311,8 @@ class BuildCache:
     def listed(self, site: Path, files: set[str]) -> set[str]:
         """Note that `site` has `files` (but for the index, which is made later): `keep_site` does
         not list them again."""
-        now = self._listed[str(site)] = {path for path in files if not path.startswith("pagefind")}
-        return now
+        self._listed[str(site)] = {path for path in files if not path.startswith("pagefind")}
+        return self._listed[str(site)]
 
     def last_site_key(self) -> str | None:
         """The key the last build kept its whole site under."""

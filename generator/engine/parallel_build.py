@@ -132,9 +132,9 @@ class Part:
 
 def asset_parts() -> list[Part]:
     """A part for each asset maker, the heaviest first."""
-    parts = [Part(f"assets-{make.__name__}", maker=i) for i, make in enumerate(ASSET_MAKERS)]
-    return sorted(parts, key=lambda part: HEAVY_FIRST.index(part.name[7:]) if part.name[7:] in HEAVY_FIRST
-                  else len(HEAVY_FIRST))
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    makers = sorted(enumerate(ASSET_MAKERS), key=lambda maker: rank.get(maker[1].__name__, len(rank)))
+    return [Part(f"assets-{make.__name__}", maker=i) for i, make in makers]
 
 
 def page_parts(site: Site, per_part: int | None = None) -> list[Part]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.digests import digest, entry_digest
+from generator.digests import digest, digest_once, entry_digest
 from generator.engine.incremental import _MISSING, Lookup, _RecordingCatalog, look_up
 from generator.plan.pages import Page
 from generator.render.environment import render_page
@@ -40,9 +40,6 @@ from generator.render.environment import render_page
 Trace = dict[str, Any]
 
 _SKIPPED = ("catalog", "today", "settings")  # read through recorders, or part of the tools' fingerprint
-# id → (the container, kept alive, its digest): the catalogue and the pages' contexts do not change
-# while a build runs, and each part of a build is a process of its own.
-_memo: dict[int, tuple[Any, str]] = {}
 
 
 def render_traced(page: Page) -> tuple[str, Trace | None]:
@@ -104,12 +101,7 @@ def _digest(value: Any) -> str:
     if isinstance(value, BaseModel):
         return entry_digest(value)
     if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
-        known = _memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        found = _digest_of(value)
-        _memo[id(value)] = (value, found)  # kept alive with it, so that its id is not given to another
-        return found
+        return digest_once(value, _digest_of)  # the catalogue and the pages' contexts do not change while a build runs
     if value is _MISSING:
         return "missing"
     return f"{type(value).__name__} {value!r}"  # a flag, a name, a date: itself (the digests around it are length-prefixed)
