@@ -306,17 +306,11 @@ def stage_rows(r: dict) -> list[tuple[str, dict | None]]:
         ("in `lvyin build`: read+validate", parts.get("load")),
         ("in `lvyin build`: pages, assets and MkDocs in parts, side by side (CPU of all parts; RSS of the largest)",
          parts.get("parts")),
-        ("in `lvyin build`: link check (in a forked process) and search index, side by side", parts.get("finish")),
-        ("in `lvyin build`: of it the search index (reading the pages, Pagefind in parts)", pagefind),
+        ("in `lvyin build`: of them the search index (Pagefind in parts; RSS: Pagefind's largest run)", pagefind),
+        ("in `lvyin build`: of them the link check", parts.get("link check")),
         ("**total `lvyin build`** (peak RSS: its largest process)", dict(r["build_process"])),
     ] + ([("bare `mkdocs build` of the generated Markdown", r["bare_mkdocs"]),
           ("bare Pagefind over that site", r["bare_pagefind"])] if "bare_mkdocs" in r else [])
-
-
-def _sum(a: dict | None, b: dict | None) -> dict | None:
-    if not a or not b:
-        return a or b
-    return {"wall": a["wall"] + b["wall"], "cpu": a["cpu"] + b["cpu"], "rss_mb": max(a.get("rss_mb", 0), b.get("rss_mb", 0))}
 
 
 def report(results: list[dict], info: dict) -> str:
@@ -373,7 +367,7 @@ def report(results: list[dict], info: dict) -> str:
             rslope = (mb.get("rss_mb", 0) - ma.get("rss_mb", 0)) / (b["n"] - a["n"])
             value = mb.get("rss_mb", 0) + rslope * (100_000 - b["n"])
             rss = f"{value:,.0f}"
-            if "of it the search index" in name:  # Pagefind runs over parts of at most PART_SIZE pages
+            if "of them the search index" in name:  # Pagefind runs over parts of at most PART_SIZE pages
                 value = max(ma.get("rss_mb", 0), mb.get("rss_mb", 0))
                 rss = f"{value:,.0f} (bounded: index in parts)"
             if name.startswith("in `lvyin build`"):

@@ -5,10 +5,10 @@
     python benchmarks/stages.py build CATALOG TODAY SITE_DIR cache   the same with the build cache (a rebuild)
 
 `build` runs the real command line and times the pieces it calls (reading and
-checking the catalogue, the parts built side by side, the link check and
-Pagefind side by side, and Pagefind alone) by wrapping them.  The parts (pages, assets and MkDocs, see
-generator/engine/parallel_build.py) and Pagefind run as child processes, so their CPU
-time and peak memory come from RUSAGE_CHILDREN.
+checking the catalogue, the parts built side by side, keeping the cache) by wrapping them.
+The parts (pages, assets and MkDocs, the search index and the link check, see
+generator/engine/parallel_build.py) run as child processes, so their CPU
+time and peak memory come from RUSAGE_CHILDREN, and each part's from its own report.
 """
 
 from __future__ import annotations
@@ -65,13 +65,19 @@ class Timer:
 
 class PeakOfEachRun:
     """`subprocess` for search_index: the peak RSS of Pagefind's own runs, from wait4
-    (RUSAGE_CHILDREN keeps only the largest child so far, which may be a part of the build)."""
+    (RUSAGE_CHILDREN keeps only the largest child so far, which may be a forked reader).  The
+    runs are started by the search index's part, a forked process: each peak goes to a file."""
 
     def __init__(self) -> None:
         import subprocess
+        import tempfile
 
         self.subprocess = subprocess
-        self.peak_mb = 0.0
+        self.peaks = Path(tempfile.mkstemp(prefix="pagefind-peaks-")[1])
+
+    @property
+    def peak_mb(self) -> float:
+        return max((float(line) for line in self.peaks.read_text().split()), default=0.0)
 
     def __getattr__(self, name: str):
         return getattr(self.subprocess, name)
@@ -83,7 +89,8 @@ class PeakOfEachRun:
             proc = self.subprocess.Popen(cmd, stdout=out, stderr=err, **kwargs)
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
-            self.peak_mb = max(self.peak_mb, usage.ru_maxrss / 1024)
+            with self.peaks.open("a") as peaks:
+                peaks.write(f"{usage.ru_maxrss / 1024}\n")
             out.seek(0), err.seek(0)
             stdout, stderr = out.read(), err.read()
         if text:
@@ -107,7 +114,6 @@ def load(catalog: str, today: str) -> dict:
 
 
 def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
-    import generator.engine.finishing as finishing
     import generator.engine.parallel_build as parallel_build
     import generator.engine.search_index as search_index
     from generator.cli import main as cli
@@ -115,12 +121,15 @@ def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
     timer = Timer()
     costs: list[dict] = []  # what each part of the parallel build cost, as it reports
     build_in_parts = parallel_build.build_in_parts
-    parallel_build.build_in_parts = lambda *a, **k: costs.extend(build_in_parts(*a, **k)) or costs
+
+    def in_parts(*args, **kwargs):
+        built = build_in_parts(*args, **kwargs)
+        costs.extend(built.costs)
+        return built
+
+    parallel_build.build_in_parts = in_parts
     timer.wrap(cli, "load_site", "load")
     timer.wrap(parallel_build, "build_in_parts", "parts", children=True)
-    # The link check runs in a forked process beside the indexing: its cost is in "finish" (both).
-    timer.wrap(finishing, "check_and_index", "finish", children=True)
-    timer.wrap(finishing, "index_site", "pagefind", children=True)
     timer.wrap(cli, "_reuse", "open cache")
     from generator.engine.build_cache import BuildCache
 
@@ -132,8 +141,15 @@ def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
                          *([] if cache == "cache" else ["--no-cache"])])
     if code:
         raise SystemExit(f"lvyin build failed with exit code {code}")
+    # The last steps are parts of their own (their CPU: theirs and their processes').
+    by_name = {cost["name"]: cost for cost in costs}
+    for part, stage in ((parallel_build.INDEX, "pagefind"), (parallel_build.LINKS, "link check")):
+        if part in by_name:
+            timer.parts[stage] = {"wall": by_name[part]["wall"], "cpu": by_name[part]["cpu"], "calls": 1,
+                                  "rss_mb": by_name[part]["rss_mb"]}
     if "pagefind" in timer.parts:
         timer.parts["pagefind"]["rss_mb"] = pagefind_runs.peak_mb
+    pagefind_runs.peaks.unlink()
     return {"parts": timer.parts, "part_costs": costs, "self_rss_mb": _rss_mb(), "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
             "children_cpu": _cpu(resource.RUSAGE_CHILDREN)}
 

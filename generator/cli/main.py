@@ -216,7 +216,7 @@ def _build(args: argparse.Namespace) -> int:
 def _build_site(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from generator.engine.finishing import check_and_index
+    from generator.engine.finishing import Finish
     from generator.engine.parallel_build import build_in_parts
     from generator.engine.search_index import copies_folder
 
@@ -237,11 +237,8 @@ def _build_site(args: argparse.Namespace) -> int:
                     site = load_site(args.catalog, args.today, files)  # catalogue errors in the editors' format before MkDocs
                     if previous.is_file():  # ids the last build published must not disappear
                         _check_published(site.catalog, str(previous), args.catalog)
-                    build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
-                                   reuse=reuse)
-                    progress.stage("正在检查链接、建立搜索索引")
-                    problems = check_and_index(fresh, options.check_links, options.search_index, Path(copies),
-                                               reuse.cache if reuse else None, whole)
+                    problems = build_in_parts(args.config, site, fresh, workers=options.workers, search_copies=Path(copies),
+                                              reuse=reuse, finish=Finish(options.check_links, options.search_index, whole)).problems
                     if problems:
                         raise LvyinError(f"网站中有错误的链接或外部资源，{site_dir}/ 保持不变：\n" + "\n".join(problems[:50]))
                     if reuse:

@@ -137,6 +137,7 @@ class BuildCache:
         self.used: dict[str, Record] = {}  # this build's records (reused or new)
         self.made: set[str] = set()  # the keys of those new
         self.placed: dict[str, str] = {}  # key → the folder of the site its files went to, if not the root
+        self._own: set[str] = set()  # in a forked part, the keys of the records it used (`begin_part`)
         self.reused = 0
         self._listed: dict[str, set[str]] = {}  # a finished site's files, all but the search index's
         self._stored_now: set[str] = set()  # the objects this process wrote in this build
@@ -182,6 +183,7 @@ class BuildCache:
                 return None
         if keep:
             self.used[key], self.reused = record, self.reused + 1
+            self._own.add(key)
         return record
 
     def place(self, record: Record, site: Path, copies: Path | None = None, under: str = "") -> None:
@@ -203,6 +205,7 @@ class BuildCache:
     def remember(self, key: str, meta: Any) -> Record:
         """The record of `key` (used in this build) with new `meta`."""
         record = self.used[key] = {**self.used[key], "meta": meta}
+        self._own.add(key)
         return record
 
     def keep_last(self) -> None:
@@ -216,6 +219,7 @@ class BuildCache:
         record: Record = {"files": [self._store(dest, path, content) for dest, path, content in files], "meta": meta}
         self.used[key] = record
         self.made.add(key)
+        self._own.add(key)
         return record
 
     def _store(self, dest: str, path: str, content: Path | bytes) -> list[Any]:
@@ -328,15 +332,16 @@ class BuildCache:
     # Between processes, and at the end
 
     def begin_part(self) -> None:
-        """In a forked part: start its own list of the records used (the parent has those before).
-        The parent's stay referenced: freeing 100,000 records writes to every memory page that holds
-        them, in each part (0.2 s a part at 100,000 lectures)."""
-        self._parents = (self.used, self.made)
-        self.used, self.reused, self.made = {}, 0, set()
+        """In a forked part: note from now on which records it uses, for its journal.  It still sees
+        the parent's (the index and the link check read them all); none is copied or freed, which
+        would write to every memory page that holds them, in each part (0.2 s a part at 100,000 lectures)."""
+        self._own, self.reused = set(), 0
 
     def take_journal(self, path: Path) -> None:
         """In a forked part: leave the records it used for the parent."""
-        path.write_bytes(pydantic_core.to_json({"used": self.used, "reused": self.reused, "made": sorted(self.made)}))
+        path.write_bytes(pydantic_core.to_json({"used": {key: self.used[key] for key in self._own}, "reused": self.reused,
+                                                "made": sorted(self._own & self.made),
+                                                "placed": {key: self.placed[key] for key in self._own if key in self.placed}}))
 
     def add_journal(self, path: Path) -> None:
         """In the parent: the records a part used."""
@@ -345,6 +350,7 @@ class BuildCache:
             self.used.update(journal["used"])
             self.reused += journal["reused"]
             self.made.update(journal["made"])
+            self.placed.update(journal["placed"])
 
     def save(self) -> None:
         """Keep this build's records for the next one, and delete the objects none of them names."""

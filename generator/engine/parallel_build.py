@@ -15,31 +15,30 @@ core at a time, and writes its own folder:
 - asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
-The asset parts start first, the heaviest first: while they run, the parent plans
-the pages (seconds at 100,000 lectures, which no asset maker needs), then starts
-the main part and the entry parts.
+The heaviest asset part starts first: while it runs, the parent plans the pages
+(seconds at 100,000 lectures, which no asset maker needs), then starts the main
+part and the entry parts, and the other asset parts as cores come free.
 As each part finishes, the parent moves what it made (the main part's
 everything, an entry part's entry pages, an asset part's files) into the site,
 refusing two files at one path, while the other parts run; the entry pages an
-entry part takes from the build cache it puts into the site itself.  At the end
-the parent adds the entry pages to the sitemap.
+entry part takes from the build cache it puts into the site itself.
 Entry pages are not in the navigation and come last among the generated pages,
 so the site is byte for byte the one a single `mkdocs build` makes (tests
-compare).  Link check and search index follow, over the whole site.
+compare).  The last steps are parts too (finishing.py, `Finish`): the search
+index starts as soon as every page is in the site, beside the asset parts still
+running (after one edit at 100,000 lectures, Pagefind over the changed part of
+the index takes half a minute on one core, and the asset makers as long on the
+other), and the link check once all but the index is.  At the end the parent
+adds the entry pages to the sitemap (neither step reads it).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import multiprocessing.connection
 import os
 import re
-import resource
 import shutil
-import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -49,8 +48,10 @@ from generator import workers as lifeline
 from generator.digests import digest
 from generator.engine import progress
 from generator.engine.build_cache import BuildCache, open_cache, tree_digest
+from generator.engine.finishing import Finish, check_part, link_problems
 from generator.engine.mkdocs_pages import Handoff
 from generator.engine.options import BuildOptions
+from generator.engine.part_runner import run_parts
 from generator.engine.reuse import (
     assets_key,
     begin_memo,
@@ -62,7 +63,7 @@ from generator.engine.reuse import (
     main_key,
     memo_key,
 )
-from generator.errors import BuildFailed, LvyinError
+from generator.engine.search_index import index_site
 from generator.outputs.files import SiteCollision
 from generator.outputs.site_files import ASSET_MAKERS, outputs
 from generator.plan.pages import Page, grown_paths, page_url
@@ -71,14 +72,6 @@ from generator.plan.site import Site
 PAGES_PER_PART = 3000
 HEAVY_FIRST = ("make_open_data", "make_print_sheets", "make_feeds")  # the asset makers that take longest
 _SITEMAP_ENTRY = re.compile(r"\n    <url>\n         <loc>([^<]*)</loc>.*?</url>", re.DOTALL)
-
-
-class PartFailed(BuildFailed):
-    """A part's build failed; the message is MkDocs' (its warnings were logged as they came)."""
-
-
-class PartCrashed(Exception):
-    """A part died of a bug, not of the user's data: the message is the part's traceback."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +121,16 @@ class Part:
     entry_pages: frozenset[str] = frozenset()  # an entry part's pages (docs-tree paths)
     maker: int | None = None  # an asset part's index into ASSET_MAKERS
     pages: tuple[Page, ...] = ()  # an entry part's pages, in plan order
+    after: frozenset[str] = frozenset()  # the parts that must be in the site before this one starts
+
+
+@dataclass(frozen=True)
+class Built:
+    costs: list[dict]  # what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)
+    problems: list[str]  # what the link check found
+
+
+INDEX, LINKS = "search-index", "link-check"  # the parts of `Finish`
 
 
 def asset_parts() -> list[Part]:
@@ -148,8 +151,17 @@ def page_parts(site: Site, per_part: int | None = None) -> list[Part]:
                              for n, pages in enumerate(slices, 1)]
 
 
+def finishing_parts(finish: Finish | None, pages: list[Part], assets: list[Part]) -> tuple[list[Part], list[Part]]:
+    """The search index, once the `pages` are in the site, and the link check, once the `assets` are too."""
+    if finish is None:
+        return [], []
+    index = [Part(INDEX, after=frozenset(part.name for part in pages))] if finish.search_index else []
+    links = [Part(LINKS, after=frozenset(part.name for part in pages + assets))] if finish.check_links else []
+    return index, links
+
+
 def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | None = None,
-                   search_copies: Path | None = None, reuse: Reuse | None = None) -> list[dict]:
+                   search_copies: Path | None = None, reuse: Reuse | None = None, finish: Finish | None = None) -> Built:
     """Build `site` into the empty folder `site_dir`: each part in a folder of its own beside it, merged
     into it as it finishes, but for the entry pages an entry part takes from the build cache (`reuse`),
     which it puts straight into `site_dir` (nearly all of them in a rebuild: moving 100,000 page folders
@@ -157,125 +169,62 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     never races a part for one; a file that two parts put at one path fails the build either way
     (`_move`, placing.py).  With `search_copies`, the pages' copies for the search index go there
     (see search_index.py).  With `reuse`, each part takes what the build cache has and keeps what it made.
-
-    Returns what each part cost: name, wall and CPU seconds, peak RSS in MB (for the benchmark)."""
-    parts = asset_parts()
+    With `finish`, the search index and the link check run as parts too (finishing.py): the index
+    as soon as the pages are in the site, beside the asset parts still running."""
+    assets = asset_parts()
+    parts = assets[:1]  # the heaviest, while the parent plans the pages
     if reuse:
         reuse.cache.objects_kept  # noqa: B018  (indexed here, once, for every part)
     all_entries: frozenset[str] = frozenset()
     scratch = lifeline.new_folder(".lvyin-parts-", site_dir.parent)  # deletes the parts of killed builds
+    cache = reuse.cache if reuse else None
 
     def plan_pages() -> list[Part]:
-        """While the first asset parts run: the pages planned, once, for every part, and the
-        folders above the entry pages made."""
+        """While the first asset part runs: the pages planned, once, for every part, and the
+        folders above the entry pages made; then the parts in the order they are to start."""
         nonlocal all_entries
-        more = page_parts(site)
+        pages = page_parts(site)
         if reuse:
             reuse.cache.by_path  # noqa: B018  (indexed here, once, for every part)
-        all_entries = frozenset().union(*(p.entry_pages for p in more))
+        all_entries = frozenset().union(*(p.entry_pages for p in pages))
         for folder in sorted({str(Path(page_url(path)).parent) for path in all_entries} - {"."}):
             (site_dir / folder).mkdir(parents=True, exist_ok=True)
+        index, links = finishing_parts(finish, pages, assets)
+        more = pages + index + assets[1:] + links
         parts.extend(more)
         return more
 
     def merge(part: Part) -> None:
-        """Move a finished part into the site while the others run."""
-        if reuse and (scratch / f"{part.name}.cache").is_file():
+        """Move a finished part into the site while the others run.  The index's records join the
+        build's once the link check has its key (from the records of the site but the index)."""
+        if reuse and (scratch / f"{part.name}.cache").is_file() and part.name != INDEX:
             reuse.cache.add_journal(scratch / f"{part.name}.cache")
-        _merge(scratch / part.name, site_dir, part)
+        if part.name not in (INDEX, LINKS):
+            _merge(scratch / part.name, site_dir, part)
 
     try:
-        _run_all(list(parts), plan_pages, lambda part: _make_part(config_file, site, part, scratch / part.name, site_dir,
-                                                                  all_entries, search_copies, reuse),
-                 workers, scratch, merge, reuse.cache if reuse else None)
+        run_parts(list(parts), plan_pages, lambda part: _make_part(config_file, site, part, scratch / part.name, site_dir,
+                                                                   all_entries, search_copies, reuse, finish),
+                  workers, scratch, merge, cache)
+        if cache:
+            cache.add_journal(scratch / f"{INDEX}.cache")
         progress.stage("正在写站点地图")
         _add_to_sitemap(site_dir, grown_paths(site.pages))
-        return [json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts]
+        return Built([json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts],
+                     link_problems(site_dir, cache, scratch / f"{LINKS}.found"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_all(first: list[Part], then: Callable[[], list[Part]], make, workers: int | None, scratch: Path, done,
-             cache: BuildCache | None) -> None:
-    """Run each part in a forked process, `workers` at a time: the `first` parts, and once they
-    started, the parts `then` gives (which the parent works out meanwhile); hand each that succeeds
-    to `done`; raise the first failure.  Where processes cannot be forked, one after the other here."""
-    if not lifeline.can_fork():
-        parts = first + then()
-        for finished, part in enumerate(parts, 1):
-            _make_and_cost(make, part, scratch)
-            done(part)
-            progress.stage(f"正在生成网站：已完成 {finished}/{len(parts)} 部分")
-        return
-    workers = workers or lifeline.cores()
-    waiting, running, finished, total, later = list(first), {}, 0, len(first), then
-    try:
-        with lifeline.frozen_for_children():
-            while waiting or running or later:
-                while waiting and len(running) < workers:
-                    part = waiting.pop(0)
-                    process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
-                    process.start()
-                    running[process.sentinel] = (process, part)
-                if later is not None:  # the parent's own work, while the first parts run
-                    more, later = later(), None
-                    waiting += more
-                    total += len(more)
-                    continue
-                ready = multiprocessing.connection.wait(list(running))
-                for sentinel in ready:
-                    process, part = running.pop(sentinel)
-                    process.join()
-                    if process.exitcode != 0:
-                        _raise_failure(part, process.exitcode, scratch)
-                    done(part)
-                    finished += 1
-                    progress.stage(f"正在生成网站：已完成 {finished}/{total} 部分")
-    finally:
-        for process, _ in running.values():
-            process.kill()
-            process.join()
-
-
-def _raise_failure(part: Part, exitcode: int | None, scratch: Path) -> None:
-    error, crash = scratch / f"{part.name}.error", scratch / f"{part.name}.crash"
-    if crash.is_file():
-        raise PartCrashed(crash.read_text(encoding="utf-8"))
-    raise PartFailed(error.read_text(encoding="utf-8") if error.is_file() else f"{part.name} 异常退出（{exitcode}）")
-
-
-def _child(make, part: Part, scratch: Path, cache: BuildCache | None) -> None:
-    """Make one part; leave its cost (or its error), and the cache records it used, in `scratch` for the parent."""
-    progress.detach()  # the parent's progress line belongs to the parent
-    try:
-        if cache is not None:
-            cache.begin_part()
-        _make_and_cost(make, part, scratch)
-        if cache is not None:
-            cache.take_journal(scratch / f"{part.name}.cache")
-    except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
-        from mkdocs.exceptions import MkDocsException
-
-        if isinstance(error, (MkDocsException, LvyinError)):
-            (scratch / f"{part.name}.error").write_text(str(error), encoding="utf-8")
-        else:  # a bug: its traceback, for the parent to show as one
-            (scratch / f"{part.name}.crash").write_text(f"{part.name}:\n{traceback.format_exc()}", encoding="utf-8")
-        os._exit(1)
-
-
-def _make_and_cost(make, part: Part, scratch: Path) -> None:
-    """Make one part; leave what it cost in `scratch` (its own process's CPU and peak RSS when forked)."""
-    start = time.perf_counter()
-    make(part)
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cost = {"name": part.name, "wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024}
-    (scratch / f"{part.name}.cost").write_text(json.dumps(cost), encoding="utf-8")
-
-
 def _make_part(config_file: str, site: Site, part: Part, folder: Path, site_dir: Path, all_entries: frozenset[str],
-               search_copies: Path | None, reuse: Reuse | None) -> None:
+               search_copies: Path | None, reuse: Reuse | None, finish: Finish | None) -> None:
     cache = reuse.cache if reuse else None
+    if finish and part.name == INDEX:
+        index_site(site_dir, copies=search_copies, cache=cache)
+        return
+    if finish and part.name == LINKS:
+        check_part(site_dir, finish, cache, folder.with_suffix(".found"))
+        return
     if part.maker is not None:
         make = ASSET_MAKERS[part.maker]
         key = assets_key(make.__name__, site.today.isoformat(), reuse.inputs) if reuse else ""

@@ -17,7 +17,7 @@ from generator.errors import BUG_NOTE, LvyinError
 INTERNAL = {
     "generator.source.compose._Stop",  # the composer's way out, turned into a ReadError
     "generator.catalog.files.Unknown",  # a field a broken entry lacks: a check is skipped
-    "generator.engine.parallel_build.PartCrashed",  # a part's bug, shown with its traceback
+    "generator.engine.part_runner.PartCrashed",  # a part's bug, shown with its traceback
 }
 
 

@@ -199,7 +199,6 @@ def test_a_cache_folder_that_git_tracks_is_not_used(built, tmp_path, capsys, mon
 
 def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, capsys, monkeypatch):
     """A build that fails after its parts made (and stored) new units leaves the last manifest as it was."""
-    import generator.engine.finishing as finishing
     from generator.errors import BuildFailed
 
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
@@ -213,7 +212,7 @@ def test_a_failed_build_keeps_the_cache_of_the_last_good_one(built, tmp_path, ca
     def fails(*args, **kwargs):
         raise BuildFailed("Pagefind 建立搜索索引失败")
 
-    monkeypatch.setattr(finishing, "check_and_index", fails)
+    monkeypatch.setattr(search_index, "_run", fails)  # in the index's own part, after the others stored theirs
     assert build_site(catalog, work / "site", "--today", BUILD_DAY) == 1
     assert (work / ".lvyin-cache" / "manifest.json").read_bytes() == manifest
 
@@ -265,14 +264,17 @@ def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_t
     source = sorted((catalog / "lectures").glob("*.yaml"))[-1]  # an upcoming lecture: on its lecturer's page and others
     lecture = yaml.safe_load(source.read_text(encoding="utf-8"))[0]
     _change(catalog, {"replace": [f"lectures/{source.name}", f"title: {lecture['title']}", f"title: {lecture['title']}（改）"]})
-    runs: list[list[str]] = []
+    # The index is a part of the build, in a process of its own: what it did is noted in files.
+    notes = tmp_path / "notes"
+    notes.mkdir()
     run = search_index._run
-    monkeypatch.setattr(search_index, "_run", lambda tree, output: runs.append(
-        sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html"))) or run(tree, output))
-    scanned: list[str] = []  # the copies whose dates the index's plan had to read (the rest the cache knew)
-    scan = search_copies._scan_objects
-    monkeypatch.setattr(search_copies, "_scan_objects", lambda files, names: scanned.extend(names) or scan(files, names))
+    monkeypatch.setattr(search_index, "_run", lambda tree, output: _note(notes / "runs", sorted(
+        p.relative_to(tree).as_posix() for p in tree.rglob("*.html"))) or run(tree, output))
+    scan = search_copies._scan_objects  # the copies whose dates the index's plan had to read (the rest the cache knew)
+    monkeypatch.setattr(search_copies, "_scan_objects", lambda files, names: _note(notes / "scanned", names) or scan(files, names))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
+    runs = [json.loads(line) for line in (notes / "runs").read_text(encoding="utf-8").splitlines()]
+    scanned = [name for line in (notes / "scanned").read_text(encoding="utf-8").splitlines() for name in json.loads(line)]
     assert len(runs) == 1 and f"lectures/{lecture['id']}/index.html" in runs[0]
     assert 1 <= len(scanned) <= 3, scanned  # the lecture's new copy (and its stand-ins'): not the other pages'
     copies = {path: name for record in json.loads((work / ".lvyin-cache" / "manifest.json").read_bytes()
@@ -281,6 +283,12 @@ def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_t
     assert copies[f"lectures/{lecture['id']}/index.html"] in scanned
     lecturer = work / "site" / "lecturers" / lecture["lecturers"][0] / "index.html"
     assert f"{lecture['title']}（改）" in lecturer.read_text(encoding="utf-8")
+
+
+def _note(file: Path, items: list[str]) -> None:
+    """One line of `items` at the end of `file` (from whichever process of the build)."""
+    with file.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(items) + "\n")
 
 
 def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_lists_move(
@@ -383,14 +391,15 @@ def _cached_build(cache_folder: Path, site: Path, files: dict[str, str]) -> list
     the link problems; a site without any is kept for the next build."""
     from generator.digests import digest
     from generator.engine.build_cache import BuildCache
-    from generator.engine.finishing import check_and_index
+    from generator.engine.finishing import Finish, check_part, link_problems
 
     cache = BuildCache(cache_folder, "tools")
     try:
         for name, text in files.items():
             cache.put(digest(name, text), [("site", name, _page(site, name, text))])
         key = digest("site", json.dumps(files, sort_keys=True))
-        problems = check_and_index(site, search_index=False, cache=cache, site_key=key)
+        check_part(site, Finish(site_key=key), cache, site.parent / "found")
+        problems = link_problems(site, cache, site.parent / "found")
         if not problems:
             cache.keep_site(key, site)
             cache.save()

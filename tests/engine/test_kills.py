@@ -184,22 +184,31 @@ def test_killed_while_the_links_are_checked_and_the_site_indexed(built, tmp_path
     pagefind = tmp_path / "slow-pagefind"
     pagefind.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
     pagefind.chmod(0o755)
+    checking, index_pid = tmp_path / "checking", tmp_path / "index-pid"
     pid = kill_build(catalog, site, f"""
         import generator.engine.finishing as finishing, generator.engine.search_index as search_index
-        finishing.check_pages = lambda site_dir, only=None, files=None: time.sleep(60)  # the link check still running
+        def check_pages(site_dir, only=None, files=None):  # the link check still running
+            Path({str(checking)!r}).touch()
+            time.sleep(60)
+        finishing.check_pages = check_pages
         search_index.pagefind_binary = lambda: {str(pagefind)!r}  # Pagefind still running
         real = search_index._run
-        def run(site, output):
-            threading.Timer(1, die).start()
+        def run(site, output):  # in the index's own part: the build dies once the link check runs too
+            Path({str(index_pid)!r}).write_text(str(os.getpid()))
+            def kill_the_build():
+                while not Path({str(checking)!r}).exists():
+                    time.sleep(0.1)
+                os.kill(os.getppid(), signal.SIGKILL)
+            threading.Thread(target=kill_the_build, daemon=True).start()
             return real(site, output)
         search_index._run = run
         """)
     assert snapshot(site) == previous
-    left = leftovers(pid, site.parent)
-    assert any("/.lvyin-search-" in p for p in left) and any("copies-" in p for p in left)
+    left, index_part = leftovers(pid, site.parent), int(index_pid.read_text())
+    assert any("copies-" in p for p in left) and any("/.lvyin-search-" in p for p in leftovers(index_part, site.parent))
 
     assert build_site(catalog, site) == 0
-    assert all_gone(lambda: leftovers(pid, site.parent)) == []
+    assert all_gone(lambda: leftovers(pid, site.parent) + leftovers(index_part, site.parent)) == []
 
 
 def test_killed_right_after_the_new_site_took_the_place_of_the_old(built, capsys):

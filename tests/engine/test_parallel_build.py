@@ -182,3 +182,33 @@ def test_a_part_that_crashes_fails_the_build_and_keeps_the_old_site(make_catalog
     assert "Traceback" in error and 'RuntimeError: 打印表坏了' in error and error.rstrip().endswith(BUG_NOTE)
     assert "网站生成失败" not in error
     assert [p.name for p in site.iterdir()] == ["index.html"]
+
+
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "one-process"])
+def test_a_part_waits_for_the_parts_it_comes_after_and_the_others_keep_their_order(tmp_path, monkeypatch, forked):
+    """The search index waits for the pages and the link check for everything else; a part that cannot
+    start yet lets the next one go first (as the asset parts go while the index waits)."""
+    from generator import workers
+    from generator.engine.part_runner import run_parts
+
+    if not forked:
+        monkeypatch.setattr(workers, "can_fork", lambda: False)
+    Part = parallel_build.Part
+    pages = [Part("main"), Part("entries-1")]
+    index = Part("search-index", after=frozenset({"main", "entries-1"}))
+    assets = [Part("assets-a"), Part("assets-b")]
+    links = Part("link-check", after=frozenset({"main", "entries-1", "assets-a", "assets-b"}))
+    done: list[str] = []
+    made = tmp_path / "made"
+
+    def make(part) -> None:  # in its own process when forked: what it saw is left in a file
+        (made / part.name).write_text(",".join(sorted(p.name for p in made.iterdir())), encoding="utf-8")
+
+    made.mkdir()
+    run_parts([assets[0]], lambda: [links, index, *pages, assets[1]], make, 1, tmp_path, lambda part: done.append(part.name),
+              None)
+    assert done == ["assets-a", "main", "entries-1", "search-index", "assets-b", "link-check"]
+    assert set((made / "search-index").read_text(encoding="utf-8").split(",")) == {"assets-a", "main", "entries-1"}
+
+    with pytest.raises(RuntimeError, match="never come"):
+        run_parts([], lambda: [Part("link-check", after=frozenset({"missing"}))], make, 1, tmp_path, done.append, None)

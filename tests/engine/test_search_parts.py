@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -37,9 +38,12 @@ def split_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("parts")
     catalog = synthesize(root, 120, seed=4, stations=30, lecturers=20, venues=10, bases=6)
     saved, run = search_index.PART_SIZE, search_index._run
+    kept = root / "given"  # the index is a part of the build, in a process of its own: the pages go to files
+    kept.mkdir()
 
     def given(tree: Path, output: Path) -> str:
-        GIVEN.extend(page.read_bytes() for page in tree.rglob("*.html"))
+        for page in tree.rglob("*.html"):
+            Path(tempfile.mkstemp(dir=kept)[1]).write_bytes(page.read_bytes())
         return run(tree, output)
 
     search_index.PART_SIZE, search_index._run = PART_SIZE, given
@@ -47,6 +51,7 @@ def split_site(tmp_path_factory):
         assert build_site(catalog, root / "site", "--today", BUILD_DAY) == 0
     finally:
         search_index.PART_SIZE, search_index._run = saved, run
+    GIVEN.extend(file.read_bytes() for file in kept.iterdir())
     return root / "site"
 
 
