@@ -136,11 +136,14 @@ def build(catalog: str, today: str, site_dir: str, cache: str = "") -> dict:
     timer.wrap(BuildCache, "keep_site", "keep the site in the cache")
     timer.wrap(BuildCache, "save", "save the cache")
     search_index.subprocess = pagefind_runs = PeakOfEachRun()
+    begun = time.perf_counter()
     with timer.part("total"), contextlib.redirect_stdout(sys.stderr):
         code = cli.main(["build", "--catalog", catalog, "--today", today, "--site-dir", site_dir,
                          *([] if cache == "cache" else ["--no-cache"])])
     if code:
         raise SystemExit(f"lvyin build failed with exit code {code}")
+    for cost in costs:  # when each part started, in seconds from the command's start
+        cost["started"] -= begun
     # The last steps are parts of their own (their CPU: theirs and their processes').
     by_name = {cost["name"]: cost for cost in costs}
     for part, stage in ((parallel_build.INDEX, "pagefind"), (parallel_build.LINKS, "link check")):

@@ -285,7 +285,7 @@ def _quiet_mkdocs() -> None:
 
 def _kept_reads(args: argparse.Namespace) -> KeptReads | None:
     """The catalogue files `lvyin build` read, in the preview's build cache (see `_options`)."""
-    from generator.engine.build_cache import fingerprint
+    from generator.engine.fingerprints import fingerprint
 
     folder = _preview_cache(args)
     return KeptReads(folder / "reads", fingerprint(Path(args.config), Path(args.catalog))) if folder else None

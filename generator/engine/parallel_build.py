@@ -15,9 +15,10 @@ core at a time, and writes its own folder:
 - asset parts: each maker of `site_files.ASSET_MAKERS` writes its files (feeds,
   print sheets, open data …).
 
-The heaviest asset part starts first: while it runs, the parent plans the pages
-(seconds at 100,000 lectures, which no asset maker needs), then starts the main
-part and the entry parts, and the other asset parts as cores come free.
+The heaviest asset parts start first, one a core: while they run, the parent
+plans the pages (6 s at 100,000 lectures, which no asset maker needs), then
+starts the main part and the entry parts, and the other asset parts as cores
+come free.
 As each part finishes, the parent moves what it made (the main part's
 everything, an entry part's entry pages, an asset part's files) into the site,
 refusing two files at one path, while the other parts run; the entry pages an
@@ -47,7 +48,8 @@ from generator import env
 from generator import workers as lifeline
 from generator.digests import digest
 from generator.engine import progress
-from generator.engine.build_cache import BuildCache, open_cache, tree_digest
+from generator.engine.build_cache import BuildCache, open_cache
+from generator.engine.fingerprints import tree_digest
 from generator.engine.finishing import Finish, check_part, link_problems
 from generator.engine.mkdocs_pages import Handoff
 from generator.engine.options import BuildOptions
@@ -172,7 +174,8 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     With `finish`, the search index and the link check run as parts too (finishing.py): the index
     as soon as the pages are in the site, beside the asset parts still running."""
     assets = asset_parts()
-    parts = assets[:1]  # the heaviest, while the parent plans the pages
+    first = workers or lifeline.cores()
+    parts = assets[:first]  # the heaviest, one a core, while the parent plans the pages
     if reuse:
         reuse.cache.objects_kept  # noqa: B018  (indexed here, once, for every part)
     all_entries: frozenset[str] = frozenset()
@@ -180,7 +183,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
     cache = reuse.cache if reuse else None
 
     def plan_pages() -> list[Part]:
-        """While the first asset part runs: the pages planned, once, for every part, and the
+        """While the first asset parts run: the pages planned, once, for every part, and the
         folders above the entry pages made; then the parts in the order they are to start."""
         nonlocal all_entries
         pages = page_parts(site)
@@ -190,7 +193,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
         for folder in sorted({str(Path(page_url(path)).parent) for path in all_entries} - {"."}):
             (site_dir / folder).mkdir(parents=True, exist_ok=True)
         index, links = finishing_parts(finish, pages, assets)
-        more = pages + index + assets[1:] + links
+        more = pages + index + assets[first:] + links
         parts.extend(more)
         return more
 

@@ -128,11 +128,12 @@ def _child(make: Callable[[P], None], part: P, scratch: Path, cache: BuildCache 
 
 
 def _make_and_cost(make: Callable[[P], None], part: P, scratch: Path) -> None:
-    """Make one part; leave what it cost in `scratch` (when forked: its own process's CPU and that of the
-    processes it started, and its peak RSS)."""
+    """Make one part; leave what it cost in `scratch`: when it started (`time.perf_counter`, one clock
+    for every process), its wall time, and when forked its own process's CPU and that of the processes
+    it started, and its peak RSS."""
     start = time.perf_counter()
     make(part)
     usage, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cost = {"name": part.name, "wall": time.perf_counter() - start,  # CPU: the part's and its processes' (Pagefind …)
+    cost = {"name": part.name, "started": start, "wall": time.perf_counter() - start,  # CPU: the part's and its processes' (Pagefind …)
             "cpu": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
     (scratch / f"{part.name}.cost").write_text(json.dumps(cost), encoding="utf-8")

@@ -40,10 +40,10 @@ class SpareSite:
         """The spare site's folder at `path` (the site's root if ""), as a spare site of its own."""
         return SpareSite(f"{self.folder}/{path}") if path and self.folder else self
 
-    def take(self, files: list[Any], root: str, object_path: Callable[[str], str], made: set[str]) -> list[Any]:
+    def take(self, files: list[Any], root: str, inode: Callable[[str], int], made: set[str]) -> list[Any]:
         """Move into `root` each folder of the spare that holds just the record's `files` ([dest,
         path, object, size, time] …; those with dest "site" go to `root`) as they are; return the
-        files still to place.  `made`: the folders made so far (a taken one is added)."""
+        files still to place.  `inode`: each object's inode; `made`: the folders made so far (a taken one is added)."""
         if self.folder is None:
             return files
         groups: dict[str, list[Any]] = defaultdict(list)
@@ -51,13 +51,12 @@ class SpareSite:
             folder, _, _ = file[1].rpartition("/")
             if file[0] == "site" and folder:  # never the root folder
                 groups[folder].append(file)
-        taken = {folder for folder, group in groups.items() if self._take(folder, group, root, object_path, made)}
+        taken = {folder for folder, group in groups.items() if self._take(folder, group, root, inode, made)}
         if not taken:
             return files
         return [file for file in files if not (file[0] == "site" and file[1].rpartition("/")[0] in taken)]
 
-    def _take(self, folder: str, group: list[Any], root: str, object_path: Callable[[str], str],
-              made: set[str]) -> bool:
+    def _take(self, folder: str, group: list[Any], root: str, inode: Callable[[str], int], made: set[str]) -> bool:
         spare, target = f"{self.folder}/{folder}", f"{root}/{folder}"
         try:
             with os.scandir(spare) as entries:
@@ -69,7 +68,7 @@ class SpareSite:
             wanted = {path.rpartition("/")[2]: name for _, path, name, _, _ in group}
             if found.keys() != wanted.keys():
                 return False
-            if any(os.stat(object_path(name)).st_ino != found[file] for file, name in wanted.items()):
+            if any(inode(name) != found[file] for file, name in wanted.items()):
                 return False
             parent = os.path.dirname(target)
             if parent not in made:
@@ -85,12 +84,13 @@ class SpareSite:
 
 
 def place(files: Iterable[list[Any]], roots: dict[str, str | None], object_path: Callable[[str], str],
-          spare: SpareSite) -> None:
-    """Put `files` ([dest, path, object, size, time] …) under `roots[dest]` (none: not placed)."""
+          spare: SpareSite, inode: Callable[[str], int]) -> None:
+    """Put `files` ([dest, path, object, size, time] …) under `roots[dest]` (none: not placed);
+    `inode` tells an object's inode (the build cache found most when it checked the records)."""
     made: set[str] = set()
     linked: dict[str, bool] = {}  # root → False where hard links cannot reach the objects
     site = roots["site"]
-    for dest, path, name, _, _ in spare.take(list(files), site, object_path, made) if site else files:
+    for dest, path, name, _, _ in spare.take(list(files), site, inode, made) if site else files:
         root = roots.get(dest)
         if root is None:
             continue
