@@ -160,9 +160,12 @@ class BuildCache:
 
     # Storing
 
-    def put(self, key: str, files: Iterable[tuple[str, str, Path | bytes]], meta: Any = None) -> Record:
-        """Keep what a unit made: `files` are (dest, path, the file made or its bytes)."""
-        record: Record = {"files": [self._store(dest, path, content) for dest, path, content in files], "meta": meta}
+    def put(self, key: str, files: Iterable[tuple[str, str, Path | bytes]], meta: Any = None,
+            kept: Iterable[list[Any]] = ()) -> Record:
+        """Keep what a unit made: `files` are (dest, path, the file made or its bytes); `kept`, files
+        of records of this build (as they name them) that are the unit's too."""
+        record: Record = {"files": [*kept, *(self._store(dest, path, content) for dest, path, content in files)],
+                          "meta": meta}
         self.used[key] = record
         self.made.add(key)
         self._own.add(key)

@@ -64,6 +64,7 @@ from generator.engine.reuse import (
     keep_memo,
     main_key,
     memo_key,
+    reuse_assets,
 )
 from generator.engine.search_index import index_site
 from generator.outputs.files import SiteCollision
@@ -235,6 +236,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, site_dir:
         if record is not None:
             cache.place(record, folder)
             cache.get(memo_key(make.__name__))  # kept for the next build that makes them
+            reuse_assets(cache, record)
             return
         if cache:
             begin_memo(cache, make.__name__)

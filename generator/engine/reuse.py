@@ -9,7 +9,9 @@ can take from the cache, and what it keeps of those it made.
   build time MkDocs puts in the sitemap (SOURCE_DATE_EPOCH).
 - An asset maker's files: the maker, the build date and the digest of the catalogue and the
   articles (`inputs`).  When they must be made again, the maker starts from the results of pure
-  functions it used last time (memo.py), kept under the maker's name alone.
+  functions it used last time (memo.py), kept under the maker's name alone; and a file it gives
+  a key of its own (outputs/files.py `KeyedAsset`: one year of open data, one print sheet) is
+  taken from the cache under that key if it is there.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from generator import memo
 from generator.digests import digest
 from generator.engine.build_cache import BuildCache, Record
 from generator.engine.traces import holds, render_traced
-from generator.outputs.files import Asset
+from generator.outputs.files import AnyAsset, KeyedAsset
 from generator.plan.pages import Page, page_url
 
 Made = list[tuple[str, str | bytes]]  # (docs-tree path, content) of generated files
@@ -78,9 +80,27 @@ def keep_folder(cache: BuildCache, key: str, folder: Path, copies: Path | None) 
     cache.put(key, _files_below(folder, "", copies))
 
 
-def keep_assets(cache: BuildCache, key: str, assets: Iterable[Asset]) -> Record:
-    """Keep an asset maker's files (to be placed in the site from the cache)."""
-    return cache.put(key, [("site", asset.path, asset.content) for asset in assets])
+def keep_assets(cache: BuildCache, key: str, assets: Iterable[AnyAsset]) -> Record:
+    """Keep an asset maker's files (to be placed in the site from the cache): a keyed one is the
+    file kept under its own key, made (and kept so) only if the cache lacks it."""
+    kept: list[list[Any]] = []
+    keys: list[str] = []
+    made: list[tuple[str, str, Path | bytes]] = []
+    for asset in assets:
+        if isinstance(asset, KeyedAsset):
+            keys.append(digest("asset", asset.path, asset.key))
+            record = cache.get(keys[-1]) or cache.put(keys[-1], [("site", asset.path, asset.content)])
+            kept += record["files"]
+        else:
+            made.append(("site", asset.path, asset.content))
+    return cache.put(key, made, {"keyed": keys}, kept=kept)
+
+
+def reuse_assets(cache: BuildCache, record: Record) -> None:
+    """Keep the records of the keyed files of an asset maker's `record` (which this build reuses
+    whole) for the next build, which may need some of them alone."""
+    for key in (record.get("meta") or {}).get("keyed", []):
+        cache.get(key)
 
 
 def memo_key(maker: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.errors import LvyinError
@@ -13,6 +15,27 @@ class Asset:
 
     path: str
     content: bytes
+
+
+class KeyedAsset:
+    """A generated file made only when it is asked for (`content`), with a `key` that digests
+    everything it is made of but the tools (code, templates, site.yaml: the build cache's
+    fingerprint).  `lvyin build` places the file its cache kept under the same key instead of
+    making it (engine/reuse.py): after one edit, one year of the open data, not every year."""
+
+    def __init__(self, path: str, key: Callable[[], str], make: Callable[[], bytes]) -> None:
+        self.path, self._key, self._make = path, key, make
+
+    @functools.cached_property
+    def key(self) -> str:
+        return self._key()
+
+    @functools.cached_property
+    def content(self) -> bytes:
+        return self._make()
+
+
+AnyAsset = Asset | KeyedAsset
 
 
 class SiteCollision(LvyinError):

@@ -16,6 +16,7 @@ rendered by the site's Jinja environment, which escapes every value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
@@ -24,11 +25,12 @@ from urllib.parse import urlsplit
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.digests import digest, entry_digest
 from generator.model import vocab
 from generator.model.entries import Base, Lecture, Station, Venue
 from generator.model.kinds import PLACE_SECTIONS
 from generator.outputs.feeds import SUMMARY_MARK, feed_path, plain_text
-from generator.outputs.files import Asset
+from generator.outputs.files import Asset, KeyedAsset
 from generator.plan.build_date import RECENT_DAYS, SHANGHAI, recent, recent_since
 from generator.plan.geo import to_gcj02, to_wgs84
 from generator.render.environment import environment
@@ -257,27 +259,52 @@ def year_path(year: int) -> str:
     return f"api/lectures/{year}.json"
 
 
-def make_open_data(site: Site) -> list[Asset]:
+def make_open_data(site: Site) -> list[Asset | KeyedAsset]:
     c, s = site.catalog, site.settings
     refs: _Refs = {}
-    public = {lecture.id: public_lecture(site, lecture, refs) for lecture in c.lectures_in_order}
-    by_year: dict[int, list[PublicLecture]] = {}
+    public: dict[str, PublicLecture] = {}  # made once, as a file needs it
+
+    def records(lectures: list[Lecture]) -> list[PublicLecture]:
+        return [public.get(l.id) or public.setdefault(l.id, public_lecture(site, l, refs)) for l in lectures]
+
+    by_year: dict[int, list[Lecture]] = {}
     for lecture in c.lectures_in_order:
-        by_year.setdefault(lecture.date.year, []).append(public[lecture.id])
+        by_year.setdefault(lecture.date.year, []).append(lecture)
     years = [YearFile(year=y, url=s.absolute(year_path(y)), lectures=len(ls)) for y, ls in by_year.items()]
     lectures = LecturesDocument(**_header(site), since=recent_since(site.today).isoformat(), until=None, years=years,
-                                lectures=[public[l.id] for l in recent(c.lectures_in_order, site.today)])
+                                lectures=records(recent(c.lectures_in_order, site.today)))
     places = PlacesDocument(**_header(site), places=[public_place(site, p) for p in sorted(c.places.values(), key=lambda p: p.id)])
+
+    shared = functools.cache(lambda: _shared_key(site, years))
+
+    def year_file(y: int, ls: list[Lecture]) -> KeyedAsset:
+        return KeyedAsset(year_path(y), lambda: digest("open data year", str(y), shared(), *(entry_digest(l) for l in ls)),
+                          lambda: year_json(site, y, years, records(ls)))
+
     return [
         Asset("api/lectures.json", _json(lectures)),
-        *(Asset(year_path(y), _json(LecturesDocument(**_header(site), since=f"{y}-01-01", until=f"{y}-12-31",
-                                                      years=years, lectures=ls)))
-          for y, ls in by_year.items()),
+        *(year_file(y, ls) for y, ls in by_year.items()),
         Asset("api/lectures.schema.json", _json(schema(LecturesDocument, "api/lectures.schema.json", "讲座开放数据", s))),
         Asset("api/places.json", _json(places)),
         Asset("api/places.schema.json", _json(schema(PlacesDocument, "api/places.schema.json", "场馆、基地和站点开放数据", s))),
         Asset("feeds/lectures.xml", atom(site, lectures.lectures).encode("utf-8")),  # as the calendar feeds
     ]
+
+
+def year_json(site: Site, year: int, years: list[YearFile], lectures: list[PublicLecture]) -> bytes:
+    return _json(LecturesDocument(**_header(site), since=f"{year}-01-01", until=f"{year}-12-31", years=years,
+                                  lectures=lectures))
+
+
+def _shared_key(site: Site, years: list[YearFile]) -> str:
+    """What every year's file is made of besides its lectures (the key of each is this and their
+    digests): every entry a lecture's record may name (places, districts, lecturers, topics,
+    series), the list of years, the build date (`updated`, and which lectures have a calendar
+    file), and the settings (though site.yaml is part of the tools' fingerprint)."""
+    c = site.catalog
+    named = [entry for table in (c.places, c.districts, c.lecturers, c.topics, c.series) for entry in table.values()]
+    return digest(site.today.isoformat(), entry_digest(site.settings), *(entry_digest(y) for y in years),
+                  *(entry_digest(entry) for entry in named))
 
 
 def atom(site: Site, lectures: list[PublicLecture]) -> str:

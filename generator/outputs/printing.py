@@ -16,23 +16,26 @@ fits on one.  `html_to_pdf` prints a sheet with headless Chromium.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import zxingcpp
 from markupsafe import Markup
 
 from generator import env
+from generator.digests import digest, entry_digest
 from generator.errors import LvyinError, suggest
 from generator.memo import remembered
 from generator.model.entries import Lecture, Station
-from generator.outputs.files import Asset
+from generator.outputs.files import KeyedAsset
 from generator.plan.build_date import recent
 from generator.render.environment import environment
 
@@ -150,7 +153,7 @@ def sheet_html(site: Site, station_id: str, period: Period) -> str:
     """The printable sheet of one station for one month or quarter."""
     station = _station(site, station_id)
     c, settings = site.catalog, site.settings
-    sessions = [l for l in c.lectures_by_place.get(station.id, []) if period.holds(l.date)]
+    sessions = _sessions(site, station, period)
     rows = [{"lecture": l, "url": settings.absolute(f"lectures/{l.id}/"), "qr": qr_svg(settings.absolute(f"lectures/{l.id}/")),
              "lecturers": [c.lecturers[i] for i in l.lecturers]} for l in sessions]
     station_url = settings.absolute(f"stations/{station.id}/")
@@ -174,15 +177,42 @@ def index_html(site: Site, station_id: str) -> str:
         current=site.today.strftime("%Y-%m"))
 
 
-def make_print_sheets(site: Site) -> list[Asset]:
-    assets: list[Asset] = []
+def _sessions(site: Site, station: Station, period: Period) -> list[Lecture]:
+    return [l for l in site.catalog.lectures_by_place.get(station.id, []) if period.holds(l.date)]
+
+
+def make_print_sheets(site: Site) -> list[KeyedAsset]:
+    """Each station's index of sheets and its sheets, each keyed by what it shows (the build cache
+    keeps the others when one lecture changed): its station, sessions and their lecturers, its
+    period; the build date and the settings."""
+    assets: list[KeyedAsset] = []
     for station in site.catalog.stations.values():
-        assets.append(Asset(sheet_dir(station.id) + "index.html", index_html(site, station.id).encode("utf-8")))
         months, quarters = site_periods(site, station)
+        assets.append(KeyedAsset(sheet_dir(station.id) + "index.html",
+                                 functools.partial(_index_key, site, station, months + quarters),
+                                 functools.partial(_encoded, index_html, site, station.id)))
         for period in months + quarters:
-            html = sheet_html(site, station.id, period)
-            assets.append(Asset(sheet_dir(station.id, period.key) + "index.html", html.encode("utf-8")))
+            assets.append(KeyedAsset(sheet_dir(station.id, period.key) + "index.html",
+                                     functools.partial(_sheet_key, site, station, period),
+                                     functools.partial(_encoded, sheet_html, site, station.id, period)))
     return assets
+
+
+def _encoded(make: Callable[..., str], *args: Any) -> bytes:
+    return make(*args).encode("utf-8")
+
+
+def _index_key(site: Site, station: Station, periods: list[Period]) -> str:
+    return digest("print index", site.today.isoformat(), entry_digest(site.settings), entry_digest(station),
+                  *(period.key for period in periods))
+
+
+def _sheet_key(site: Site, station: Station, period: Period) -> str:
+    c = site.catalog
+    lectures = _sessions(site, station, period)
+    return digest("print sheet", site.today.isoformat(), entry_digest(site.settings), entry_digest(station),
+                  entry_digest(c.districts[station.district]), period.key,
+                  *(entry_digest(entry) for l in lectures for entry in (l, *(c.lecturers[i] for i in l.lecturers))))
 
 
 def find_chromium() -> str | None:

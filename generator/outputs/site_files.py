@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from generator.outputs.dashboard import stats_assets
 from generator.outputs.feeds import make_feeds
-from generator.outputs.files import Asset, SiteCollision
+from generator.outputs.files import AnyAsset, Asset, SiteCollision
 from generator.outputs.nearby import nearby_assets
 from generator.outputs.opendata import make_open_data
 from generator.outputs.printing import make_print_sheets
@@ -22,7 +22,7 @@ def stats_files(site: Site) -> list[Asset]:
 
 
 # Makers of non-page files (feeds, open data …): each takes the site and returns assets.
-ASSET_MAKERS: list[Callable[[Site], list[Asset]]] = [nearby_assets, stats_files]
+ASSET_MAKERS: list[Callable[[Site], Sequence[AnyAsset]]] = [nearby_assets, stats_files]
 
 
 ASSET_MAKERS += [make_feeds, make_open_data, make_print_sheets]  # /feeds/, /api/, /print/stations/

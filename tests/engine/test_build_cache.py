@@ -18,6 +18,7 @@ from test_parallel_build import snapshot
 import generator.catalog.files as catalog_files
 import generator.engine.search_index as search_index
 import generator.outputs.feeds as feeds
+import generator.outputs.opendata as opendata
 import generator.outputs.printing as printing
 from generator.bench.synth import synthesize
 from generator.engine import search_copies
@@ -229,28 +230,45 @@ def test_a_rebuild_of_the_same_input_takes_the_whole_site_and_keeps_every_unit_f
     assert reused > 300 and made < 30, (reused, made)  # the lecture, its lists, feeds, index parts
 
 
-def test_after_one_edit_the_feeds_and_print_sheets_make_again_only_that_lectures_event_and_no_qr_code(
+def test_after_one_edit_the_feeds_print_sheets_and_open_data_make_again_only_what_shows_that_lecture(
         built, tmp_path, capsys, monkeypatch):
-    """Any edit makes the feeds and print sheets again (memo.py): from the results the last build
-    kept, so one lecture's new title costs one calendar event and no QR code (addresses are the same)."""
+    """Any edit makes the feeds again (memo.py): from the results the last build kept, so one
+    lecture's new title costs one calendar event and no QR code (addresses are the same).  A print
+    sheet and a year of open data are kept under keys of their own: only the sheets of the
+    lecture's station and month or quarter, and the lecture's year, are made again."""
     monkeypatch.setattr(search_index, "PART_SIZE", PART_SIZE)
     catalog, first = built
     catalog = Path(shutil.copytree(catalog, tmp_path / "catalog"))
     work = Path(shutil.copytree(first, tmp_path / "build", symlinks=True))
     source = sorted((catalog / "lectures").glob("*.yaml"))[-1]  # the newest: in the feeds and on the sheets
-    title = yaml.safe_load(source.read_text(encoding="utf-8"))[0]["title"]
+    lecture = yaml.safe_load(source.read_text(encoding="utf-8"))[0]
+    title, day = lecture["title"], str(lecture["date"])
     _change(catalog, {"replace": [f"lectures/{source.name}", f"title: {title}", f"title: {title}（改）"]})
     made = tmp_path / "made.log"  # written by the forked parts, which inherit the patches
 
-    def count(what: str, make):
-        return lambda *args, **kwargs: (made.open("a").write(what + "\n"), make(*args, **kwargs))[1]
+    def count(what, make):
+        return lambda *args, **kwargs: (made.open("a").write(what(*args, **kwargs) + "\n"), make(*args, **kwargs))[1]
 
-    monkeypatch.setattr(feeds, "Event", count("event", Event))
-    monkeypatch.setattr(printing.zxingcpp, "create_barcode", count("qr", printing.zxingcpp.create_barcode))
+    monkeypatch.setattr(feeds, "Event", count(lambda: "event", Event))
+    monkeypatch.setattr(printing.zxingcpp, "create_barcode", count(lambda *a, **k: "qr", printing.zxingcpp.create_barcode))
+    monkeypatch.setattr(printing, "sheet_html", count(lambda site, station, period: f"sheet:{station}:{period.key}",
+                                                      printing.sheet_html))
+    monkeypatch.setattr(opendata, "year_json", count(lambda site, year, *rest: f"open-data:{year}", opendata.year_json))
     _build(catalog, work / "site", capsys, "--today", BUILD_DAY)
-    assert made.read_text().split() == ["event"]
+    made_now = made.read_text().split()
+    assert [what for what in made_now if not what.startswith(("sheet:", "open-data:"))] == ["event"]
+    year, month = day[:4], day[:7]
+    quarter = f"{year}-q{(int(day[5:7]) - 1) // 3 + 1}"
+    assert sorted(what for what in made_now if what.startswith("sheet:")) == (
+        sorted(f"sheet:{lecture['venue']}:{key}" for key in (month, quarter)) if lecture["venue"] in _stations(catalog) else [])
+    assert [what for what in made_now if what.startswith("open-data:")] == [f"open-data:{year}"]
     assert f"{title}（改）" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
     assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys)
+
+
+def _stations(catalog: Path) -> set[str]:
+    return {station["id"] for file in (catalog / "stations").glob("*.yaml")
+            for station in yaml.safe_load(file.read_text(encoding="utf-8")) or []}
 
 
 def test_after_one_lectures_title_changed_pagefind_indexes_again_only_the_part_that_holds_its_page(
@@ -537,3 +555,31 @@ def test_a_record_placed_where_a_file_is_already_fails_and_leaves_that_file(tmp_
         cache.place(record, tmp_path / "site")
     assert (tmp_path / "site" / "lectures" / "l1" / "index.html").read_bytes() == b"hand-written"
     cache.close()
+
+
+def test_a_file_an_asset_maker_keys_of_its_own_is_kept_while_the_makers_files_are_reused_whole(tmp_path):
+    """A keyed file (one year of open data, one print sheet) is kept under its own key as well as in
+    its maker's record; a build that reuses the maker's record whole keeps both, so that the next,
+    after one edit, still finds the files that edit did not touch."""
+    from generator.engine.build_cache import BuildCache
+    from generator.engine.reuse import keep_assets, reuse_assets
+    from generator.outputs.files import Asset, KeyedAsset
+
+    def build(step) -> None:
+        cache = BuildCache(tmp_path / "cache", "tools")
+        try:
+            step(cache)
+            cache.save()
+        finally:
+            cache.close()
+
+    def never() -> bytes:
+        raise AssertionError("made again, though the cache kept it")
+
+    build(lambda cache: keep_assets(cache, "maker today", [KeyedAsset("api/2026.json", lambda: "2026", lambda: b"[2026]"),
+                                                           Asset("api/all.json", b"[all]")]))
+    build(lambda cache: reuse_assets(cache, cache.get("maker today")))  # the same input: reused whole
+    made: list = []
+    build(lambda cache: made.append(keep_assets(cache, "maker after an edit", [
+        KeyedAsset("api/2026.json", lambda: "2026", never), Asset("api/all.json", b"[all, edited]")])))
+    assert sorted(path for _, path, *_ in made[0]["files"]) == ["api/2026.json", "api/all.json"]
