@@ -4,9 +4,9 @@ A page's Markdown depends on nothing but its template, its title, the values
 of its context, and what the template looks up in the catalogue (a lecture
 page shows its lecturers' names).  `RenderCache` keeps, for every page, those
 values and lookups from the last time it rendered the page; while they are
-all the same, it hands back the same Markdown.  The values are compared with
-`==`, which is quick for an entry read from an unchanged file: the file cache
-(`catalog.FileCache`) keeps the very same object.  The lookups are recorded
+all the same, it hands back the same Markdown.  The values are compared item by
+item (`_same`), each first by identity, which settles an entry read from an unchanged
+file at once: the file cache (`catalog.FileCache`) keeps the very same object.  The lookups are recorded
 while the template runs, so a template that starts to read something new is
 tracked without anyone listing it here.
 
@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
 from typing import Any, NamedTuple
-
-from pydantic import BaseModel
 
 from generator.plan.pages import Page
 from generator.render.environment import render_page
 
-_LEAVES = (str, int, float, bool, type(None), date, datetime, time, BaseModel)
 _MISSING = object()
 
 
@@ -55,7 +51,7 @@ def look_up(catalog: Any, how: str, name: str, key: Any) -> Any:
 
 
 class _Rendered(NamedTuple):
-    inputs: list[Any]
+    page: Page  # as planned then: its template, title and context
     lookups: list[Lookup]
     markdown: str | None  # None: known to be unchanged, not rendered here (`known`)
 
@@ -69,31 +65,30 @@ class RenderCache:
         self.rendered: list[str] = []  # paths rendered since `new_pass`
 
     def render(self, page: Page) -> str:
-        inputs = _inputs(page)
         last = self._last.get(page.path)
-        if last is not None and last.markdown is not None and self._holds(last, inputs, page):
+        if last is not None and last.markdown is not None and self._holds(last, page):
             return last.markdown
         catalog = page.context.get("catalog")
         recording = _RecordingCatalog(catalog)
         markdown = self._render(dataclasses.replace(page, context={**page.context, "catalog": recording}))
-        self._last[page.path] = _Rendered(inputs, recording.lookups, markdown)
+        self._last[page.path] = _Rendered(page, recording.lookups, markdown)
         self.rendered.append(page.path)
         return markdown
 
     def known(self, page: Page, lookups: list[Lookup]) -> None:
         """Know `page`, whose Markdown is known elsewhere, as it is now: `unchanged` while its
         inputs and `lookups` (the values its template read, as now) hold."""
-        self._last[page.path] = _Rendered(_inputs(page), lookups, None)
+        self._last[page.path] = _Rendered(page, lookups, None)
 
     def unchanged(self, page: Page) -> bool:
         """Whether `page` would render as when it was last rendered or `known`."""
         last = self._last.get(page.path)
-        return last is not None and self._holds(last, _inputs(page), page)
+        return last is not None and self._holds(last, page)
 
     @staticmethod
-    def _holds(last: _Rendered, inputs: list[Any], page: Page) -> bool:
+    def _holds(last: _Rendered, page: Page) -> bool:
         catalog = page.context.get("catalog")
-        return last.inputs == inputs and all(lookup.still_holds(catalog) for lookup in last.lookups)
+        return _same_page(last.page, page) and all(lookup.still_holds(catalog) for lookup in last.lookups)
 
     def new_pass(self) -> None:
         """Start a new list of the pages rendered (again)."""
@@ -105,35 +100,30 @@ class RenderCache:
             del self._last[gone]
 
 
-def _inputs(page: Page) -> list[Any]:
-    out: list[Any] = [page.template, page.title]
-    for key, value in page.context.items():
-        if key != "catalog":  # read through the recording instead
-            out.append(key)
-            _flatten(value, out)
-    return out
+def _same_page(then: Page, now: Page) -> bool:
+    """Whether two plans of a page have the same template, title and context (but the catalogue,
+    which the template reads through a recording instead)."""
+    if then.template != now.template or then.title != now.title or list(then.context) != list(now.context):
+        return False
+    return all(_same(value, now.context[key]) for key, value in then.context.items() if key != "catalog")
 
 
-def _flatten(value: Any, out: list[Any]) -> None:
-    """The leaves of `value` with markers of its shape, so that two values flatten alike only if
-    they are alike.  Entries (pydantic models) are leaves: equal when they hold the same data."""
-    if isinstance(value, _LEAVES):
-        out.append(value)
-    elif isinstance(value, dict):
-        out.append(("dict", len(value)))
-        for key, item in value.items():
-            out.append(key)
-            _flatten(item, out)
-    elif isinstance(value, (list, tuple)):
-        out.append(("list", len(value)))
-        for item in value:
-            _flatten(item, out)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(type(value))
-        for f in dataclasses.fields(value):
-            _flatten(getattr(value, f.name), out)
-    else:
-        out.append(value)  # anything else by its own equality (a new object without one counts as changed)
+def _same(then: Any, now: Any) -> bool:
+    """Whether two values render alike: the same object (an entry of an unchanged file is, see
+    catalog.FileCache), or of one type and alike item by item (lists, dicts, dataclasses), or
+    equal (entries by the data they hold, dates, names)."""
+    if then is now:
+        return True
+    kind = type(then)
+    if kind is not type(now):
+        return False
+    if kind is list or kind is tuple:
+        return len(then) == len(now) and all(map(_same, then, now))
+    if kind is dict:
+        return list(then) == list(now) and all(_same(value, now[key]) for key, value in then.items())
+    if dataclasses.is_dataclass(then):
+        return all(_same(getattr(then, f.name), getattr(now, f.name)) for f in dataclasses.fields(then))
+    return bool(then == now)
 
 
 class _RecordingCatalog:

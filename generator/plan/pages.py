@@ -7,10 +7,13 @@ whole site before anything is rendered (`site.outputs` refuses two files at one 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from generator.catalog.articles import Article
@@ -72,9 +75,23 @@ class Split:
 
 
 def split(lectures: list[Lecture], today: date, limit: int = PAST_LIMIT, upcoming_limit: int = UPCOMING_LIMIT) -> Split:
-    upcoming = [l for l in lectures if l.date >= today]
-    past = [l for l in lectures if l.date < today]
-    return Split(upcoming[:upcoming_limit], len(upcoming), list(reversed(past))[:limit], len(past))
+    """`lectures` in date order, as the catalogue's tables list them (`Catalog.lectures_in_order`)."""
+    first = first_upcoming(lectures, today)
+    return Split(lectures[first:first + upcoming_limit], len(lectures) - first,
+                 lectures[max(0, first - limit):first][::-1], first)
+
+
+def first_upcoming(lectures: list[Lecture], today: date) -> int:
+    """Where the lectures on and after `today` begin in `lectures`, which are in date order: a
+    search, not a pass over them (a page is planned for each of 100,000 lectures' lecturers, places …)."""
+    return bisect_left(lectures, today, key=_date)
+
+
+def upcoming_count(lectures: list[Lecture], today: date) -> int:
+    return len(lectures) - first_upcoming(lectures, today)
+
+
+_date = attrgetter("date")
 
 
 def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = ()) -> list[Page]:
@@ -89,7 +106,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}, True))
 
     months = _months(c.lectures_in_order)
-    upcoming = [l for l in c.lectures_in_order if l.date >= today]
+    upcoming = c.lectures_in_order[first_upcoming(c.lectures_in_order, today):]
 
     add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING + HOME_SPARE], shown=HOME_UPCOMING,
         upcoming_total=len(upcoming), districts=_sorted(c.districts), topics=_sorted(c.topics),
@@ -113,18 +130,18 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             groups=_group_by_district(c, list(table.values())))
     add("districts/index.md", "districts_index.md.j2", "区县", districts=_sorted(c.districts),
         counts={d: len(c.places_by_district.get(d, [])) for d in c.districts},
-        upcoming_counts={d: len([l for l in c.lectures_by_district.get(d, []) if l.date >= today]) for d in c.districts})
+        upcoming_counts={d: upcoming_count(c.lectures_by_district.get(d, []), today) for d in c.districts})
     add("topics/index.md", "topics_index.md.j2", "主题", topics=_sorted(c.topics),
         counts={t: len(c.lectures_by_topic.get(t, [])) for t in c.topics})
     add("series/index.md", "series_index.md.j2", "系列课程", series=_sorted(c.series),
         counts={s: len(c.lectures_by_series.get(s, [])) for s in c.series})
     add("audiences/index.md", "audiences_index.md.j2", "按孩子年龄", audiences=vocab.AUDIENCES,
-        counts={a: len([l for l in c.lectures_by_audience.get(a, []) if l.date >= today]) for a in vocab.AUDIENCES})
+        counts={a: upcoming_count(c.lectures_by_audience.get(a, []), today) for a in vocab.AUDIENCES})
     add("nearby/index.md", "nearby.md.j2", "附近", groups=_group_by_district(c, list(c.places.values())))
     for article in articles:
+        of_article = article_upcoming(c, article, today)
         add(article.page_path, "article.md.j2", article.title, article=article,
-            upcoming=article_upcoming(c, article, today)[:ARTICLE_UPCOMING],
-            upcoming_total=len(article_upcoming(c, article, today)))
+            upcoming=of_article[:ARTICLE_UPCOMING], upcoming_total=len(of_article))
     add("articles/index.md", "articles_index.md.j2", "家长课堂",
         groups=[(t, [a for a in articles if a.topics[0] == t.id]) for t in c.topics.values()])
     for campaign in campaigns.CAMPAIGNS:
@@ -147,7 +164,8 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             lecturers=c.lecturers_by_district.get(district.id, []),
             lectures=split(c.lectures_by_district.get(district.id, []), today))
     for audience, label in vocab.AUDIENCES.items():
-        grows(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label, near=near[audience],
+        grows(entry_path("audiences", audience), "audience.md.j2", f"适合{label}", audience=audience, label=label,
+              near=[(district, upcoming_count(lectures, today)) for district, lectures in near[audience]],
             lectures=split(c.lectures_by_audience.get(audience, []), today),
             venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
     month_keys = list(months)
@@ -209,7 +227,8 @@ def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, lis
 def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:
     """Lectures of the article's topics from the build date on that will take place (not cancelled or postponed), in date order."""
     wanted = set(article.topics)
-    return [l for l in c.lectures_in_order if l.date >= today and l.status in ("scheduled", "done") and wanted & set(l.topics)]
+    lectures = c.lectures_in_order
+    return [l for l in lectures[first_upcoming(lectures, today):] if l.status in ("scheduled", "done") and wanted & set(l.topics)]
 
 
 def _places_of(c: Catalog, kind: str) -> Mapping[str, Place]:
@@ -222,10 +241,9 @@ def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:
 
 
 def _months(lectures: list[Lecture]) -> dict[str, list[Lecture]]:
-    months: dict[str, list[Lecture]] = defaultdict(list)
-    for lecture in lectures:
-        months[lecture.date.strftime("%Y-%m")].append(lecture)
-    return dict(months)
+    """`lectures` (in date order) by month, "2027-03"."""
+    return {f"{year:04d}-{month:02d}": list(group)
+            for (year, month), group in groupby(lectures, key=lambda l: (l.date.year, l.date.month))}
 
 
 def _by_day(lectures: list[Lecture]) -> list[tuple[date, list[Lecture]]]:
