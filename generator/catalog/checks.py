@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from generator.catalog.files import FileCache, Partial, Source, Unknown
 from generator.catalog.privacy import PrivateValues, id_card_in, mobile_in, numbers
-from generator.catalog.tables import Catalog, _group, lecture_order
+from generator.catalog.tables import Catalog, lecture_order
 from generator.errors import Problem, field_label, suggest
 from generator.model import vocab
 from generator.model.entries import KINDS, Entry, Lecture, Lecturer, Place
@@ -193,15 +193,14 @@ class _Checker:
         so many lectures at one place and time cost n log n, not a comparison of every pair; a
         clash is reported at the later lecture, the first few of each place or lecturer line by
         line and the rest counted in one more line."""
-        live: list[Lecture | Partial] = [l for l in self.c.lectures_in_order if l.status in ("scheduled", "done")]
-        sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS)]
-        if sound:
-            live = sorted(live + [p for p in sound if p.status in ("scheduled", "done")], key=lecture_order)
-        at_place = _group(live, lambda l: [l.venue] if l.venue and l.format != "online" else [])
+        sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS) and _live(p)]
+        at_place = _live_groups(self.c.lectures_by_place, sound, lambda l: [l.venue] if l.venue else [],
+                                lambda l: l.format != "online")
         for place, lectures in sorted(at_place.items()):
             self._report(_overlaps(lectures), "venue", f"地点“{place}”",
                          lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
-        for person, lectures in sorted(_group(live, lambda l: l.lecturers).items()):
+        by_lecturer = _live_groups(self.c.lectures_by_lecturer, sound, lambda l: l.lecturers)
+        for person, lectures in sorted(by_lecturer.items()):
             self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
                          functools.partial(_lecturer_clash, person))
 
@@ -213,6 +212,27 @@ class _Checker:
         if rest:
             self.problems.append(self._at(rest[0][1], field_name, f"……{whose}另有 {len(rest)} 处时间冲突（从这一场起，未逐一列出）",
                                           "请先改正上面列出的冲突，再运行 lvyin validate 查看其余的"))
+
+
+def _live(lecture: Lecture | Partial) -> bool:
+    return lecture.status in ("scheduled", "done")
+
+
+def _live_groups(groups: Mapping[str, list[Lecture]], sound: list[Partial], keys: Callable[[Partial], Iterable[str]],
+                 keep: Callable[[Lecture | Partial], bool] = _live) -> dict[str, list[Lecture | Partial]]:
+    """The catalogue's lectures of each place or lecturer (`groups`, which the site's pages use too)
+    that take place and `keep` says, with the broken lectures sound enough to clash; in order of time."""
+    live: dict[str, list[Lecture | Partial]] = {key: [l for l in lectures if _live(l) and keep(l)]
+                                                for key, lectures in groups.items()}
+    touched: set[str] = set()
+    for partial in sound:
+        if keep(partial):
+            for key in keys(partial):
+                live.setdefault(key, []).append(partial)
+                touched.add(key)
+    for key in touched:
+        live[key].sort(key=lecture_order)
+    return live
 
 
 # Clashes listed one by one for each place or lecturer; the rest are counted.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from generator.plan.pages import Page
@@ -121,9 +122,14 @@ def _same(then: Any, now: Any) -> bool:
         return len(then) == len(now) and all(map(_same, then, now))
     if kind is dict:
         return list(then) == list(now) and all(_same(value, now[key]) for key, value in then.items())
-    if dataclasses.is_dataclass(then):
-        return all(_same(getattr(then, f.name), getattr(now, f.name)) for f in dataclasses.fields(then))
-    return bool(then == now)
+    if kind in _PLAIN or not dataclasses.is_dataclass(then):
+        return bool(then == now)
+    return all(_same(getattr(then, f.name), getattr(now, f.name)) for f in dataclasses.fields(then))
+
+
+# Values compared by their own equality at once (a date, a name): the build date and the settings
+# are new objects on each pass, on every page.
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, time})
 
 
 class _RecordingCatalog:

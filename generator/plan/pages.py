@@ -190,6 +190,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         for place in table.values():
             grows(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
                 district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
+    recent = recent_since(today)
     for lecture in c.lectures.values():
         venue = c.places.get(lecture.venue) if lecture.venue else None
         siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
@@ -198,7 +199,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             district=c.districts[venue.district] if venue else None,
             series=c.series.get(lecture.series) if lecture.series else None,
             siblings=[s for s in siblings if s.id != lecture.id],
-            upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent_since(today))
+            upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent)
 
     return pages
 
