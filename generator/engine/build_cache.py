@@ -85,6 +85,7 @@ class BuildCache:
         self._inodes: dict[str, int] = {}  # object → its inode, as `get` found it (for placing.py)
         self.reused = 0
         self._listed: dict[str, set[str]] = {}  # a finished site's files, all but the search index's
+        self._kept_early: dict[str, tuple[list[list[Any]], set[str]]] = {}  # keep_listed: the files, the records seen
         self._stored_now: set[str] = set()  # the objects this process wrote in this build
         self.spare_folder = self.folder / placing.SPARE  # where the site this build replaces goes (swap.py)
         self.spare = placing.SpareSite(str(self.spare_folder))
@@ -228,23 +229,45 @@ class BuildCache:
     def keep_site(self, key: str, site: Path) -> None:
         """Keep a whole finished site under `key`: each file that is still what a record of this
         build put there (its size and modification time, shared by the hard links, say so) by that
-        record's object, any other (the sitemap the parent extended, the index's list of parts) anew."""
+        record's object, any other (the sitemap the parent extended, the index's list of parts) anew.
+        What `keep_listed` kept while the index was made is not looked at again."""
+        early = self._kept_early.pop(str(site), None)
+        if early is None:
+            listed = self._listed.get(str(site))  # by the link check, before the index was made: add that
+            files = self._site_entries(site, site_files(site) if listed is None else listed | site_files(site, "pagefind"),
+                                       self.used)
+        else:
+            kept, seen = early
+            files = kept + self._site_entries(site, site_files(site, "pagefind"),
+                                              {key: record for key, record in self.used.items() if key not in seen})
+        files.sort(key=lambda file: file[1])
+        self.used[key] = {"files": files, "meta": {"site": True}}
+
+    def keep_listed(self, site: Path) -> None:
+        """While the search index is made: keep the files of `site` the link check listed (all but
+        the index's, which are final by then), so that `keep_site` adds only the index's."""
+        listed = self._listed.get(str(site))
+        if listed is not None:
+            self._kept_early[str(site)] = (self._site_entries(site, listed, self.used), set(self.used))
+
+    def _site_entries(self, site: Path, paths: Iterable[str], records: dict[str, Any]) -> list[list[Any]]:
+        """The files at `paths` in `site` as a record lists them: by the object of the one of
+        `records` that put each there, if it is still that, else stored anew."""
         expected = {}
-        for record_key, record in self.used.items():
+        for record_key, record in records.items():
             folder = self.placed.get(record_key, "")
             for dest, path, name, size, mtime in record["files"]:
                 if dest == "site":
                     expected[f"{folder}/{path}" if folder else path] = [name, size, mtime]
         files, root = [], str(site)
-        listed = self._listed.get(str(site))  # by the link check, before the index was made: add that
-        for rel in sorted(site_files(site)) if listed is None else sorted(listed | site_files(site, "pagefind")):
+        for rel in paths:
             stat = os.stat(f"{root}/{rel}")
             known = expected.get(rel)
             if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
                 files.append(["site", rel, *known])
             else:
                 files.append(self._store("site", rel, site / rel))
-        self.used[key] = {"files": files, "meta": {"site": True}}
+        return files
 
     def changed_pages(self, site: Path, files: set[str]) -> tuple[set[str], set[str]] | None:
         """The pages of `site` (whose `files` these are) that are not byte for byte the last build's

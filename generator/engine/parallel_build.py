@@ -29,8 +29,10 @@ compare).  The last steps are parts too (finishing.py, `Finish`): the search
 index starts as soon as every page is in the site, beside the asset parts still
 running (after one edit at 100,000 lectures, Pagefind over the changed part of
 the index takes half a minute on one core, and the asset makers as long on the
-other), and the link check once all but the index is.  At the end the parent
-adds the entry pages to the sitemap (neither step reads it).
+other), and the link check once all but the index is.  The parent adds the
+entry pages to the main part's sitemap as it merges that part, and once the
+link check is done, has the build cache keep the site but the index while the
+index is made (half of what keeping the site cost at the end).
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ from pathlib import Path
 from generator import env
 from generator import workers as lifeline
 from generator.digests import digest
-from generator.engine import progress
 from generator.engine.build_cache import BuildCache, open_cache
 from generator.engine.fingerprints import tree_digest
 from generator.engine.finishing import Finish, check_part, link_problems
@@ -133,6 +134,7 @@ class Built:
     problems: list[str]  # what the link check found
 
 
+MAIN = "main"  # every page but the entry pages, by MkDocs
 INDEX, LINKS = "search-index", "link-check"  # the parts of `Finish`
 
 
@@ -150,7 +152,7 @@ def page_parts(site: Site, per_part: int | None = None) -> list[Part]:
     count = math.ceil(len(entries) / per_part)
     size = math.ceil(len(entries) / count) if count else 0
     slices = [tuple(entries[i : i + size]) for i in range(0, len(entries), size)] if size else []
-    return [Part("main")] + [Part(f"entries-{n}", frozenset(page.path for page in pages), pages=pages)
+    return [Part(MAIN)] + [Part(f"entries-{n}", frozenset(page.path for page in pages), pages=pages)
                              for n, pages in enumerate(slices, 1)]
 
 
@@ -198,13 +200,24 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
         parts.extend(more)
         return more
 
+    problems: list[str] = []
+
     def merge(part: Part) -> None:
-        """Move a finished part into the site while the others run.  The index's records join the
-        build's once the link check has its key (from the records of the site but the index)."""
+        """Move a finished part into the site while the others run; the main part's sitemap gets
+        the entry pages.  The index's records join the build's once the link check has its key
+        (from the records of the site but the index).  Once the link check is done, the site but
+        the index is final: while the index is made, the cache keeps it (the site's key is known)."""
+        nonlocal problems
         if reuse and (scratch / f"{part.name}.cache").is_file() and part.name != INDEX:
             reuse.cache.add_journal(scratch / f"{part.name}.cache")
         if part.name not in (INDEX, LINKS):
             _merge(scratch / part.name, site_dir, part)
+        if part.name == MAIN:
+            _add_to_sitemap(site_dir, grown_paths(site.pages))
+        if part.name == LINKS:
+            problems = link_problems(site_dir, cache, scratch / f"{LINKS}.found")
+            if cache and finish and finish.site_key and not problems:
+                cache.keep_listed(site_dir)
 
     try:
         run_parts(list(parts), plan_pages, lambda part: _make_part(config_file, site, part, scratch / part.name, site_dir,
@@ -212,10 +225,7 @@ def build_in_parts(config_file: str, site: Site, site_dir: Path, workers: int | 
                   workers, scratch, merge, cache)
         if cache:
             cache.add_journal(scratch / f"{INDEX}.cache")
-        progress.stage("正在写站点地图")
-        _add_to_sitemap(site_dir, grown_paths(site.pages))
-        return Built([json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts],
-                     link_problems(site_dir, cache, scratch / f"{LINKS}.found"))
+        return Built([json.loads((scratch / f"{part.name}.cost").read_text()) for part in parts], problems)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
