@@ -90,19 +90,40 @@ class _Checker:
         checks: dict[str, list[Callable[..., None]]] = {"lecturer": [self.county], "lecture": [self.lecture],
                   **{kind: [self.location] for kind in ("venue", "base", "station")}}
         tables: dict[str, Mapping[str, Entry]] = {"lecturer": c.lecturers, "venue": c.venues, "base": c.bases, "station": c.stations, "lecture": c.lectures}
+        # An entry looked at before (the preview reads the catalogue again after each edit, and the
+        # entries of files not edited are the very same objects) has the same problems while the ids
+        # it may refer to are the same: it is not looked at again (see `privacy`).
+        last = self.files.checked.get("entries") if self.files is not None else None
+        seen: dict[int, tuple[Entry, list[Problem]]] = last[1] if last and last[0] == self.spaces else {}
+        now: dict[int, tuple[Entry, list[Problem]]] = {}
         for kind, model in KINDS.items():
-            entries = [*tables.get(kind, {}).values(), *(p for p in self.broken if p.model is model)]
             steps: list[Callable[..., None]] = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
                      *checks.get(kind, ())]
-            for entry in entries:
-                for step in steps:
-                    try:
-                        step(entry)
-                    except Unknown:  # a broken field: its own problem is reported already
-                        pass
+            for entry in tables.get(kind, {}).values():
+                known = seen.get(id(entry))
+                if known is None or known[0] is not entry:  # kept alive with its id: never another's
+                    first = len(self.problems)
+                    self._steps(entry, steps)
+                    known = (entry, self.problems[first:])
+                else:
+                    self.problems.extend(known[1])
+                now[id(entry)] = known
+            for partial in self.broken:
+                if partial.model is model:
+                    self._steps(partial, steps)
+        if self.files is not None:
+            self.files.checked["entries"] = (self.spaces, now)
         self.clashes()
         self.aliases()
         self.privacy()
+
+    @staticmethod
+    def _steps(entry: Entry | Partial, steps: list[Callable[..., None]]) -> None:
+        for step in steps:
+            try:
+                step(entry)
+            except Unknown:  # a broken field: its own problem is reported already
+                pass
 
     def privacy(self) -> None:
         """No private value, identity-card number or lecturer's mobile number in a public field.

@@ -316,6 +316,33 @@ def test_ten_thousand_online_lectures_at_one_time_are_accepted_quickly(make_cata
     assert "讲座 10001 场" in lines[-1]
 
 
+def test_a_catalogue_read_again_after_edits_finds_each_entrys_problems_as_a_first_reading_does(make_catalog):
+    """The FileCache also keeps the checks' findings for each entry of an unchanged file: they stay
+    while the ids it may refer to are the same, and a reference another file broke is found."""
+    from generator.catalog.files import FileCache
+    from generator.catalog.load import check_catalog
+
+    catalog = make_catalog()
+    files = FileCache()
+
+    def problems() -> list[str]:
+        found = [p.message for p in check_catalog(catalog, files)[2]]
+        assert found == [p.message for p in check_catalog(catalog)[2]]  # as a first reading finds
+        return found
+
+    lectures, lecturers = catalog / "lectures" / "2026-12.yaml", catalog / "lecturers" / "city.yaml"
+    lectures.write_text(lectures.read_text(encoding="utf-8").replace("end: 16:00", "end: 14:00"), encoding="utf-8")
+    ends_early = ["结束时间 14:00 不晚于开始时间 14:30"]
+    assert problems() == ends_early
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("高级教师", "一级教师"), encoding="utf-8")
+    assert problems() == ends_early  # the lecture's file unchanged: its finding kept
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("id: wang-fang", "id: wang-fang-2"), encoding="utf-8")
+    found = problems()
+    assert ends_early[0] in found and any("“wang-fang”" in message for message in found)  # its lecturer gone, from another file
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("id: wang-fang-2", "id: wang-fang"), encoding="utf-8")
+    assert problems() == ends_early
+
+
 def test_a_catalogue_read_again_after_edits_finds_private_values_as_a_first_reading_does(make_catalog):
     """`lvyin serve` reads the catalogue again after each edit through a FileCache, which keeps the
     privacy check's findings for the entries of unchanged files: an edit to the private values
