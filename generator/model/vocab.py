@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 AUDIENCES = {
     "preschool": "学前",
     "primary": "小学",
@@ -25,7 +27,12 @@ def in_reading_order(audiences: list[str]) -> list[str]:
 
 def audiences_served(audiences: list[str]) -> list[str]:
     """Every audience whose lists show an entry for `audiences`: 全学段 (`all`) is for each school stage too."""
-    return in_reading_order([*audiences, *(STAGES if "all" in audiences else ())])
+    return list(_served(tuple(audiences)))
+
+
+@functools.cache
+def _served(audiences: tuple[str, ...]) -> tuple[str, ...]:  # asked for each of 100,000 lectures, of a few dozen kinds
+    return tuple(in_reading_order([*audiences, *(STAGES if "all" in audiences else ())]))
 
 
 DISTRICT_KINDS = {"区": "区", "县": "县", "功能区": "功能区"}

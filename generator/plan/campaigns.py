@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.catalog.tables import Catalog
+from generator.catalog.tables import Catalog, lecture_order
 from generator.model.entries import Lecture, Series
 
 
@@ -48,5 +48,6 @@ def series(catalog: Catalog, campaign: Campaign) -> list[Series]:
 
 def lectures(catalog: Catalog, campaign: Campaign) -> list[Lecture]:
     """The campaign's lectures in date order: in one of its series and within its months."""
-    ids = {s.id for s in series(catalog, campaign)}
-    return [l for l in catalog.lectures_in_order if l.series in ids and l.date.month in campaign.months]
+    found = [l for s in series(catalog, campaign) for l in catalog.lectures_by_series.get(s.id, [])
+             if l.date.month in campaign.months]
+    return sorted(found, key=lecture_order)

@@ -144,12 +144,13 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
             upcoming=of_article[:ARTICLE_UPCOMING], upcoming_total=len(of_article))
     add("articles/index.md", "articles_index.md.j2", "家长课堂",
         groups=[(t, [a for a in articles if a.topics[0] == t.id]) for t in c.topics.values()])
+    of_campaign = {campaign.id: campaigns.lectures(c, campaign) for campaign in campaigns.CAMPAIGNS}
     for campaign in campaigns.CAMPAIGNS:
         add(f"campaigns/{campaign.id}.md", "campaign.md.j2", campaign.title, campaign=campaign,
-            lectures=split(campaigns.lectures(c, campaign), today, limit=10_000, upcoming_limit=10_000),
+            lectures=split(of_campaign[campaign.id], today, limit=10_000, upcoming_limit=10_000),
             series=campaigns.series(c, campaign))
     add("campaigns/index.md", "campaigns_index.md.j2", "主题活动", campaigns=campaigns.CAMPAIGNS,
-        counts={k.id: len(campaigns.lectures(c, k)) for k in campaigns.CAMPAIGNS})
+        counts={k: len(lectures) for k, lectures in of_campaign.items()})
     add("stats/index.md", "stats.md.j2", "数据统计", stats=stats.compute(c, today))
 
     # Last, the pages outside the navigation that grow with the catalogue (see `grown_paths`): the lists
@@ -215,13 +216,17 @@ def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, lis
     """For each audience, every district with the lectures for it there (全学段 counts for each school
     stage) and the online ones without a place, which are for every district; by date."""
     near: dict[str, list[tuple[Any, list[Lecture]]]] = {}
+    places, everywhere = c.places, list(c.districts)
     for audience in vocab.AUDIENCES:
-        by_district: dict[str, list[Lecture]] = defaultdict(list)
+        by_district: dict[str, list[Lecture]] = {district: [] for district in everywhere}
         for lecture in c.lectures_by_audience.get(audience, []):
-            place = c.places.get(lecture.venue) if lecture.venue else None
-            for district in [place.district] if place else c.districts:
-                by_district[district].append(lecture)
-        near[audience] = [(d, by_district.get(d.id, [])) for d in _sorted(c.districts)]
+            place = places.get(lecture.venue) if lecture.venue else None
+            if place is not None:
+                by_district.setdefault(place.district, []).append(lecture)
+            else:
+                for district in everywhere:
+                    by_district[district].append(lecture)
+        near[audience] = [(d, by_district[d.id]) for d in _sorted(c.districts)]
     return near
 
 
@@ -248,10 +253,8 @@ def _months(lectures: list[Lecture]) -> dict[str, list[Lecture]]:
 
 
 def _by_day(lectures: list[Lecture]) -> list[tuple[date, list[Lecture]]]:
-    days: dict[date, list[Lecture]] = defaultdict(list)
-    for lecture in lectures:
-        days[lecture.date].append(lecture)
-    return list(days.items())
+    """`lectures` (in date order) by day."""
+    return [(day, list(group)) for day, group in groupby(lectures, key=_date)]
 
 
 def _month_title(month: str) -> str:
