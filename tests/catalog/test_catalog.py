@@ -316,13 +316,12 @@ def test_ten_thousand_online_lectures_at_one_time_are_accepted_quickly(make_cata
     assert "讲座 10001 场" in lines[-1]
 
 
-def test_a_catalogue_read_again_after_edits_finds_each_entrys_problems_as_a_first_reading_does(make_catalog):
-    """The FileCache also keeps the checks' findings for each entry of an unchanged file: they stay
-    while the ids it may refer to are the same, and a reference another file broke is found."""
+def _read_again(catalog):
+    """The problems of `catalog` each time it is read again through one FileCache (as `lvyin serve`
+    reads it after each edit), checked against a first reading of it."""
     from generator.catalog.files import FileCache
     from generator.catalog.load import check_catalog
 
-    catalog = make_catalog()
     files = FileCache()
 
     def problems() -> list[str]:
@@ -330,6 +329,14 @@ def test_a_catalogue_read_again_after_edits_finds_each_entrys_problems_as_a_firs
         assert found == [p.message for p in check_catalog(catalog)[2]]  # as a first reading finds
         return found
 
+    return problems
+
+
+def test_a_catalogue_read_again_after_edits_finds_each_entrys_problems_as_a_first_reading_does(make_catalog):
+    """The FileCache also keeps the checks' findings for each entry of an unchanged file: they stay
+    while the ids it may refer to are the same, and a reference another file broke is found."""
+    catalog = make_catalog()
+    problems = _read_again(catalog)
     lectures, lecturers = catalog / "lectures" / "2026-12.yaml", catalog / "lecturers" / "city.yaml"
     lectures.write_text(lectures.read_text(encoding="utf-8").replace("end: 16:00", "end: 14:00"), encoding="utf-8")
     ends_early = ["结束时间 14:00 不晚于开始时间 14:30"]
@@ -347,17 +354,8 @@ def test_a_catalogue_read_again_after_edits_finds_private_values_as_a_first_read
     """`lvyin serve` reads the catalogue again after each edit through a FileCache, which keeps the
     privacy check's findings for the entries of unchanged files: an edit to the private values
     themselves must still be checked against every public text."""
-    from generator.catalog.files import FileCache
-    from generator.catalog.load import check_catalog
-
     catalog = make_catalog()
-    files = FileCache()
-
-    def problems() -> list[str]:
-        found = [p.message for p in check_catalog(catalog, files)[2]]
-        assert found == [p.message for p in check_catalog(catalog)[2]]  # as a first reading finds
-        return found
-
+    problems = _read_again(catalog)
     assert problems() == []
     lectures, lecturers = catalog / "lectures" / "2026-12.yaml", catalog / "lecturers" / "city.yaml"
     lectures.write_text(lectures.read_text(encoding="utf-8").replace("organizer: 市妇联", "organizer: 市妇联 13912345678"),
