@@ -51,8 +51,13 @@ def look_up(catalog: Any, how: str, name: str, key: Any) -> Any:
     return current
 
 
+# A page's template, title and context, but the catalogue: the template reads that through a
+# recording instead, and a plan kept from an edit ago must not keep that edit's catalogue alive.
+_Plan = tuple[str, str, dict[str, Any]]
+
+
 class _Rendered(NamedTuple):
-    page: Page  # as planned then: its template, title and context
+    plan: _Plan  # the page as planned then
     lookups: list[Lookup]
     markdown: str | None  # None: known to be unchanged, not rendered here (`known`)
 
@@ -72,14 +77,14 @@ class RenderCache:
         catalog = page.context.get("catalog")
         recording = _RecordingCatalog(catalog)
         markdown = self._render(dataclasses.replace(page, context={**page.context, "catalog": recording}))
-        self._last[page.path] = _Rendered(page, recording.lookups, markdown)
+        self._last[page.path] = _Rendered(_plan(page), recording.lookups, markdown)
         self.rendered.append(page.path)
         return markdown
 
     def known(self, page: Page, lookups: list[Lookup]) -> None:
         """Know `page`, whose Markdown is known elsewhere, as it is now: `unchanged` while its
         inputs and `lookups` (the values its template read, as now) hold."""
-        self._last[page.path] = _Rendered(page, lookups, None)
+        self._last[page.path] = _Rendered(_plan(page), lookups, None)
 
     def unchanged(self, page: Page) -> bool:
         """Whether `page` would render as when it was last rendered or `known`."""
@@ -89,7 +94,7 @@ class RenderCache:
     @staticmethod
     def _holds(last: _Rendered, page: Page) -> bool:
         catalog = page.context.get("catalog")
-        return _same_page(last.page, page) and all(lookup.still_holds(catalog) for lookup in last.lookups)
+        return _same_plan(last.plan, page) and all(lookup.still_holds(catalog) for lookup in last.lookups)
 
     def new_pass(self) -> None:
         """Start a new list of the pages rendered (again)."""
@@ -101,12 +106,17 @@ class RenderCache:
             del self._last[gone]
 
 
-def _same_page(then: Page, now: Page) -> bool:
-    """Whether two plans of a page have the same template, title and context (but the catalogue,
-    which the template reads through a recording instead)."""
-    if then.template != now.template or then.title != now.title or list(then.context) != list(now.context):
+def _plan(page: Page) -> _Plan:
+    return page.template, page.title, {key: value for key, value in page.context.items() if key != "catalog"}
+
+
+def _same_plan(then: _Plan, page: Page) -> bool:
+    """Whether `page` is planned as it was then: the same template, title and context."""
+    template, title, context = then
+    now = page.context
+    if template != page.template or title != page.title or len(context) != len(now) - ("catalog" in now):
         return False
-    return all(_same(value, now.context[key]) for key, value in then.context.items() if key != "catalog")
+    return all(key in now and _same(value, now[key]) for key, value in context.items())
 
 
 def _same(then: Any, now: Any) -> bool:
