@@ -51,23 +51,26 @@ def look_up(catalog: Any, how: str, name: str, key: Any) -> Any:
     return current
 
 
-# A page's template, title and context, but the catalogue: the template reads that through a
-# recording instead, and a plan kept from an edit ago must not keep that edit's catalogue alive.
-_Plan = tuple[str, str, dict[str, Any]]
-
-
 class _Rendered(NamedTuple):
-    plan: _Plan  # the page as planned then
+    page: Page  # as planned then, or planned alike since (so that it holds the catalogue of now)
     lookups: list[Lookup]
     markdown: str | None  # None: known to be unchanged, not rendered here (`known`)
 
 
 class RenderCache:
-    """`render(page)` gives what `render_page(page)` would, rendering only when an input changed."""
+    """`render(page)` gives what `render_page(page)` would, rendering only when an input changed.
+
+    A pass over the pages of a catalogue (`new_pass`) checks again only the lookups of the pages that
+    read a table entry the last complete pass's catalogue held otherwise (`_Readers`); a page planned
+    as then, the very same object where the plan keeps its pages (plan/kept_pages.py), needs no more."""
 
     def __init__(self, render: Callable[[Page], str] = render_page) -> None:
         self._render = render
         self._last: dict[str, _Rendered] = {}
+        self._readers = _Readers()
+        self._catalog: Any = None  # of this pass
+        self._checked: Any = None  # of the last complete pass: every page's lookups held in it
+        self._suspects: set[str] | None = None  # the pages whose lookups this pass checks; None: all
         self.rendered: list[str] = []  # paths rendered since `new_pass`
 
     def render(self, page: Page) -> str:
@@ -77,46 +80,103 @@ class RenderCache:
         catalog = page.context.get("catalog")
         recording = _RecordingCatalog(catalog)
         markdown = self._render(dataclasses.replace(page, context={**page.context, "catalog": recording}))
-        self._last[page.path] = _Rendered(_plan(page), recording.lookups, markdown)
+        self._keep(page, recording.lookups, markdown)
         self.rendered.append(page.path)
         return markdown
 
     def known(self, page: Page, lookups: list[Lookup]) -> None:
         """Know `page`, whose Markdown is known elsewhere, as it is now: `unchanged` while its
         inputs and `lookups` (the values its template read, as now) hold."""
-        self._last[page.path] = _Rendered(_plan(page), lookups, None)
+        self._keep(page, lookups, None)
 
     def unchanged(self, page: Page) -> bool:
         """Whether `page` would render as when it was last rendered or `known`."""
         last = self._last.get(page.path)
         return last is not None and self._holds(last, page)
 
-    @staticmethod
-    def _holds(last: _Rendered, page: Page) -> bool:
-        catalog = page.context.get("catalog")
-        return _same_plan(last.plan, page) and all(lookup.still_holds(catalog) for lookup in last.lookups)
+    def _keep(self, page: Page, lookups: list[Lookup], markdown: str | None) -> None:
+        last = self._last.get(page.path)
+        self._readers.forget(page.path, last.lookups if last is not None else [])
+        self._readers.add(page.path, lookups)
+        self._last[page.path] = _Rendered(page, lookups, markdown)
 
-    def new_pass(self) -> None:
-        """Start a new list of the pages rendered (again)."""
+    def _holds(self, last: _Rendered, page: Page) -> bool:
+        if last.page is not page:
+            if not _same_plan(last.page, page):
+                return False
+            self._last[page.path] = last._replace(page=page)  # not the last pass's page, nor its catalogue
+        if self._suspects is not None and page.path not in self._suspects:
+            return True
+        catalog = page.context.get("catalog")
+        return all(lookup.still_holds(catalog) for lookup in last.lookups)
+
+    def new_pass(self, catalog: Any = None) -> None:
+        """Start a pass over the pages of `catalog` (without it, every page's lookups are checked)
+        and a new list of the pages rendered (again).  A pass ends with `forget_others`."""
         self.rendered = []
+        complete = self._catalog is None or self._catalog is self._checked
+        self._suspects = None
+        if catalog is not None and self._checked is not None and complete:
+            self._suspects = self._readers.of_changes(self._checked, catalog)
+        self._catalog = catalog
 
     def forget_others(self, paths: Iterable[str]) -> None:
-        """Keep only these pages: the others are gone from the site."""
+        """Keep only these pages: the others are gone from the site.  The pass is complete."""
         for gone in set(self._last) - set(paths):
-            del self._last[gone]
+            self._readers.forget(gone, self._last.pop(gone).lookups)
+        self._checked = self._catalog
 
 
-def _plan(page: Page) -> _Plan:
-    return page.template, page.title, {key: value for key, value in page.context.items() if key != "catalog"}
+class _Readers:
+    """Which pages read which entry of which table of the catalogue (a lookup of one item), and
+    which read a whole table or call the catalogue: those are checked on every pass."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, dict[Any, set[str]]] = {}  # table → key → paths
+        self._always: set[str] = set()
+
+    def add(self, path: str, lookups: list[Lookup]) -> None:
+        for lookup in lookups:
+            if lookup.how == "item":
+                self._of.setdefault(lookup.name, {}).setdefault(lookup.key, set()).add(path)
+            else:
+                self._always.add(path)
+
+    def forget(self, path: str, lookups: list[Lookup]) -> None:
+        for lookup in lookups:
+            if lookup.how == "item":
+                self._of[lookup.name][lookup.key].discard(path)
+        self._always.discard(path)
+
+    def of_changes(self, then: Any, now: Any) -> set[str]:
+        """The pages that read an entry which catalogue `now` holds otherwise than `then`."""
+        suspects = set(self._always)
+        for name, readers in self._of.items():
+            before, after = getattr(then, name), getattr(now, name)
+            if before is not after:
+                for key in _changed_keys(before, after):
+                    suspects |= readers.get(key, set())
+        return suspects
 
 
-def _same_plan(then: _Plan, page: Page) -> bool:
-    """Whether `page` is planned as it was then: the same template, title and context."""
-    template, title, context = then
-    now = page.context
-    if template != page.template or title != page.title or len(context) != len(now) - ("catalog" in now):
+def _changed_keys(then: dict[Any, Any], now: dict[Any, Any]) -> set[Any]:
+    """The keys of two tables whose entries differ: not the same object (an entry of an unchanged
+    file is, see catalog.FileCache), nor equal, or in one table only."""
+    changed = then.keys() ^ now.keys()
+    for key, entry in now.items():
+        before = then.get(key, _MISSING)
+        if before is not entry and before != entry:
+            changed.add(key)
+    return changed
+
+
+def _same_plan(then: Page, page: Page) -> bool:
+    """Whether `page` is planned as it was then: the same template, title and context (but the
+    catalogue, which the template reads through a recording)."""
+    before, now = then.context, page.context
+    if then.template != page.template or then.title != page.title or len(before) != len(now):
         return False
-    return all(key in now and _same(value, now[key]) for key, value in context.items())
+    return all(key in now and (key == "catalog" or _same(value, now[key])) for key, value in before.items())
 
 
 def _same(then: Any, now: Any) -> bool:

@@ -53,6 +53,7 @@ from generator.engine.options import BuildOptions
 from generator.engine.preview_start import Started, start_from_cache, unshare
 from generator.errors import BuildFailed, CatalogInvalid
 from generator.outputs.site_files import ASSET_MAKERS, outputs
+from generator.plan.kept_pages import KeptPages
 from generator.plan.pages import Page, grown_paths
 from generator.plan.site import Site, load_site
 from generator.render.environment import render_problems
@@ -66,6 +67,7 @@ class Preview:
     def __init__(self) -> None:
         self.files = FileCache()
         self.renders = RenderCache()
+        self.kept = KeptPages()
         self.folder = lifeline.new_folder("lvyin-preview-", Path(tempfile.gettempdir()))  # a killed preview's goes
         self._written: dict[str, str] = {}  # site path → the Markdown in `folder`
         self._unbuilt: set[str] = set()  # pages written to `folder` that MkDocs has not built yet
@@ -139,7 +141,7 @@ class Preview:
         is then made already, MkDocs builds none of the pages, and the entry pages are not even rendered."""
         assert self._options is not None, "start_build first"
         options = self._options
-        self.site = site = load_site(options.catalog, options.today.isoformat(), self.files)
+        self.site = site = load_site(options.catalog, options.today.isoformat(), self.files, self.kept)
         grown = set(grown_paths(site.pages))
         first = not self._written
         if first:
@@ -164,7 +166,7 @@ class Preview:
             return False
 
         written: dict[str, str] = {}
-        self.renders.new_pass()
+        self.renders.new_pass(site.catalog)
         for path, markdown in outputs(site, to_render, with_assets=False, render=self.renders.render):
             target = self.folder / path
             if started is not None and path in started.entries and started.same(path, markdown):

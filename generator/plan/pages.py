@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -19,7 +19,7 @@ from typing import Any
 from generator.catalog.articles import Article
 from generator.catalog.tables import Catalog
 from generator.model import vocab
-from generator.model.entries import Lecture, Place
+from generator.model.entries import District, Lecture, Lecturer, Place, Series
 from generator.model.kinds import PLACE_LABELS, PLACE_SECTIONS
 from generator.model.settings import SiteSettings
 from generator.plan import campaigns, stats
@@ -94,7 +94,17 @@ def upcoming_count(lectures: list[Lecture], today: date) -> int:
 _date = attrgetter("date")
 
 
-def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = ()) -> list[Page]:
+# `reuse(key, inputs, plan)`: the entry page under `key` (its kind and id), `plan(*inputs)` or kept
+# from an earlier plan of the same inputs (kept_pages.py).
+Reuse = Callable[[tuple[str, str], tuple[Any, ...], Callable[..., "Page"]], "Page"]
+
+
+def plan_anew(key: tuple[str, str], inputs: tuple[Any, ...], plan: Callable[..., Page]) -> Page:
+    return plan(*inputs)
+
+
+def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = (),
+               reuse: Reuse = plan_anew) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     c = catalog
     pages: list[Page] = []
@@ -103,7 +113,10 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}))
 
     def grows(path: str, template: str, title: str, **context: Any) -> None:
-        pages.append(Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}, True))
+        pages.append(grown(path, template, title, **context))
+
+    def grown(path: str, template: str, title: str, **context: Any) -> Page:
+        return Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}, True)
 
     months = _months(c.lectures_in_order)
     upcoming = c.lectures_in_order[first_upcoming(c.lectures_in_order, today):]
@@ -179,28 +192,41 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         for district, lectures in near[audience]:
             grows(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
                 audience=audience, label=label, district=district, lectures=split(lectures, today))
-    for series in c.series.values():
-        grows(entry_path("series", series.id), "series.md.j2", series.title, series=series,
-            sessions=c.lectures_by_series.get(series.id, []))
-    for person in c.lecturers.values():
-        grows(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
-            district=c.districts.get(person.district) if person.district else None,
-            lectures=split(c.lectures_by_lecturer.get(person.id, []), today))
-    for kind, section in PLACE_SECTIONS.items():
-        table = _places_of(c, kind)
-        for place in table.values():
-            grows(entry_path(section, place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
-                district=c.districts[place.district], lectures=split(c.lectures_by_place.get(place.id, []), today))
+    def series_page(series: Series, sessions: list[Lecture]) -> Page:
+        return grown(entry_path("series", series.id), "series.md.j2", series.title, series=series, sessions=sessions)
+
+    def lecturer_page(person: Lecturer, district: District | None, lectures: list[Lecture]) -> Page:
+        return grown(entry_path("lecturers", person.id), "lecturer.md.j2", person.name, lecturer=person,
+                     district=district, lectures=split(lectures, today))
+
+    def place_page(place: Place, district: District, lectures: list[Lecture]) -> Page:
+        kind = c.place_kind(place.id)
+        return grown(entry_path(PLACE_SECTIONS[kind], place.id), f"{kind}.md.j2", place.name, place=place, kind=kind,
+                     district=district, lectures=split(lectures, today))
+
     recent = recent_since(today)
+
+    def lecture_page(lecture: Lecture, venue: Place | None, district: District | None, series: Series | None,
+                     siblings: list[Lecture]) -> Page:
+        return grown(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
+                     place_kind=c.place_kind(venue.id) if venue else None, district=district, series=series,
+                     siblings=[s for s in siblings if s.id != lecture.id],
+                     upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent)
+
+    for series in c.series.values():
+        pages.append(reuse(("series", series.id), (series, c.lectures_by_series.get(series.id, [])), series_page))
+    for person in c.lecturers.values():
+        pages.append(reuse(("lecturers", person.id), (person, c.districts.get(person.district) if person.district else None,
+                                                      c.lectures_by_lecturer.get(person.id, [])), lecturer_page))
+    for kind in PLACE_SECTIONS:
+        for place in _places_of(c, kind).values():
+            pages.append(reuse((kind, place.id), (place, c.districts[place.district], c.lectures_by_place.get(place.id, [])),
+                               place_page))
     for lecture in c.lectures.values():
         venue = c.places.get(lecture.venue) if lecture.venue else None
-        siblings = c.lectures_by_series.get(lecture.series, []) if lecture.series else []
-        grows(entry_path("lectures", lecture.id), "lecture.md.j2", lecture.title, lecture=lecture, place=venue,
-            place_kind=c.place_kind(venue.id) if venue else None,
-            district=c.districts[venue.district] if venue else None,
-            series=c.series.get(lecture.series) if lecture.series else None,
-            siblings=[s for s in siblings if s.id != lecture.id],
-            upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent)
+        pages.append(reuse(("lectures", lecture.id), (
+            lecture, venue, c.districts[venue.district] if venue else None, c.series.get(lecture.series) if lecture.series else None,
+            c.lectures_by_series.get(lecture.series, []) if lecture.series else []), lecture_page))
 
     return pages
 

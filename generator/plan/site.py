@@ -8,7 +8,7 @@ so the two can never differ.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +22,8 @@ from generator.errors import CatalogInvalid, Problem
 from generator.model.settings import SiteSettings, load_settings
 from generator.plan.build_date import build_date
 from generator.plan.guide import guide_page
-from generator.plan.pages import Page, plan_pages
+from generator.plan.kept_pages import KeptPages
+from generator.plan.pages import Page, plan_anew, plan_pages
 
 
 @dataclass(frozen=True)
@@ -31,20 +32,24 @@ class Site:
     settings: SiteSettings
     today: date
     articles: tuple[Article, ...] = ()  # the knowledge base, from articles/ beside the catalogue
+    kept: KeptPages | None = field(default=None, compare=False)  # entry pages of the last plan (`lvyin serve`)
 
     @cached_property
     def pages(self) -> list[Page]:
         """Every page, planned once: the parts of a parallel build share this plan."""
+        reuse = self.kept.planning(self.catalog, self.today, self.settings) if self.kept is not None else plan_anew
         # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
-        return [guide_page(), *plan_pages(self.catalog, self.today, self.settings, self.articles)]
+        return [guide_page(), *plan_pages(self.catalog, self.today, self.settings, self.articles, reuse)]
 
 
-def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCache | None = None) -> Site:
+def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCache | None = None,
+              kept: KeptPages | None = None) -> Site:
     """The site of the catalogue at `catalog_dir`; with a `cache`, files unchanged since it read
-    them are not read again (`lvyin serve`)."""
+    them are not read again, and with `kept` pages, entry pages planned from the same entries are
+    not planned again (`lvyin serve`)."""
     catalog_dir = Path(catalog_dir)
     settings, catalog, articles = load_inputs(catalog_dir, cache)
-    return Site(catalog, settings, build_date(today, catalog_dir), articles)
+    return Site(catalog, settings, build_date(today, catalog_dir), articles, kept)
 
 
 def load_inputs(catalog_dir: Path | str, cache: FileCache | None = None) -> tuple[SiteSettings, Catalog, tuple[Article, ...]]:

@@ -1,5 +1,5 @@
-"""The preview's incremental render: after any edit an editor can make, every page is exactly what a
-fresh render gives, and only the pages the edit touches are rendered again."""
+"""The preview's incremental plan and render: after any edit an editor can make, every page is exactly
+what a fresh render gives, and only the pages the edit touches are rendered again."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from conftest import DEMO_CATALOG
 from generator.catalog.files import FileCache
 from generator.engine.incremental import RenderCache
 from generator.outputs.site_files import outputs
+from generator.plan.kept_pages import KeptPages
 from generator.plan.site import load_site
 
 TODAY = "2026-11-28"
@@ -83,64 +84,98 @@ def demo(tmp_path) -> Path:
     return root
 
 
-def fresh(root: Path) -> dict[str, str | bytes]:
-    return dict(outputs(load_site(root, TODAY), with_assets=False))
+def fresh(root: Path, today: str = TODAY) -> dict[str, str | bytes]:
+    return dict(outputs(load_site(root, today), with_assets=False))
 
 
-def incremental(root: Path, files: FileCache, renders: RenderCache) -> dict[str, str | bytes]:
-    renders.new_pass()
-    pages = dict(outputs(load_site(root, TODAY, files), with_assets=False, render=renders.render))
-    renders.forget_others(pages)
+class Preview:
+    """What `lvyin serve` keeps between edits: the files read, the pages planned and rendered."""
+
+    def __init__(self) -> None:
+        self.files, self.kept, self.renders = FileCache(), KeptPages(), RenderCache()
+
+    @property
+    def rendered(self) -> list[str]:
+        return self.renders.rendered
+
+
+def incremental(root: Path, preview: Preview, today: str = TODAY) -> dict[str, str | bytes]:
+    site = load_site(root, today, preview.files, preview.kept)
+    preview.renders.new_pass(site.catalog)
+    pages = dict(outputs(site, with_assets=False, render=preview.renders.render))
+    preview.renders.forget_others(pages)
     return pages
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_after_an_edit_every_page_is_what_a_fresh_render_gives(demo, edit):
-    files, renders = FileCache(), RenderCache()
-    before = incremental(demo, files, renders)
-    assert len(renders.rendered) == len(before)  # the first time, everything
+    preview = Preview()
+    before = incremental(demo, preview)
+    assert len(preview.rendered) == len(before)  # the first time, everything
     change, touched, untouched = EDITS[edit]
     change(demo)
-    after = incremental(demo, files, renders)
+    after = incremental(demo, preview)
     assert after == fresh(demo)
     for path in touched:
-        assert path in renders.rendered, f"{edit}: {path} not rendered again"
+        assert path in preview.rendered, f"{edit}: {path} not rendered again"
         assert after.get(path) != before.get(path), f"{edit}: {path} did not change"
     if untouched:
-        assert untouched not in renders.rendered
+        assert untouched not in preview.rendered
     if edit != "site settings":  # every page shows the site's settings
-        assert len(renders.rendered) < len(after) / 2
+        assert len(preview.rendered) < len(after) / 2
 
 
 def test_a_file_saved_unchanged_renders_nothing(demo):
-    files, renders = FileCache(), RenderCache()
-    incremental(demo, files, renders)
+    preview = Preview()
+    incremental(demo, preview)
     path = demo / "lectures" / "2026-12.yaml"
     path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # surely a new modification time
-    again = incremental(demo, files, renders)
-    assert renders.rendered == []
+    again = incremental(demo, preview)
+    assert preview.rendered == []
     assert again == fresh(demo)
 
 
 def test_edits_one_after_another_stay_exact(demo):
-    files, renders = FileCache(), RenderCache()
-    incremental(demo, files, renders)
+    preview = Preview()
+    incremental(demo, preview)
     for edit in ("lecture title", "lecturer name", "lecture added", "lecture moved a month", "district name"):
         EDITS[edit][0](demo)
-        assert incremental(demo, files, renders) == fresh(demo), edit
+        assert incremental(demo, preview) == fresh(demo), edit
+
+
+def test_an_edit_undone_after_a_pass_left_half_way_is_undone_on_every_page(demo):
+    """A pass that stopped half way (a newer edit came) rendered some pages from a catalogue that the
+    next pass never compares with: those pages are checked again, not taken as they were."""
+    preview = Preview()
+    incremental(demo, preview)
+    county = demo / "lecturers" / "county.yaml"
+    before = county.read_text(encoding="utf-8")
+    EDITS["lecturer name"][0](demo)
+    site = load_site(demo, TODAY, preview.files, preview.kept)
+    preview.renders.new_pass(site.catalog)
+    lecture = next(page for page in site.pages if page.path == LECTURE)
+    assert "高志刚" in preview.renders.render(lecture)  # and no more of that pass
+    county.write_text(before, encoding="utf-8")
+    assert incremental(demo, preview) == fresh(demo)
+
+
+def test_the_next_day_plans_every_page_for_it(demo):
+    preview = Preview()
+    incremental(demo, preview)
+    assert incremental(demo, preview, "2026-12-02") == fresh(demo, "2026-12-02")  # the day after LECTURE
 
 
 def test_pages_kept_from_an_edit_ago_do_not_keep_its_catalogue(demo):
     """The preview keeps each page as it was planned, but not the catalogue it was planned from:
     at 100,000 lectures every edit would otherwise keep one more catalogue and its tables alive."""
-    files, renders = FileCache(), RenderCache()
-    site = load_site(demo, TODAY, files)
-    before = dict(outputs(site, with_assets=False, render=renders.render))
+    preview = Preview()
+    site = load_site(demo, TODAY, preview.files, preview.kept)
+    before = dict(outputs(site, with_assets=False, render=preview.renders.render))
     first = weakref.ref(site.catalog)
     del site
     EDITS["lecture title"][0](demo)
-    assert incremental(demo, files, renders) != before
+    assert incremental(demo, preview) != before
     gc.collect()
     assert first() is None
