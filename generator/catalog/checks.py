@@ -215,15 +215,42 @@ class _Checker:
         clash is reported at the later lecture, the first few of each place or lecturer line by
         line and the rest counted in one more line."""
         sound = [p for p in self.broken if p.model is Lecture and _has_all(p, _CLASH_FIELDS) and _live(p)]
-        at_place = _live_groups(self.c.lectures_by_place, sound, lambda l: [l.venue] if l.venue else [],
-                                lambda l: l.format != "online")
-        for place, lectures in sorted(at_place.items()):
-            self._report(_overlaps(lectures), "venue", f"地点“{place}”",
+        for place, found in self._clashes_of("venue", self.c.lectures_by_place, sound, lambda l: [l.venue] if l.venue else [],
+                                             lambda l: l.format != "online"):
+            self._report(found, "venue", f"地点“{place}”",
                          lambda a: (f"与讲座“{a.id}”（{_when(a)}）在同一地点时间重叠", "请调整时间或地点"))
-        by_lecturer = _live_groups(self.c.lectures_by_lecturer, sound, lambda l: l.lecturers)
-        for person, lectures in sorted(by_lecturer.items()):
-            self._report(_overlaps(lectures), "lecturers", f"讲师“{person}”",
-                         functools.partial(_lecturer_clash, person))
+        for person, found in self._clashes_of("lecturers", self.c.lectures_by_lecturer, sound, lambda l: l.lecturers):
+            self._report(found, "lecturers", f"讲师“{person}”", functools.partial(_lecturer_clash, person))
+
+    def _clashes_of(self, name: str, groups: Mapping[str, list[Lecture]], sound: list[Partial],
+                    keys: Callable[[Partial], Iterable[str]], keep: Callable[[Lecture | Partial], bool] | None = None,
+                    ) -> Iterator[tuple[str, list[_Clash]]]:
+        """(key, clashes) in order of key, among the lectures of each of `groups` (the catalogue's
+        lectures of each place or lecturer, which the site's pages use too) that take place and `keep`
+        says (if given), with the broken lectures sound enough to clash.  A group that is the very list of the
+        last check (the catalogue's tables keep the lists an edit did not touch) has its clashes of then."""
+        last = self.files.checked.get(name, {}) if self.files is not None else {}
+        extra: dict[str, list[Partial]] = {}
+        for partial in sound:
+            if keep is None or keep(partial):
+                for key in keys(partial):
+                    extra.setdefault(key, []).append(partial)
+        now: dict[str, tuple[list[Lecture], list[_Clash]]] = {}
+        for key in sorted(groups.keys() | extra.keys()):
+            group, kept = groups.get(key, []), last.get(key)
+            if kept is not None and kept[0] is group and key not in extra:
+                found = kept[1]
+            else:
+                live: list[Lecture | Partial] = [l for l in group if _live(l) and (keep is None or keep(l))]
+                if key in extra:
+                    live = sorted([*live, *extra[key]], key=lecture_order)
+                found = list(_overlaps(live))
+            if key not in extra:
+                now[key] = (group, found)
+            if found:
+                yield key, found
+        if self.files is not None:
+            self.files.checked[name] = now
 
     def _report(self, found: Iterable[_Clash], field_name: str, whose: str, say: Callable[[Lecture | Partial], tuple[str, str]]) -> None:
         clashes = list(found)
@@ -237,23 +264,6 @@ class _Checker:
 
 def _live(lecture: Lecture | Partial) -> bool:
     return lecture.status in ("scheduled", "done")
-
-
-def _live_groups(groups: Mapping[str, list[Lecture]], sound: list[Partial], keys: Callable[[Partial], Iterable[str]],
-                 keep: Callable[[Lecture | Partial], bool] = _live) -> dict[str, list[Lecture | Partial]]:
-    """The catalogue's lectures of each place or lecturer (`groups`, which the site's pages use too)
-    that take place and `keep` says, with the broken lectures sound enough to clash; in order of time."""
-    live: dict[str, list[Lecture | Partial]] = {key: [l for l in lectures if _live(l) and keep(l)]
-                                                for key, lectures in groups.items()}
-    touched: set[str] = set()
-    for partial in sound:
-        if keep(partial):
-            for key in keys(partial):
-                live.setdefault(key, []).append(partial)
-                touched.add(key)
-    for key in touched:
-        live[key].sort(key=lecture_order)
-    return live
 
 
 # Clashes listed one by one for each place or lecturer; the rest are counted.

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -25,6 +25,9 @@ from generator.source.folders import display as _display
 from generator.source.folders import listing
 from generator.source.reader import Document, read_bytes, read_file
 from generator.source.text import MAX_BYTES, ReadError
+
+if TYPE_CHECKING:
+    from generator.catalog.tables import Catalog
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class FileCache:
         self.kept = kept
         self.taken: dict[str, _FileEntries] = {}  # the reads the last `read_all` took from `kept`, by name
         self.private = ""  # the digest of the private values the last check found these entries under
+        self.catalog: Catalog | None = None  # the last made of these entries: the next derives its tables from it
 
     def read(self, kind: str, path: Path) -> _FileEntries:
         return self.read_all([(kind, path)])[0]

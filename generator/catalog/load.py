@@ -43,6 +43,7 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
     sources: dict[tuple[str, str], Source] = {}
     known = KnownIds()
     broken: list[Partial] = []
+    before = cache.catalog if cache is not None else None  # kept alive while the checks derive tables from it
     files = catalog_files(root, problems)
     if cache is not None:
         cache.keep_only({path for _, path in files})
@@ -75,7 +76,10 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
         districts=_of(District, tables["district"]), topics=_of(Topic, tables["topic"]), series=_of(Series, tables["series"]),
         lecturers=_of(Lecturer, tables["lecturer"]), venues=_of(Venue, tables["venue"]), bases=_of(Base, tables["base"]),
         stations=_of(Station, tables["station"]), lectures=_of(Lecture, tables["lecture"]), sources=sources,
+        before=before,
     )
+    if cache is not None:
+        cache.catalog = catalog
     _Checker(catalog, broken, known, problems, cache).run()
     catalog.redirects = read_redirects(root, known, problems)
     return catalog, known, problems

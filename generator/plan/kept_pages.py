@@ -3,9 +3,11 @@
 After an edit the preview plans the site again, 100,000 lecture pages and more,
 of which the edit changes a handful.  `KeptPages` remembers each entry page with
 what it was planned from (its entry and the few others it shows: a lecture's
-place, district and series, a lecturer's lectures …).  While those are the same
-objects (an entry of an unchanged file is, see catalog.FileCache), or equal lists
-of them, the next plan takes the page as it was instead of planning it again.
+place, district and series, a lecturer's lectures …).  While those are equal,
+the next plan takes the page as it was instead of planning it again: a quick
+comparison, since an entry of an unchanged file is the very same object
+(catalog.FileCache), and so is a list of the catalogue's tables that an edit did
+not touch (catalog.tables).
 A new build date or new settings plan every page anew.
 """
 
@@ -34,7 +36,7 @@ class KeptPages:
 
         def reuse(key: tuple[str, str], inputs: tuple[Any, ...], plan: Callable[..., Page]) -> Page:
             kept = last.get(key)
-            if kept is not None and _alike(kept[0], inputs):
+            if kept is not None and kept[0] == inputs:
                 page = kept[1]
                 page.context["catalog"] = catalog
             else:
@@ -44,8 +46,3 @@ class KeptPages:
 
         return reuse
 
-
-def _alike(then: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
-    """The same entries (the very objects), and lists of them equal (a list is made anew each time)."""
-    return len(then) == len(now) and all(a is b or (type(a) is list and type(b) is list and a == b)
-                                         for a, b in zip(then, now, strict=True))

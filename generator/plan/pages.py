@@ -118,7 +118,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     def grown(path: str, template: str, title: str, **context: Any) -> Page:
         return Page(path, template, title, {"today": today, "catalog": c, "settings": settings, **context}, True)
 
-    months = _months(c.lectures_in_order)
+    months = {month: c.lectures_by_month[month] for month in sorted(c.lectures_by_month)}
     upcoming = c.lectures_in_order[first_upcoming(c.lectures_in_order, today):]
 
     add("index.md", "home.md.j2", "首页", upcoming=upcoming[:HOME_UPCOMING + HOME_SPARE], shown=HOME_UPCOMING,
@@ -169,7 +169,8 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     # Last, the pages outside the navigation that grow with the catalogue (see `grown_paths`): the lists
     # of a district, an age group (and of it in a district) and a month, then the entry pages of series,
     # lecturers, places and lectures.
-    near = audience_districts(c, today)
+    near = {audience: [(district, c.lectures_near.get((audience, district.id), [])) for district in _sorted(c.districts)]
+            for audience in vocab.AUDIENCES}
     for district in c.districts.values():
         places = c.places_by_district.get(district.id, [])
         grows(entry_path("districts", district.id), "district.md.j2", district.name, district=district,
@@ -182,11 +183,15 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
               near=[(district, upcoming_count(lectures, today)) for district, lectures in near[audience]],
             lectures=split(c.lectures_by_audience.get(audience, []), today),
             venues=[v for v in _sorted(c.venues) if audience in vocab.audiences_served(v.audiences)])
+
+    def month_page(month: str, lectures: list[Lecture], previous: str | None, following: str | None) -> Page:
+        return grown(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
+                     days=_by_day(lectures), previous=previous, next=following)
+
     month_keys = list(months)
     for i, (month, lectures) in enumerate(months.items()):
-        grows(f"calendar/{month}.md", "calendar_month.md.j2", _month_title(month), month=month,
-            days=_by_day(lectures), previous=month_keys[i - 1] if i else None,
-            next=month_keys[i + 1] if i + 1 < len(month_keys) else None)
+        previous, following = month_keys[i - 1] if i else None, month_keys[i + 1] if i + 1 < len(month_keys) else None
+        pages.append(reuse(("calendar", month), (month, lectures, previous, following), month_page))
     # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
     for audience, label in vocab.AUDIENCES.items():
         for district, lectures in near[audience]:
@@ -238,24 +243,6 @@ def grown_paths(pages: list[Page]) -> list[str]:
     return [page.path for page in pages if page.grown]
 
 
-def audience_districts(c: Catalog, today: date) -> dict[str, list[tuple[Any, list[Lecture]]]]:
-    """For each audience, every district with the lectures for it there (全学段 counts for each school
-    stage) and the online ones without a place, which are for every district; by date."""
-    near: dict[str, list[tuple[Any, list[Lecture]]]] = {}
-    places, everywhere = c.places, list(c.districts)
-    for audience in vocab.AUDIENCES:
-        by_district: dict[str, list[Lecture]] = {district: [] for district in everywhere}
-        for lecture in c.lectures_by_audience.get(audience, []):
-            place = places.get(lecture.venue) if lecture.venue else None
-            if place is not None:
-                by_district.setdefault(place.district, []).append(lecture)
-            else:
-                for district in everywhere:
-                    by_district[district].append(lecture)
-        near[audience] = [(d, by_district[d.id]) for d in _sorted(c.districts)]
-    return near
-
-
 def article_upcoming(c: Catalog, article: Article, today: date) -> list[Lecture]:
     """Lectures of the article's topics from the build date on that will take place (not cancelled or postponed), in date order."""
     wanted = set(article.topics)
@@ -270,12 +257,6 @@ def _places_of(c: Catalog, kind: str) -> Mapping[str, Place]:
 
 def _sorted(table: dict[str, Any], key: str = "id") -> list[Any]:
     return sorted(table.values(), key=lambda e: getattr(e, key))
-
-
-def _months(lectures: list[Lecture]) -> dict[str, list[Lecture]]:
-    """`lectures` (in date order) by month, "2027-03"."""
-    return {f"{year:04d}-{month:02d}": list(group)
-            for (year, month), group in groupby(lectures, key=lambda l: (l.date.year, l.date.month))}
 
 
 def _by_day(lectures: list[Lecture]) -> list[tuple[date, list[Lecture]]]:

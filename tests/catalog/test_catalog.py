@@ -350,6 +350,34 @@ def test_a_catalogue_read_again_after_edits_finds_each_entrys_problems_as_a_firs
     assert problems() == ends_early
 
 
+def test_a_catalogue_read_again_after_edits_finds_each_clash_as_a_first_reading_does(make_catalog):
+    """The clash check keeps what it found of each lecturer's and place's lectures while they are
+    the very list of before (the catalogue's tables keep the lists an edit did not touch)."""
+    catalog = make_catalog({"lectures/2027-01.yaml": """
+        - id: reading-0105
+          title: 共读之后
+          date: 2027-01-05
+          start: 15:00
+          end: 16:00
+          lecturers: [wang-fang]
+          venue: qingjiang
+          audiences: [primary]
+          topics: [reading]
+          organizer: 市妇联
+        """})
+    problems = _read_again(catalog)
+    assert problems() == []
+    later, first, lecturers = (catalog / "lectures" / "2027-01.yaml", catalog / "lectures" / "2026-12.yaml",
+                               catalog / "lecturers" / "city.yaml")
+    later.write_text(later.read_text(encoding="utf-8").replace("2027-01-05", "2026-12-05"), encoding="utf-8")
+    clash = problems()
+    assert len(clash) == 1 and "讲师“wang-fang”同一时间有两场讲座" in clash[0]
+    lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("高级教师", "一级教师"), encoding="utf-8")
+    assert problems() == clash  # no lecture changed: the clash as found before
+    first.write_text(first.read_text(encoding="utf-8").replace("end: 16:00", "end: 15:00"), encoding="utf-8")
+    assert problems() == []
+
+
 def test_a_catalogue_read_again_after_edits_finds_private_values_as_a_first_reading_does(make_catalog):
     """`lvyin serve` reads the catalogue again after each edit through a FileCache, which keeps the
     privacy check's findings for the entries of unchanged files: an edit to the private values

@@ -4,6 +4,7 @@ what a fresh render gives, and only the pages the edit touches are rendered agai
 from __future__ import annotations
 
 import gc
+import operator
 import os
 import shutil
 import weakref
@@ -13,6 +14,7 @@ import pytest
 from conftest import DEMO_CATALOG
 
 from generator.catalog.files import FileCache
+from generator.catalog.load import load_catalog
 from generator.engine.incremental import RenderCache
 from generator.outputs.site_files import outputs
 from generator.plan.kept_pages import KeptPages
@@ -123,6 +125,32 @@ def test_after_an_edit_every_page_is_what_a_fresh_render_gives(demo, edit):
         assert untouched not in preview.rendered
     if edit != "site settings":  # every page shows the site's settings
         assert len(preview.rendered) < len(after) / 2
+
+
+LECTURE_TABLES = ("lectures_in_order", "lectures_by_lecturer", "lectures_by_place", "lectures_by_topic", "lectures_by_series",
+                  "lectures_by_audience", "lectures_by_month", "lectures_by_district", "lectures_near")
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_after_an_edit_the_catalogues_tables_are_those_of_a_fresh_reading(demo, edit):
+    """A catalogue read after an edit derives its lectures' tables from the one before (catalog.tables):
+    each is what a fresh reading gives, and each list of the very lectures of before is the very list
+    of before (the lectures of a file read again are new objects)."""
+    files = FileCache()
+    before = load_catalog(demo, files)
+    tables = {name: getattr(before, name) for name in LECTURE_TABLES}
+    EDITS[edit][0](demo)
+    after, fresh = load_catalog(demo, files), load_catalog(demo)
+    for name in LECTURE_TABLES:
+        assert getattr(after, name) == getattr(fresh, name), name
+    untouched = 0
+    for name in ("lectures_by_place", "lectures_by_lecturer", "lectures_by_month"):
+        for key, lectures in getattr(after, name).items():
+            then = tables[name].get(key)
+            if then is not None and len(then) == len(lectures) and all(map(operator.is_, then, lectures)):
+                assert lectures is then, (name, key)
+                untouched += 1
+    assert untouched
 
 
 def test_a_file_saved_unchanged_renders_nothing(demo):
