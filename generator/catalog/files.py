@@ -228,6 +228,18 @@ class _FileEntries:
     def sound(self) -> bool:
         return not (self.problems or self.broken or self.unsure)
 
+    def by_id(self, space: str) -> tuple[dict[str, Entry], dict[tuple[str, str], Source]] | None:
+        """Its entries by id, and where each was written by (`space`, id): made once, for the
+        catalogue to take them whole; None if one is broken or an id is in it twice (then they
+        are taken one by one, and the duplicate reported)."""
+        made = self.__dict__.get("_by_id")
+        if made is None or made[0] != space:
+            entries = {entry.id: entry for entry, _ in self.entries}
+            usable = not self.broken and len(entries) == len(self.entries)
+            made = (space, (entries, {(space, entry.id): source for entry, source in self.entries}) if usable else None)
+            object.__setattr__(self, "_by_id", made)  # frozen, but for this
+        return made[1]
+
     def documents(self) -> list[Document]:
         return list({id(source.doc): source.doc for _, source in self.entries}.values())
 

@@ -56,6 +56,12 @@ def check_catalog(root: Path | str, cache: FileCache | None = None) -> tuple[Cat
         for partial in read.broken:
             known.ids[kind].add(partial.meant)
         broken.extend(read.broken)
+        whole = read.by_id(space)
+        if whole is not None and sources.keys().isdisjoint(whole[1]):  # no id another file has: taken whole
+            tables[kind].update(whole[0])
+            sources.update(whole[1])
+            known.ids[kind].update(whole[0])
+            continue
         in_order: Sequence[tuple[Entry | Partial, Source]] = read.entries
         if read.broken:  # a duplicate id is found in the order of the file, valid entries or not
             in_order = sorted([*read.entries, *((p, p.source) for p in read.broken if "id" in p.values)],
