@@ -122,9 +122,9 @@ class Catalog:
         before = self._previous
         if before is None:
             return None
-        then, now = before.lectures, self.lectures
-        gone = [lecture for key, lecture in then.items() if now.get(key) is not lecture]
-        new = [lecture for key, lecture in now.items() if then.get(key) is not lecture]
+        then, now = _by_identity(before.lectures), _by_identity(self.lectures)  # both alive: an id is one object
+        gone = sorted((then[key] for key in then.keys() - now.keys()), key=lecture_order)
+        new = sorted((now[key] for key in now.keys() - then.keys()), key=lecture_order)
         return (gone, new) if len(gone) + len(new) <= max(len(now) // 10, REGROUP_ALWAYS) else None
 
     @cached_property
@@ -198,6 +198,10 @@ def _regroup(then: dict[K, list[Lecture]], gone: list[Lecture], new: list[Lectur
         else:
             del out[key]
     return out
+
+
+def _by_identity(table: dict[str, Lecture]) -> dict[int, Lecture]:
+    return dict(zip(map(id, table.values()), table.values(), strict=True))
 
 
 def _same_entries(then: Mapping[str, object], now: Mapping[str, object]) -> bool:

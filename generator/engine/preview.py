@@ -6,7 +6,9 @@ MkDocs' own `serve` rebuilds every page after every edit.  Under `lvyin serve`
 - the first site comes from the build cache of `lvyin build` where there is one
   (preview_start.py): the last build's site, or one made in parts from the cache;
 
-- the catalogue is read through a `FileCache`: only the edited file is read again;
+- the catalogue is read through a `FileCache`: only the edited file is read again, and the
+  catalogue's tables are derived from those of the last (catalog/tables.py);
+- pages are planned with `KeptPages`: an entry page planned from the same entries is kept;
 - pages are rendered through a `RenderCache`: only those whose inputs changed;
 - their Markdown goes to a folder on disk and is rewritten only when it changed,
   so that MkDocs' dirty build, which compares modification times, turns only
