@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -94,20 +96,14 @@ class _Checker:
         # entries of files not edited are the very same objects) has the same problems while the ids
         # it may refer to are the same: it is not looked at again (see `privacy`).
         last = self.files.checked.get("entries") if self.files is not None else None
-        seen: dict[int, tuple[Entry, list[Problem]]] = last[1] if last and last[0] == self.spaces else {}
-        now: dict[int, tuple[Entry, list[Problem]]] = {}
+        seen: Findings = last[1] if last and last[0] == self.spaces else {}
+        now: Findings = {}
         for kind, model in KINDS.items():
             steps: list[Callable[..., None]] = [*(functools.partial(self.refs, field_name=f, space=s) for f, s in REFERENCES.get(kind, ())),
                      *checks.get(kind, ())]
-            for entry in tables.get(kind, {}).values():
-                known = seen.get(id(entry))
-                if known is None or known[0] is not entry:  # kept alive with its id: never another's
-                    first = len(self.problems)
-                    self._steps(entry, steps)
-                    known = (entry, self.problems[first:])
-                else:
-                    self.problems.extend(known[1])
-                now[id(entry)] = known
+            found, problems = _findings(tables.get(kind, {}).values(), seen, functools.partial(self._found, steps=steps))
+            now.update(found)
+            self.problems.extend(problems)
             for partial in self.broken:
                 if partial.model is model:
                     self._steps(partial, steps)
@@ -116,6 +112,14 @@ class _Checker:
         self.clashes()
         self.aliases()
         self.privacy()
+
+    def _found(self, entry: Entry, steps: list[Callable[..., None]]) -> list[Problem]:
+        """The problems `steps` find in `entry`, apart from the others."""
+        first = len(self.problems)
+        self._steps(entry, steps)
+        found = self.problems[first:]
+        del self.problems[first:]
+        return found
 
     @staticmethod
     def _steps(entry: Entry | Partial, steps: list[Callable[..., None]]) -> None:
@@ -136,16 +140,13 @@ class _Checker:
         c = self.c
         private = private_values(c)
         last = self.files.checked.get("privacy") if self.files is not None else None
-        seen: dict[int, tuple[Entry, list[Problem]]] = last[1] if last and last[0] == private else {}
+        seen: Findings = last[1] if last and last[0] == private else {}
         clean = self.files.clean_entries(private.digest()) if self.files is not None else {}
-        now: dict[int, tuple[Entry, list[Problem]]] = {}
-        for table in (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases, c.stations, c.lectures):
-            for entry in table.values():
-                known = seen.get(id(entry))
-                if known is None or known[0] is not entry:  # kept alive with its id: never another's
-                    known = (entry, [] if clean.get(id(entry)) is entry else self._private_in(entry, private))
-                now[id(entry)] = known
-                self.problems.extend(known[1])
+        tables: tuple[Mapping[str, Entry], ...] = (c.districts, c.topics, c.series, c.lecturers, c.venues, c.bases,
+                                                   c.stations, c.lectures)
+        now, problems = _findings(itertools.chain.from_iterable(table.values() for table in tables), seen,
+                                  lambda entry: [] if clean.get(id(entry)) is entry else self._private_in(entry, private))
+        self.problems.extend(problems)
         if self.files is not None:
             self.files.checked["privacy"] = (private, now)
 
@@ -260,6 +261,23 @@ class _Checker:
         if rest:
             self.problems.append(self._at(rest[0][1], field_name, f"……{whose}另有 {len(rest)} 处时间冲突（从这一场起，未逐一列出）",
                                           "请先改正上面列出的冲突，再运行 lvyin validate 查看其余的"))
+
+
+# What the checks found in each entry, by its id: (the entry, its problems).
+Findings = dict[int, tuple[Entry, list[Problem]]]
+
+
+def _findings(entries: Iterable[Entry], seen: Findings, find: Callable[[Entry], list[Problem]]) -> tuple[Findings, list[Problem]]:
+    """Each entry's problems: those `seen` holds for the very same entry (an entry of an unchanged
+    file is; `seen` keeps its entries alive, so their ids are no other's), else `find(entry)`; by
+    id, and all of them in the order of `entries`.  Only the entries found anew are looked at one
+    by one: the preview has 100,000 others after each edit."""
+    entries = list(entries)
+    ids = list(map(id, entries))
+    by_id = dict(zip(ids, entries, strict=True))
+    now = cast(Findings, dict(zip(ids, map(seen.get, ids), strict=True)))  # None for those not seen, until:
+    now.update({key: (by_id[key], find(by_id[key])) for key in by_id.keys() - seen.keys()})  # in place: the order stays
+    return now, list(itertools.chain.from_iterable(map(operator.itemgetter(1), now.values())))
 
 
 def _live(lecture: Lecture | Partial) -> bool:
