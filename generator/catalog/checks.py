@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -269,15 +268,16 @@ Findings = dict[int, tuple[Entry, list[Problem]]]
 
 def _findings(entries: Iterable[Entry], seen: Findings, find: Callable[[Entry], list[Problem]]) -> tuple[Findings, list[Problem]]:
     """Each entry's problems: those `seen` holds for the very same entry (an entry of an unchanged
-    file is; `seen` keeps its entries alive, so their ids are no other's), else `find(entry)`; by
-    id, and all of them in the order of `entries`.  Only the entries found anew are looked at one
-    by one: the preview has 100,000 others after each edit."""
-    entries = list(entries)
-    ids = list(map(id, entries))
-    by_id = dict(zip(ids, entries, strict=True))
-    now = cast(Findings, dict(zip(ids, map(seen.get, ids), strict=True)))  # None for those not seen, until:
-    now.update({key: (by_id[key], find(by_id[key])) for key in by_id.keys() - seen.keys()})  # in place: the order stays
-    return now, list(itertools.chain.from_iterable(map(operator.itemgetter(1), now.values())))
+    file is), else `find(entry)`; by id, and all of them in the order of `entries`."""
+    now: Findings = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        known = seen.get(id(entry))
+        if known is None or known[0] is not entry:  # kept alive with its id: never another's
+            known = (entry, find(entry))
+        now[id(entry)] = known
+        problems.extend(known[1])
+    return now, problems
 
 
 def _live(lecture: Lecture | Partial) -> bool:
