@@ -96,7 +96,7 @@ _date = attrgetter("date")
 
 # `reuse(key, inputs, plan)`: the entry page under `key` (its kind and id), `plan(*inputs)` or kept
 # from an earlier plan of the same inputs (kept_pages.py).
-Reuse = Callable[[tuple[str, str], tuple[Any, ...], Callable[..., "Page"]], "Page"]
+Reuse = Callable[[tuple[str, str], tuple[Any, ...], Callable[..., Page]], Page]
 
 
 def plan_anew(key: tuple[str, str], inputs: tuple[Any, ...], plan: Callable[..., Page]) -> Page:
@@ -197,6 +197,7 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         for district, lectures in near[audience]:
             grows(f"audiences/{audience}/{district.id}.md", "audience_district.md.j2", f"适合{label} · {district.name}",
                 audience=audience, label=label, district=district, lectures=split(lectures, today))
+
     def series_page(series: Series, sessions: list[Lecture]) -> Page:
         return grown(entry_path("series", series.id), "series.md.j2", series.title, series=series, sessions=sessions)
 
