@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import InitVar, dataclass, field
 from datetime import date, time
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from generator.catalog.files import Partial, Source
 from generator.catalog.redirects import Redirect
@@ -47,8 +47,23 @@ class Catalog:
         self._before = weakref.ref(before) if before is not None else None
 
     @property
-    def _previous(self) -> Catalog | None:
+    def previous(self) -> Catalog | None:
+        """The catalogue read before this one, while it lives."""
         return self._before() if self._before is not None else None
+
+    def edited(self, name: str) -> set[Any] | None:
+        """The keys of the table `name` whose entries are not the very ones `previous` held, or are in
+        one of the two only (an entry of an unchanged file is the same object, and so is a list of
+        lectures an edit did not touch); None without `previous`, or for the lectures when so many
+        changed that the tables were grouped anew."""
+        before = self.previous
+        if before is None:
+            return None
+        if name == "lectures":
+            changes = self._lecture_changes
+            return None if changes is None else {lecture.id for lectures in changes for lecture in lectures}
+        then, now = getattr(before, name), getattr(self, name)
+        return {key for key in then.keys() | now.keys() if then.get(key) is not now.get(key)}
 
     # Backlinks are derived on first use, after the checks have passed.
     @cached_property
@@ -57,7 +72,7 @@ class Catalog:
 
     @cached_property
     def lectures_in_order(self) -> list[Lecture]:
-        changes, before = self._lecture_changes, self._previous
+        changes, before = self._lecture_changes, self.previous
         then = before.__dict__.get("lectures_in_order") if before is not None else None
         if changes is None or then is None:
             return sorted(self.lectures.values(), key=lecture_order)
@@ -97,7 +112,7 @@ class Catalog:
     def lectures_near(self) -> dict[tuple[str, str], list[Lecture]]:
         """By (audience, district): the lectures there for that audience (全学段 counts for each school
         stage) and the online ones without a place, which are for every district."""
-        everywhere, before = list(self.districts), self._previous
+        everywhere, before = list(self.districts), self.previous
         same_districts = before is not None and _same_entries(before.districts, self.districts)
         return self._lectures_by("lectures_near", lambda l: [
             (audience, district) for audience in vocab.audiences_served(l.audiences)
@@ -108,7 +123,7 @@ class Catalog:
         """The lectures in order of time under each of their `keys`: from the table `name` of the
         catalogue `before` with the lectures changed since, if it has that table and `keys` gave
         the same keys then (`same_keys`); else grouped anew."""
-        changes, before = self._lecture_changes, self._previous
+        changes, before = self._lecture_changes, self.previous
         then = before.__dict__.get(name) if before is not None and same_keys else None
         if changes is None or then is None:
             return _group(self.lectures_in_order, keys)
@@ -119,7 +134,7 @@ class Catalog:
         """(gone, new): the lectures of `before` this catalogue does not hold, and those it holds
         that `before` did not (an entry of an unchanged file is the same object); None: without
         `before`, or when so many changed that grouping anew is quicker."""
-        before = self._previous
+        before = self.previous
         if before is None:
             return None
         then, now = _by_identity(before.lectures), _by_identity(self.lectures)  # both alive: an id is one object
@@ -130,7 +145,7 @@ class Catalog:
     @cached_property
     def _same_places(self) -> bool:
         """Whether every place is the one `before` had (a lecture's district is its place's)."""
-        before = self._previous
+        before = self.previous
         return before is not None and _same_entries(before.places, self.places)
 
     @cached_property

@@ -94,19 +94,21 @@ def upcoming_count(lectures: list[Lecture], today: date) -> int:
 _date = attrgetter("date")
 
 
-# `reuse(key, inputs, plan)`: the entry page under `key` (its kind and id), `plan(*inputs)` or kept
-# from an earlier plan of the same inputs (kept_pages.py).
-Reuse = Callable[[tuple[str, str], tuple[Any, ...], Callable[..., Page]], Page]
+class PlanAnew:
+    """Plans the entry pages of a kind (`each`) every time; kept_pages.KeptPages keeps those of the last plan."""
 
-
-def plan_anew(key: tuple[str, str], inputs: tuple[Any, ...], plan: Callable[..., Page]) -> Page:
-    return plan(*inputs)
+    def each(self, kind: str, keys: list[str], inputs: Callable[[str], tuple[Any, ...]], plan: Callable[..., Page],
+             changed: set[str] | None = None) -> list[Page]:
+        """The page `plan(*inputs(key))` of each key, in order.  `changed`: the keys whose inputs may
+        differ from those of the last plan (of the catalogue `Catalog.previous`); None: any key's."""
+        return [plan(*inputs(key)) for key in keys]
 
 
 def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: tuple[Article, ...] = (),
-               reuse: Reuse = plan_anew) -> list[Page]:
+               planner: PlanAnew | None = None) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     c = catalog
+    planner = planner or PlanAnew()
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context: Any) -> None:
@@ -189,9 +191,8 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
                      days=_by_day(lectures), previous=previous, next=following)
 
     month_keys = list(months)
-    for i, (month, lectures) in enumerate(months.items()):
-        previous, following = month_keys[i - 1] if i else None, month_keys[i + 1] if i + 1 < len(month_keys) else None
-        pages.append(reuse(("calendar", month), (month, lectures, previous, following), month_page))
+    around = dict(zip(month_keys, zip([None, *month_keys[:-1]], [*month_keys[1:], None], strict=True), strict=True))
+    pages += planner.each("calendar", month_keys, lambda month: (month, months[month], *around[month]), month_page)
     # The finder's lists without JavaScript: each age group's lectures in each district (the home page's finder).
     for audience, label in vocab.AUDIENCES.items():
         for district, lectures in near[audience]:
@@ -219,22 +220,42 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
                      siblings=[s for s in siblings if s.id != lecture.id],
                      upcoming_flag=lecture.date >= today, calendar_file=lecture.date >= recent)
 
-    for series in c.series.values():
-        pages.append(reuse(("series", series.id), (series, c.lectures_by_series.get(series.id, [])), series_page))
-    for person in c.lecturers.values():
-        pages.append(reuse(("lecturers", person.id), (person, c.districts.get(person.district) if person.district else None,
-                                                      c.lectures_by_lecturer.get(person.id, [])), lecturer_page))
+    pages += planner.each("series", list(c.series), lambda key: (c.series[key], c.lectures_by_series.get(key, [])),
+                          series_page)
+
+    def lecturer_inputs(key: str) -> tuple[Any, ...]:
+        person = c.lecturers[key]
+        return person, c.districts.get(person.district) if person.district else None, c.lectures_by_lecturer.get(key, [])
+
+    pages += planner.each("lecturers", list(c.lecturers), lecturer_inputs, lecturer_page)
+
+    def place_inputs(key: str) -> tuple[Any, ...]:
+        place = c.places[key]
+        return place, c.districts[place.district], c.lectures_by_place.get(key, [])
+
     for kind in PLACE_SECTIONS:
-        for place in _places_of(c, kind).values():
-            pages.append(reuse((kind, place.id), (place, c.districts[place.district], c.lectures_by_place.get(place.id, [])),
-                               place_page))
-    for lecture in c.lectures.values():
+        pages += planner.each(kind, list(_places_of(c, kind)), place_inputs, place_page)
+
+    def lecture_inputs(key: str) -> tuple[Any, ...]:
+        lecture = c.lectures[key]
         venue = c.places.get(lecture.venue) if lecture.venue else None
-        pages.append(reuse(("lectures", lecture.id), (
-            lecture, venue, c.districts[venue.district] if venue else None, c.series.get(lecture.series) if lecture.series else None,
-            c.lectures_by_series.get(lecture.series, []) if lecture.series else []), lecture_page))
+        return (lecture, venue, c.districts[venue.district] if venue else None, c.series.get(lecture.series) if lecture.series else None,
+                c.lectures_by_series.get(lecture.series, []) if lecture.series else [])
+
+    pages += planner.each("lectures", list(c.lectures), lecture_inputs, lecture_page, _lectures_to_plan(c))
 
     return pages
+
+
+def _lectures_to_plan(c: Catalog) -> set[str] | None:
+    """The lectures whose pages may be planned otherwise than from the catalogue read before (`previous`):
+    those edited and the sessions of each series whose sessions changed; None: any lecture's (no
+    catalogue before, many lectures edited, or a place, district or series edited)."""
+    lectures, sessions = c.edited("lectures"), c.edited("lectures_by_series")
+    others = [c.edited(name) for name in ("places", "districts", "series")]
+    if lectures is None or sessions is None or any(keys is None or keys for keys in others):
+        return None
+    return lectures | {lecture.id for series in sessions for lecture in c.lectures_by_series.get(series, [])}
 
 
 def grown_paths(pages: list[Page]) -> list[str]:

@@ -23,7 +23,7 @@ from generator.model.settings import SiteSettings, load_settings
 from generator.plan.build_date import build_date
 from generator.plan.guide import guide_page
 from generator.plan.kept_pages import KeptPages
-from generator.plan.pages import Page, plan_anew, plan_pages
+from generator.plan.pages import Page, plan_pages
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Site:
     @cached_property
     def pages(self) -> list[Page]:
         """Every page, planned once: the parts of a parallel build share this plan."""
-        reuse = self.kept.planning(self.catalog, self.today, self.settings) if self.kept is not None else plan_anew
+        planner = self.kept.planning(self.catalog, self.today, self.settings) if self.kept is not None else None
         # /guide/fields/ (every field of every catalogue file) first: the plan ends with the lecture pages.
-        return [guide_page(), *plan_pages(self.catalog, self.today, self.settings, self.articles, reuse)]
+        return [guide_page(), *plan_pages(self.catalog, self.today, self.settings, self.articles, planner)]
 
 
 def load_site(catalog_dir: Path | str, today: str | None = None, cache: FileCache | None = None,

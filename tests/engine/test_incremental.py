@@ -16,6 +16,7 @@ from conftest import DEMO_CATALOG
 from generator.catalog.files import FileCache
 from generator.catalog.load import load_catalog
 from generator.engine.incremental import RenderCache
+from generator.errors import CatalogInvalid
 from generator.outputs.site_files import outputs
 from generator.plan.kept_pages import KeptPages
 from generator.plan.site import load_site
@@ -65,6 +66,10 @@ EDITS = {
                       ["districts/qishan.md", LECTURE, "districts/index.md"], "districts/weibin.md"),
     "topic name": (lambda root: replace_in(root / "topics.yaml", "name: 亲子阅读", "name: 亲子共读"),
                    ["topics/reading.md", "topics/index.md"], "lecturers/gao-zhiqiang.md"),
+    # A session of a series: the other sessions' pages list it, from files not read again.
+    "session title": (lambda root: replace_in(root / "lectures" / "2026-12.yaml", "青铜器里的家国情怀", "青铜器里的家与国"),
+                      ["lectures/2026-12-13-gp-bronze-stories.md", "lectures/2027-01-30-gp-reading-guide.md",
+                       "series/grandparents-class.md"], LECTURE),
     "lecture moved a month": (lambda root: replace_in(root / "lectures" / "2026-12.yaml", "date: 2026-12-01", "date: 2027-01-05"),
                               ["calendar/2026-12.md", "calendar/2027-01.md", LECTURE], "lecturers/zhang-huimin.md"),
     "lecture added": (lambda root: (root / "lectures" / "2026-12.yaml").open("a", encoding="utf-8").write(NEW_LECTURE),
@@ -187,6 +192,23 @@ def test_an_edit_undone_after_a_pass_left_half_way_is_undone_on_every_page(demo)
     assert "高志刚" in preview.renders.render(lecture)  # and no more of that pass
     county.write_text(before, encoding="utf-8")
     assert incremental(demo, preview) == fresh(demo)
+
+
+def test_an_edit_read_with_a_broken_file_shows_once_the_file_is_mended(demo):
+    """The catalogue that the next plan is read after may be one that was never planned (it had problems):
+    what changed since the last plan is told from the last plan's catalogue, not from that one."""
+    preview = Preview()
+    incremental(demo, preview)
+    topics = demo / "topics.yaml"
+    good = topics.read_text(encoding="utf-8")
+    topics.write_text(good + "\n- id: [\n", encoding="utf-8")
+    EDITS["lecture title"][0](demo)
+    with pytest.raises(CatalogInvalid):
+        incremental(demo, preview)
+    unplanned = preview.files.catalog  # alive, as anything might keep it: the next catalogue is read after it
+    topics.write_text(good, encoding="utf-8")
+    assert incremental(demo, preview) == fresh(demo)
+    assert preview.files.catalog.previous is unplanned
 
 
 def test_the_next_day_plans_every_page_for_it(demo):
