@@ -94,6 +94,15 @@ class RenderCache:
         last = self._last.get(page.path)
         return last is not None and self._holds(last, page)
 
+    def unchanged_paths(self, pages: Iterable[Page]) -> set[str]:
+        """The paths of those `pages` that are the very pages of the last pass and read nothing this
+        pass changed: `unchanged` for each, at once (there are 100,000 and more)."""
+        last, suspects = self._last, self._suspects
+        if suspects is None:
+            return set()
+        return {page.path for page in pages
+                if (then := last.get(page.path)) is not None and then.page is page and page.path not in suspects}
+
     def _keep(self, page: Page, lookups: list[Lookup], markdown: str | None) -> None:
         last = self._last.get(page.path)
         self._readers.forget(page.path, last.lookups if last is not None else [])

@@ -151,10 +151,15 @@ class Preview:
             self._just_started = self._started is not None
         started, made_now = self._started, first and self._started is not None
         kept: list[str] = []  # entry pages the site has from the cache, still the same
+        self.renders.new_pass(site.catalog)
+        # Entry pages as the last pass had them, which MkDocs has built: not even looked at again.
+        same = (self.renders.unchanged_paths(site.pages) & grown) - self._unbuilt
 
         def to_render(page: Page) -> bool:
             """Not the entry pages of the cache's site that would render as then: on the first pass
             all of them, which the render cache knows from then on by what they read."""
+            if page.path in same:
+                return False
             if started is None or page.path not in started.entries:
                 return True
             if made_now:
@@ -167,8 +172,7 @@ class Preview:
             kept.append(page.path)
             return False
 
-        written: dict[str, str] = {}
-        self.renders.new_pass(site.catalog)
+        written = {path: self._written.get(path, "") for path in same}
         for path, markdown in outputs(site, to_render, with_assets=False, render=self.renders.render):
             target = self.folder / path
             if started is not None and path in started.entries and started.same(path, markdown):

@@ -41,11 +41,13 @@ def outputs(site: Site, wanted: Callable[[Page], bool] | None = None, with_asset
     (`lvyin serve`, see engine/incremental.py)."""
     pages = site.pages
     assets = [asset for make in ASSET_MAKERS for asset in make(site)] if with_assets else []
-    seen: dict[str, str] = {}
-    for path, what in [(p.path, p.title) for p in pages] + [(a.path, a.path) for a in assets]:
-        if path in seen:
-            raise SiteCollision(f"两个生成的文件要写到同一路径 {path}：{seen[path]} 与 {what}")
-        seen[path] = what
+    paths = [p.path for p in pages] + [a.path for a in assets]
+    if len(set(paths)) < len(paths):
+        seen: dict[str, str] = {}
+        for path, what in zip(paths, [p.title for p in pages] + paths[len(pages):], strict=True):
+            if path in seen:
+                raise SiteCollision(f"两个生成的文件要写到同一路径 {path}：{seen[path]} 与 {what}")
+            seen[path] = what
     for page in pages:
         if wanted is None or wanted(page):
             yield page.path, render(page)
