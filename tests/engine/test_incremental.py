@@ -100,6 +100,7 @@ class Preview:
 
     def __init__(self) -> None:
         self.files, self.kept, self.renders = FileCache(), KeptPages(), RenderCache()
+        self.shown: dict[str, str | bytes] = {}  # every page's Markdown after the last pass
 
     @property
     def rendered(self) -> list[str]:
@@ -107,10 +108,14 @@ class Preview:
 
 
 def incremental(root: Path, preview: Preview, today: str = TODAY) -> dict[str, str | bytes]:
+    """A pass as `lvyin serve` makes it: the pages kept as they were are not even looked at."""
     site = load_site(root, today, preview.files, preview.kept)
     preview.renders.new_pass(site.catalog)
-    pages = dict(outputs(site, with_assets=False, render=preview.renders.render))
+    same = preview.renders.unchanged_paths(site.pages)
+    pages = {path: preview.shown[path] for path in same}
+    pages.update(outputs(site, lambda page: page.path not in same, with_assets=False, render=preview.renders.render))
     preview.renders.forget_others(pages)
+    preview.shown = pages
     return pages
 
 
