@@ -23,8 +23,12 @@ from generator.catalog.files import Partial, Source
 from generator.catalog.redirects import Redirect
 from generator.model import vocab
 from generator.model.entries import Base, District, Lecture, Lecturer, Place, Series, Station, Topic, Venue
+from generator.model.kinds import TABLE
 
 PlaceKind = Literal["venue", "base", "station"]
+ENTRY_TABLES = {kind.file for kind in TABLE}  # the tables of entries: "lectures", "districts", …
+# Table name → (the entries of `before` replaced, those that replaced them), when the reader knows them.
+Replaced = dict[str, tuple[list[Any], list[Any]]]
 
 
 @dataclass
@@ -42,9 +46,18 @@ class Catalog:
     # The catalogue read before this one, whose lectures' tables this one's are derived from (`_lectures_by`)
     # while it lives: it is not kept alive for that, nor the one before it, and so on.
     before: InitVar[Catalog | None] = None
+    # With `before`: which of its entries this one's replaced, table by table (a table not named has the
+    # very entries it had), when the reader knows (catalog/load.py); else `edited` compares the tables.
+    replaced: InitVar[Replaced | None] = None
 
-    def __post_init__(self, before: Catalog | None) -> None:
+    def __post_init__(self, before: Catalog | None, replaced: Replaced | None) -> None:
         self._before = weakref.ref(before) if before is not None else None
+        self._replaced = replaced if before is not None else None
+
+    def replaced_since(self, before: Catalog | None) -> Replaced | None:
+        """The entries of `before` this catalogue replaced, table by table (`replaced`), if it is the
+        catalogue read before this one and the reader told which they were; else None."""
+        return self._replaced if before is not None and before is self.previous else None
 
     @property
     def previous(self) -> Catalog | None:
@@ -62,6 +75,8 @@ class Catalog:
         if name == "lectures":
             changes = self._lecture_changes
             return None if changes is None else {lecture.id for lectures in changes for lecture in lectures}
+        if self._replaced is not None and name in ENTRY_TABLES:
+            return {entry.id for entries in self._replaced.get(name, ()) for entry in entries}
         then, now = getattr(before, name), getattr(self, name)
         return {key for key in then.keys() | now.keys() if then.get(key) is not now.get(key)}
 
@@ -137,10 +152,13 @@ class Catalog:
         before = self.previous
         if before is None:
             return None
-        then, now = _by_identity(before.lectures), _by_identity(self.lectures)  # both alive: an id is one object
-        gone = sorted((then[key] for key in then.keys() - now.keys()), key=lecture_order)
-        new = sorted((now[key] for key in now.keys() - then.keys()), key=lecture_order)
-        return (gone, new) if len(gone) + len(new) <= max(len(now) // 10, REGROUP_ALWAYS) else None
+        if self._replaced is not None:
+            gone, new = (sorted(entries, key=lecture_order) for entries in self._replaced.get("lectures", ([], [])))
+        else:
+            then, now = _by_identity(before.lectures), _by_identity(self.lectures)  # both alive: an id is one object
+            gone = sorted((then[key] for key in then.keys() - now.keys()), key=lecture_order)
+            new = sorted((now[key] for key in now.keys() - then.keys()), key=lecture_order)
+        return (gone, new) if len(gone) + len(new) <= max(len(self.lectures) // 10, REGROUP_ALWAYS) else None
 
     @cached_property
     def _same_places(self) -> bool:

@@ -227,14 +227,16 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
         person = c.lecturers[key]
         return person, c.districts.get(person.district) if person.district else None, c.lectures_by_lecturer.get(key, [])
 
-    pages += planner.each("lecturers", list(c.lecturers), lecturer_inputs, lecturer_page)
+    pages += planner.each("lecturers", list(c.lecturers), lecturer_inputs, lecturer_page,
+                          _entries_to_plan(c, "lecturers", "lectures_by_lecturer"))
 
     def place_inputs(key: str) -> tuple[Any, ...]:
         place = c.places[key]
         return place, c.districts[place.district], c.lectures_by_place.get(key, [])
 
     for kind in PLACE_SECTIONS:
-        pages += planner.each(kind, list(_places_of(c, kind)), place_inputs, place_page)
+        pages += planner.each(kind, list(_places_of(c, kind)), place_inputs, place_page,
+                              _entries_to_plan(c, "places", "lectures_by_place"))
 
     def lecture_inputs(key: str) -> tuple[Any, ...]:
         lecture = c.lectures[key]
@@ -245,6 +247,16 @@ def plan_pages(catalog: Catalog, today: date, settings: SiteSettings, articles: 
     pages += planner.each("lectures", list(c.lectures), lecture_inputs, lecture_page, _lectures_to_plan(c))
 
     return pages
+
+
+def _entries_to_plan(c: Catalog, table: str, lists: str) -> set[str] | None:
+    """The keys of `table` (lecturers or places) whose pages may be planned otherwise than from the
+    catalogue read before (`previous`): those edited and those whose lectures (`lists`) changed;
+    None: any key's (no catalogue before, or a district edited)."""
+    edited, listed, districts = c.edited(table), c.edited(lists), c.edited("districts")
+    if edited is None or listed is None or districts is None or districts:
+        return None
+    return edited | listed
 
 
 def _lectures_to_plan(c: Catalog) -> set[str] | None:

@@ -22,6 +22,7 @@ Definitions (also stated on the page):
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -103,7 +104,25 @@ def counted_lectures(catalog: Catalog, period: Period) -> list[Lecture]:
 _date = attrgetter("date")
 
 
+# What the figures read of a lecture: an edit to anything else (a title, a description) changes none.
+_counted_fields = attrgetter("date", "status", "venue", "topics", "audiences", "lecturers", "format")
+_last: tuple[weakref.ref[Catalog], date, Stats] | None = None  # the last figures, and of what
+
+
 def compute(catalog: Catalog, today: date) -> Stats:
+    """The figures of `catalog` on `today`: those of the last computed when `catalog` is its catalogue
+    or the one read after it (`lvyin serve`, after an edit) with only lectures replaced, each by one that counts alike."""
+    global _last
+    before = _last[0]() if _last is not None and _last[1] == today else None
+    replaced = catalog.replaced_since(before)
+    alike = before is catalog or replaced is not None and replaced.keys() <= {"lectures"} and all(
+        _counted_fields(old) == _counted_fields(new) for old, new in zip(*replaced.get("lectures", ([], [])), strict=True))
+    stats = _last[2] if alike and _last is not None else _compute(catalog, today)
+    _last = (weakref.ref(catalog), today, stats)
+    return stats
+
+
+def _compute(catalog: Catalog, today: date) -> Stats:
     period = school_year(today)
     lectures = counted_lectures(catalog, period)
     held: Counter[str] = Counter()

@@ -19,8 +19,9 @@ from generator.errors import Problem, shown
 _SPECIAL = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备文件", stat.S_IFBLK: "设备文件", stat.S_IFSOCK: "套接字"}
 
 
-def refusal(path: Path, display: str, within: Path | None = None) -> Problem | None:
-    """Why `path` may not be read (a link or a special file), or None for a file or folder.
+def refusal(path: Path, shown_as: str | None = None, within: Path | None = None) -> Problem | None:
+    """Why `path` may not be read (a link or a special file), or None for a file or folder; the
+    problem is at `shown_as` (by default, where `path` is shown from the working directory).
 
     `within` is the folder the editor's files belong to: a link is said to point outside it
     when it does (without `within`, every link is said to).  A path that does not exist is None.
@@ -29,17 +30,18 @@ def refusal(path: Path, display: str, within: Path | None = None) -> Problem | N
         mode = path.lstat().st_mode
     except OSError:
         return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    at = display(path) if shown_as is None else shown_as
     if stat.S_ISLNK(mode):
         target = shown(os.readlink(path), 80)
         if within is not None and _inside(path, within):
-            return Problem(display, 1, 1, "", f"这是一个链接（指向 {target}），不能读取",
+            return Problem(at, 1, 1, "", f"这是一个链接（指向 {target}），不能读取",
                            "目录里只能放文件本身，不能放链接：请删除这个链接，直接编辑它指向的文件")
-        return Problem(display, 1, 1, "", f"这是指向目录之外的链接（{target}），不能读取",
+        return Problem(at, 1, 1, "", f"这是指向目录之外的链接（{target}），不能读取",
                        "只能发布仓库中 catalog/ 和 articles/ 里的文件：请删除这个链接，把内容直接写进文件")
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
     kind = _SPECIAL.get(stat.S_IFMT(mode), "特殊文件")
-    return Problem(display, 1, 1, "", f"这不是普通文件（{kind}），不能读取",
+    return Problem(at, 1, 1, "", f"这不是普通文件（{kind}），不能读取",
                    "请删除它：目录里只能放 .yaml 文件，文章文件夹里只能放 .md 文件")
 
 
@@ -47,7 +49,7 @@ def listing(folder: Path, within: Path, problems: list[Problem]) -> list[Path]:
     """The files and folders in `folder`, sorted; links and special files become `problems`."""
     found = []
     for path in sorted(folder.iterdir()):
-        problem = refusal(path, display(path), within)
+        problem = refusal(path, within=within)
         if problem:
             problems.append(problem)
         else:

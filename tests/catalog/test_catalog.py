@@ -393,3 +393,39 @@ def test_a_catalogue_read_again_after_edits_finds_private_values_as_a_first_read
     assert any("王芳" in message or "wang-fang" in message for message in problems())  # the lecture's file unchanged
     lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("13912345678", "13800000000"), encoding="utf-8")
     assert problems() == []
+
+
+def test_a_catalogue_read_again_after_a_field_edit_knows_which_entries_replaced_which(make_catalog):
+    """An edit to entries' fields (the very ids, in order) makes a catalogue that is the last one's
+    with those entries replaced, and says so; an entry added, or an id given twice, has the tables
+    made anew, and the catalogue read after that compares them again."""
+    from generator.catalog.files import FileCache
+    from generator.catalog.load import check_catalog
+
+    catalog, files = make_catalog(), FileCache()
+    lectures = catalog / "lectures" / "2026-12.yaml"
+    text = lectures.read_text(encoding="utf-8")
+    first = check_catalog(catalog, files)[0]
+    lectures.write_text(text.replace("亲子共读的三个方法", "亲子共读的四个方法"), encoding="utf-8")
+    second, _, problems = check_catalog(catalog, files)
+    replaced = second.replaced_since(first)
+    assert problems == [] and replaced is not None and list(replaced) == ["lectures"]
+    assert [(old.title, new.title) for old, new in zip(*replaced["lectures"])] == [("亲子共读的三个方法", "亲子共读的四个方法")]
+    assert second.edited("lectures") == {"reading-1205"} and second.edited("lecturers") == set()
+    assert second.lectures["reading-1205"].title == "亲子共读的四个方法"
+    assert second.lecturers == first.lecturers and second.lecturers is not first.lecturers  # a table of its own
+
+    again = text.replace("亲子共读的三个方法", "亲子共读的五个方法")
+    lectures.write_text(again + again.replace("reading-1205", "reading-1206").replace("14:30", "18:30").replace("16:00", "19:00"),
+                        encoding="utf-8")
+    third, _, problems = check_catalog(catalog, files)
+    assert problems == [] and third.replaced_since(second) is None  # an entry added: compared anew
+    assert third.edited("lectures") == {"reading-1205", "reading-1206"}
+
+    lectures.write_text(again + again, encoding="utf-8")  # the same id twice
+    fourth, _, problems = check_catalog(catalog, files)
+    assert ["编号“reading-1205”重复" in p.message for p in problems] == [True]
+    lectures.write_text(again + again.replace("亲子共读的五个方法", "亲子共读"), encoding="utf-8")  # still twice, another field
+    fifth, _, problems = check_catalog(catalog, files)
+    assert fifth.replaced_since(fourth) is None and ["编号“reading-1205”重复" in p.message for p in problems] == [True]
+    assert fifth.lectures["reading-1205"].title == "亲子共读的五个方法"  # the first of the two, as a first reading has

@@ -209,3 +209,27 @@ def test_small_catalogue_page_and_csv_show_the_shortfall(make_catalog):
     assert "达标站点</dt><dd>1 / 3 个" in files["stats/index.md"]
     svg = files["stats/stations.svg"].decode("utf-8")
     assert "目标 4场" in svg and svg.count("#ef6c00") == 2  # the two stations short of the target
+
+
+def test_figures_after_an_edit_are_those_a_first_reading_gives(make_catalog):
+    """`lvyin serve` reads the catalogue again after each edit: an edit the figures do not count (a
+    title) keeps the last figures; one they count (a status) gives new ones, as a first reading does."""
+    from generator.catalog.files import FileCache
+    from generator.catalog.load import check_catalog
+
+    catalog_dir, files = make_catalog(SMALL), FileCache()
+    lectures = catalog_dir / "lectures" / "2026-12.yaml"
+    text = lectures.read_text(encoding="utf-8")
+    catalog = check_catalog(catalog_dir, files)[0]
+    figures = compute(catalog, TODAY)
+    titled = text.replace("title: 讲座 q2", "title: 讲座 q2（改）", 1)
+    for edited, alike in ((titled, True), (titled.replace("status: cancelled", "status: scheduled", 1), False)):
+        lectures.write_text(edited, encoding="utf-8")
+        previous, catalog = catalog, check_catalog(catalog_dir, files)[0]
+        assert catalog.previous is previous  # kept alive, as the preview keeps it while it plans
+        again = compute(catalog, TODAY)
+        assert (again is figures) == alike
+        assert again == compute(load_catalog(catalog_dir), TODAY)
+        figures = compute(catalog, TODAY)  # of the catalogue read last again, for the next edit
+    stations = {row[1]: row[3:] for row in figures.table("stations").rows}
+    assert stations["清姜路社区家庭教育指导服务站"] == (2, 3, 5, "达标")  # q5 no longer cancelled
