@@ -92,6 +92,18 @@ def fork_process(target: Callable[..., object], args: tuple[Any, ...] = (), name
     return cast(multiprocessing.Process, process)
 
 
+def fresh_process(target: Callable[..., object], args: tuple[Any, ...] = (), name: str | None = None) -> multiprocessing.Process:
+    """A new interpreter (not started) that runs `target(*args)` (both pickled) and dies with this one.
+
+    Slower to start than `fork_process`, but it shares no memory with this process: while a forked
+    child lives, each page of this process's memory it writes first (and Python writes every object it
+    touches, its reference count) is copied, which costs a big process about a second for each pass
+    over its objects."""
+    process = multiprocessing.get_context("spawn").Process(target=_run_with_lifeline, args=(os.getpid(), target, args),
+                                                           name=name)
+    return cast(multiprocessing.Process, process)
+
+
 def fork_pool(processes: int) -> multiprocessing.pool.Pool:
     """A pool of forked workers that die with this process."""
     return multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent, initargs=(os.getpid(),))

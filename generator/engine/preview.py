@@ -60,6 +60,10 @@ from generator.plan.pages import Page, grown_paths
 from generator.plan.site import Site, load_site
 from generator.render.environment import render_problems
 
+# How much less of the processor the background work gets than the preview's rebuilds, with two cores
+# and Pagefind using both while an editor waits for an edit to show (`os.nice`: 10 is a tenth of the share).
+BACKGROUND_NICENESS = 10
+
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
     return "'dirty' build" not in record.getMessage()  # MkDocs warns on every dirty build
@@ -233,8 +237,11 @@ class Preview:
             if self._started.complete:
                 return
         assert self._options is not None
-        job = (self.site, site_dir, listing, self._options.check_links, self._options.search_index, not first)
-        self._finishing = lifeline.fork_process(_finish, job, "finishing")  # it dies with `lvyin serve`
+        checks = (site_dir, listing, self._options.check_links, self._options.search_index)
+        if first:  # no assets: the checks read only the site's files, so a fresh process, not a fork (`fresh_process`)
+            self._finishing = lifeline.fresh_process(_finish, (None, *checks, False), "finishing")
+        else:
+            self._finishing = lifeline.fork_process(_finish, (self.site, *checks, True), "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
@@ -275,16 +282,17 @@ def _is_page(path: str) -> bool:
     return last == "" or last.endswith(".html") or "." not in last
 
 
-def _finish(site: Site, site_dir: Path, listing: Path, check_links: bool, search_index: bool,
+def _finish(site: Site | None, site_dir: Path, listing: Path, check_links: bool, search_index: bool,
             with_assets: bool = True) -> None:
-    """In the background process: feeds and other files (and away with those of entries gone, which
-    `listing` remembers), then the link check and the search index."""
+    """In the background process: feeds and other files of `site` (and away with those of entries
+    gone, which `listing` remembers), then the link check and the search index."""
     os.setpgid(0, 0)
+    os.nice(BACKGROUND_NICENESS)  # and Pagefind with it: the next edit's rebuild comes first
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
     progress.detach()
     lifeline.usual_collections()  # a short-lived process: Python's usual collection
     start = time.monotonic()
-    if with_assets:
+    if with_assets and site is not None:
         _write_assets(site, site_dir, listing)
     try:
         problems = check_and_index(site_dir, check_links, search_index)
