@@ -65,13 +65,16 @@ def run_parts(first: list[P], then: Callable[[], list[P]], make: Callable[[P], N
     waiting, total = list(first), len(first)
     running: dict[int, tuple[multiprocessing.Process, P]] = {}
     later: Callable[[], list[P]] | None = then
+    def start_ready() -> None:
+        while len(running) < workers and (part := _next_ready(waiting, finished)) is not None:
+            process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
+            process.start()
+            running[process.sentinel] = (process, part)
+
     try:
         with lifeline.frozen_for_children():
             while waiting or running or later:
-                while len(running) < workers and (part := _next_ready(waiting, finished)) is not None:
-                    process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
-                    process.start()
-                    running[process.sentinel] = (process, part)
+                start_ready()
                 if later is not None:  # the parent's own work, while the first parts run
                     more, later = later(), None
                     waiting += more
@@ -84,6 +87,8 @@ def run_parts(first: list[P], then: Callable[[], list[P]], make: Callable[[P], N
                     process.join()
                     if process.exitcode != 0:
                         _raise_failure(part, process.exitcode, scratch)
+                    if not any(part.name in other.after for other in waiting):
+                        start_ready()  # its core works on while the parent takes the part in (which no waiting part needs)
                     done(part)
                     finished.add(part.name)
                     progress.stage(f"正在生成网站：已完成 {len(finished)}/{total} 部分")
