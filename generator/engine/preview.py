@@ -48,21 +48,16 @@ from mkdocs.structure.files import File, Files
 
 from generator import workers as lifeline
 from generator.catalog.files import FileCache
-from generator.engine import progress
-from generator.engine.finishing import check_and_index
 from generator.engine.incremental import RenderCache
 from generator.engine.options import BuildOptions
+from generator.engine.preview_background import finish, keep
 from generator.engine.preview_start import Started, start_from_cache, unshare
-from generator.errors import BuildFailed, CatalogInvalid
-from generator.outputs.site_files import ASSET_MAKERS, outputs
+from generator.errors import CatalogInvalid
+from generator.outputs.site_files import outputs
 from generator.plan.kept_pages import KeptPages
 from generator.plan.pages import Page, grown_paths
-from generator.plan.site import Site, load_site
+from generator.plan.site import load_site
 from generator.render.environment import render_problems
-
-# How much less of the processor the background work gets than the preview's rebuilds, with two cores
-# and Pagefind using both while an editor waits for an edit to show (`os.nice`: 10 is a tenth of the share).
-BACKGROUND_NICENESS = 10
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
@@ -234,14 +229,15 @@ class Preview:
         listing, first, self._just_started = self.folder / ".assets", self._just_started, False
         if first and self._started is not None:
             listing.write_text("\n".join(sorted(self._started.assets)), encoding="utf-8")
+            keep(self.folder / ".kept", self._started.tables, self._started.keyed)  # for the assets after an edit
             if self._started.complete:
                 return
         assert self._options is not None
         checks = (site_dir, listing, self._options.check_links, self._options.search_index)
         if first:  # no assets: the checks read only the site's files, so a fresh process, not a fork (`fresh_process`)
-            self._finishing = lifeline.fresh_process(_finish, (None, *checks, False), "finishing")
-        else:
-            self._finishing = lifeline.fork_process(_finish, (self.site, *checks, True), "finishing")  # it dies with `lvyin serve`
+            self._finishing = lifeline.fresh_process(finish, (None, *checks), "finishing")
+        else:  # the assets need the catalogue: a fork, which then execs the checks (preview_background.py)
+            self._finishing = lifeline.fork_process(finish, (self.site, *checks), "finishing")  # it dies with `lvyin serve`
         self._finishing.start()
         try:  # its own process group, with Pagefind when it runs, for `stop_finishing`; the child does the same
             os.setpgid(self._finishing.pid, self._finishing.pid)
@@ -280,52 +276,6 @@ def _is_page(path: str) -> bool:
     """Whether a browser asks for a page (`/lectures/x/`, `/404.html`), not a stylesheet or image."""
     last = path.rsplit("/", 1)[-1]
     return last == "" or last.endswith(".html") or "." not in last
-
-
-def _finish(site: Site | None, site_dir: Path, listing: Path, check_links: bool, search_index: bool,
-            with_assets: bool = True) -> None:
-    """In the background process: feeds and other files of `site` (and away with those of entries
-    gone, which `listing` remembers), then the link check and the search index."""
-    os.setpgid(0, 0)
-    os.nice(BACKGROUND_NICENESS)  # and Pagefind with it: the next edit's rebuild comes first
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `lvyin serve` turns it into Ctrl-C; here it just stops
-    progress.detach()
-    lifeline.usual_collections()  # a short-lived process: Python's usual collection
-    start = time.monotonic()
-    if with_assets and site is not None:
-        _write_assets(site, site_dir, listing)
-    try:
-        problems = check_and_index(site_dir, check_links, search_index)
-    except BuildFailed as error:
-        _say(str(error))
-        return
-    if problems:
-        _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
-    _say(f"预览：日历订阅、打印页、开放数据{'、链接检查' if check_links else ''}{'和搜索索引' if search_index else ''}"
-         f"已更新（{time.monotonic() - start:.0f} 秒）")
-
-
-def _write_assets(site: Site, site_dir: Path, listing: Path) -> None:
-    assets = [asset for make in ASSET_MAKERS for asset in make(site)]
-    made = {asset.path for asset in assets}
-    before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
-    listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
-    for asset in assets:
-        _write_if_changed(site_dir / asset.path, asset.content)
-    for gone in before - made:
-        (site_dir / gone).unlink(missing_ok=True)
-    listing.write_text("\n".join(sorted(made)), encoding="utf-8")
-
-
-def _write_if_changed(target: Path, content: bytes) -> None:
-    try:
-        if target.read_bytes() == content:
-            return
-    except OSError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = target.with_name(f".{target.name}.lvyin-tmp")
-    scratch.write_bytes(content)
-    os.replace(scratch, target)
 
 
 def _say(text: str) -> None:

@@ -16,6 +16,9 @@ page whose inputs and lookups hold is the page the site has; another is rendered
 MkDocs only if its Markdown is not the record's.  The other pages' Markdown is rendered
 and dated before their HTML in the site, so that MkDocs' dirty build leaves them as they are.
 
+The asset makers' kept results (memo.py) and the keyed files placed go to the preview's background
+work (preview_background.py), which then makes after an edit only what changed.
+
 The site's files are hard links to the cache's objects, as in `lvyin build`; MkDocs writes its
 files in place, so what it is about to write again is unlinked first (`unshare`): the preview
 never writes into the cache or, through it, into the published site.
@@ -34,7 +37,7 @@ from mkdocs.structure.files import Files
 from generator.engine.incremental import Lookup
 from generator.engine.options import BuildOptions
 from generator.engine.parallel_build import build_in_parts, open_reuse
-from generator.engine.reuse import assets_key, entry_key
+from generator.engine.reuse import assets_key, entry_key, memo_key
 from generator.engine.traces import Trace, lookups_now
 from generator.outputs.site_files import ASSET_MAKERS
 from generator.plan.pages import Page
@@ -49,6 +52,8 @@ class Started:
     entries: dict[str, str] = field(default_factory=dict)  # entry page's path → its record's key
     traces: dict[str, Trace] = field(default_factory=dict)  # entry page's path → what it read (traces.py)
     assets: list[str] = field(default_factory=list)  # the paths of the asset makers' files
+    tables: dict[str, bytes | Path] = field(default_factory=dict)  # maker → its results of pure functions (memo.py), a cache file
+    keyed: set[str] = field(default_factory=set)  # the digests of the keyed asset files placed (reuse.keyed_digest)
 
     def lookups(self, page: Page) -> list[Lookup] | None:
         """What an entry page of the first site read, as the catalogue has it now (the render cache
@@ -81,11 +86,15 @@ def start_from_cache(config_file: str, site: Site, site_dir: Path, options: Buil
         records = reuse.cache.used
         metas = {key: record["meta"] for key, record in records.items()
                  if isinstance(record.get("meta"), dict) and "path" in record["meta"]}
-        assets = [path for make in ASSET_MAKERS
-                  for _, path, *_ in records.get(assets_key(make.__name__, site.today.isoformat(), reuse.inputs),
-                                                 {"files": []})["files"]]
+        made = [records.get(assets_key(make.__name__, site.today.isoformat(), reuse.inputs), {"files": [], "meta": None})
+                for make in ASSET_MAKERS]
+        assets = [path for record in made for _, path, *_ in record["files"]]
+        tables: dict[str, bytes | Path] = {
+            make.__name__: reuse.cache.object_path(records[memo_key(make.__name__)]["files"][0][2])
+            for make in ASSET_MAKERS if memo_key(make.__name__) in records}
+        keyed = {key for record in made for key in (record.get("meta") or {}).get("keyed", [])}
         return Started(complete, {meta["path"]: key for key, meta in metas.items()},
-                       {meta["path"]: meta["trace"] for meta in metas.values() if meta.get("trace")}, assets)
+                       {meta["path"]: meta["trace"] for meta in metas.values() if meta.get("trace")}, assets, tables, keyed)
     finally:
         reuse.cache.close()
 

@@ -43,6 +43,11 @@ def assets_key(maker: str, today: str, inputs: str) -> str:
     return digest("assets", maker, today, inputs)
 
 
+def keyed_digest(asset: KeyedAsset) -> str:
+    """The key of a keyed asset file (outputs/files.py) in the build cache."""
+    return digest("asset", asset.path, asset.key)
+
+
 def cached_entry_pages(cache: BuildCache, pages: list[Page]) -> tuple[list[Record], Made, dict[str, Any]]:
     """The records of the entry `pages` the cache has, the others' Markdown (for MkDocs), and what
     each page rendered here read (traces.py).  A page whose last trace still holds is not even
@@ -88,7 +93,7 @@ def keep_assets(cache: BuildCache, key: str, assets: Iterable[AnyAsset]) -> Reco
     made: list[tuple[str, str, Path | bytes]] = []
     for asset in assets:
         if isinstance(asset, KeyedAsset):
-            keys.append(digest("asset", asset.path, asset.key))
+            keys.append(keyed_digest(asset))
             record = cache.get(keys[-1]) or cache.put(keys[-1], [("site", asset.path, asset.content)])
             kept += record["files"]
         else:

@@ -215,12 +215,17 @@ def test_preview_starts_from_the_last_build_and_never_writes_into_it(make_catalo
         fetch(base + "lecturers/wang-fang/", until=changed)  # an entry page from the cache, its context changed
         fetch(base + "calendar/2026-12/", until=changed)
         fetch(base + "feeds/all.ics", until=changed)
+        fetch(base + "api/lectures/2026.json", until=changed)  # a file with a key of its own (a year of open data)
         lecturers = catalog / "lecturers" / "city.yaml"
         lecturers.write_text(lecturers.read_text(encoding="utf-8").replace("name: 王芳", "name: 王芳芳"), encoding="utf-8")
         fetch(base + "lectures/garden-0109/", until=lambda text: "王芳芳" in text)  # what its template looked up changed
+        # The second edit's background work starts from what the first kept: both years show the new name.
+        fetch(base + "api/lectures/2026.json", until=lambda text: "王芳芳" in text and "四个方法" in text)
+        fetch(base + "api/lectures/2027.json", until=lambda text: "王芳芳" in text)
         (catalog / "lectures" / "2027-01.yaml").unlink()
         assert gone(base + "lectures/garden-0109/")
         assert gone(base + "feeds/lectures/garden-0109.ics")
+        assert gone(base + "api/lectures/2027.json")
         _wait_for_log(log, "搜索索引已更新")  # the background work has written what it writes
     finally:
         server.terminate()
