@@ -252,7 +252,7 @@ def _make_part(config_file: str, site: Site, part: Part, folder: Path, site_dir:
             begin_memo(cache, make.__name__)
         assets = make(site)
         if cache:  # written once, into the cache, and placed from there
-            cache.place(keep_assets(cache, key, assets), folder)
+            cache.place(keep_assets(cache, key, assets, site.today.isoformat()), folder)
             keep_memo(cache, make.__name__)
             return
         for asset in assets:

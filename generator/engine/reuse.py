@@ -85,20 +85,50 @@ def keep_folder(cache: BuildCache, key: str, folder: Path, copies: Path | None) 
     cache.put(key, _files_below(folder, "", copies))
 
 
-def keep_assets(cache: BuildCache, key: str, assets: Iterable[AnyAsset]) -> Record:
+def keep_assets(cache: BuildCache, key: str, assets: Iterable[AnyAsset], today: str) -> Record:
     """Keep an asset maker's files (to be placed in the site from the cache): a keyed one is the
-    file kept under its own key, made (and kept so) only if the cache lacks it."""
+    file kept under its own key, made (and kept so) only if the cache lacks it (a `dated` one:
+    nor has it of another day, to restamp)."""
     kept: list[list[Any]] = []
     keys: list[str] = []
     made: list[tuple[str, str, Path | bytes]] = []
     for asset in assets:
         if isinstance(asset, KeyedAsset):
             keys.append(keyed_digest(asset))
-            record = cache.get(keys[-1]) or cache.put(keys[-1], [("site", asset.path, asset.content)])
+            record = (cache.get(keys[-1]) or _restamped(cache, asset, keys[-1], today)
+                      or cache.put(keys[-1], [("site", asset.path, asset.content)]))
             kept += record["files"]
+            if asset.dated:
+                keys.append(_note_day(cache, asset, keys[-1], today))
         else:
             made.append(("site", asset.path, asset.content))
     return cache.put(key, made, {"keyed": keys}, kept=kept)
+
+
+def _undated_key(asset: KeyedAsset) -> str:
+    assert asset.dated is not None
+    return digest("asset undated", asset.path, asset.dated.key())
+
+
+def _restamped(cache: BuildCache, asset: KeyedAsset, key: str, today: str) -> Record | None:
+    """A `dated` keyed file made of the one another day's build kept (`_note_day`), with this build's date."""
+    if asset.dated is None:
+        return None
+    note = cache.get(_undated_key(asset), keep=False)
+    meta = note.get("meta") if note else None
+    if not isinstance(meta, dict) or meta.get("day") == today:
+        return None
+    then = cache.get(meta["key"], keep=False)
+    content = asset.dated.restamp(cache.read(then), meta["day"]) if then else None
+    return cache.put(key, [("site", asset.path, content)]) if content is not None else None
+
+
+def _note_day(cache: BuildCache, asset: KeyedAsset, key: str, today: str) -> str:
+    """Keep, under the key of all a `dated` file is made of but the date, which file that is now and of which day."""
+    undated, note = _undated_key(asset), {"key": key, "day": today}
+    if (cache.get(undated) or {}).get("meta") != note:
+        cache.put(undated, [], note)
+    return undated
 
 
 def reuse_assets(cache: BuildCache, record: Record) -> None:

@@ -17,14 +17,25 @@ class Asset:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Dated:
+    """How a keyed file shows the build date, where that is all the date changes in it (a print
+    sheet's "as of" line): `key` digests everything else it is made of, and `restamp(content,
+    day)` is the file of the build of `day` (ISO) with this build's date, or None."""
+
+    key: Callable[[], str]
+    restamp: Callable[[bytes, str], bytes | None]
+
+
 class KeyedAsset:
     """A generated file made only when it is asked for (`content`), with a `key` that digests
     everything it is made of but the tools (code, templates, site.yaml: the build cache's
     fingerprint).  `lvyin build` places the file its cache kept under the same key instead of
-    making it (engine/reuse.py): after one edit, one year of the open data, not every year."""
+    making it (engine/reuse.py): after one edit, one year of the open data, not every year; and
+    on the next day, a `dated` file is the last one with the new date, not made again."""
 
-    def __init__(self, path: str, key: Callable[[], str], make: Callable[[], bytes]) -> None:
-        self.path, self._key, self._make = path, key, make
+    def __init__(self, path: str, key: Callable[[], str], make: Callable[[], bytes], dated: Dated | None = None) -> None:
+        self.path, self._key, self._make, self.dated = path, key, make, dated
 
     @functools.cached_property
     def key(self) -> str:

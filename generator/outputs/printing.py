@@ -35,7 +35,7 @@ from generator.digests import digest, entry_digest
 from generator.errors import LvyinError, suggest
 from generator.memo import remembered
 from generator.model.entries import Lecture, Station
-from generator.outputs.files import KeyedAsset
+from generator.outputs.files import Dated, KeyedAsset
 from generator.plan.build_date import recent
 from generator.render.environment import environment
 
@@ -160,7 +160,18 @@ def sheet_html(site: Site, station_id: str, period: Period) -> str:
     return environment().get_template("print_sheet.html.j2").render(
         here=sheet_dir(station.id, period.key), station=station, district=c.districts[station.district],
         period=period, rows=rows, layout=layout(len(rows)), station_url=station_url, station_qr=qr_svg(station_url),
-        settings=settings, today=site.today)
+        settings=settings, as_of=as_of(site.today))
+
+
+def as_of(day: date) -> str:
+    """A sheet's "as of" line: the only place it shows the build date (`_restamp` relies on it)."""
+    return f"截至 {day.year}年{day.month}月{day.day}日"
+
+
+def _restamp(site: Site, content: bytes, then: str) -> bytes | None:
+    """The sheet of the build of day `then` as this build's: its "as of" line, the last, of today."""
+    before, found, after = content.rpartition(as_of(date.fromisoformat(then)).encode("utf-8"))
+    return before + as_of(site.today).encode("utf-8") + after if found else None
 
 
 def site_periods(site: Site, station: Station) -> tuple[list[Period], list[Period]]:
@@ -184,7 +195,8 @@ def _sessions(site: Site, station: Station, period: Period) -> list[Lecture]:
 def make_print_sheets(site: Site) -> list[KeyedAsset]:
     """Each station's index of sheets and its sheets, each keyed by what it shows (the build cache
     keeps the others when one lecture changed): its station, sessions and their lecturers, its
-    period; the build date and the settings."""
+    period; the build date (a sheet shows it in its "as of" line only, which the next day's build
+    changes in yesterday's sheet: `Dated`; an index marks the month) and the settings."""
     assets: list[KeyedAsset] = []
     for station in site.catalog.stations.values():
         months, quarters = site_periods(site, station)
@@ -194,7 +206,9 @@ def make_print_sheets(site: Site) -> list[KeyedAsset]:
         for period in months + quarters:
             assets.append(KeyedAsset(sheet_dir(station.id, period.key) + "index.html",
                                      functools.partial(_sheet_key, site, station, period),
-                                     functools.partial(_encoded, sheet_html, site, station.id, period)))
+                                     functools.partial(_encoded, sheet_html, site, station.id, period),
+                                     Dated(functools.partial(_sheet_key, site, station, period, dated=False),
+                                           functools.partial(_restamp, site))))
     return assets
 
 
@@ -203,14 +217,14 @@ def _encoded(make: Callable[..., str], *args: Any) -> bytes:
 
 
 def _index_key(site: Site, station: Station, periods: list[Period]) -> str:
-    return digest("print index", site.today.isoformat(), entry_digest(site.settings), entry_digest(station),
+    return digest("print index", site.today.strftime("%Y-%m"), entry_digest(site.settings), entry_digest(station),  # its month is marked
                   *(period.key for period in periods))
 
 
-def _sheet_key(site: Site, station: Station, period: Period) -> str:
+def _sheet_key(site: Site, station: Station, period: Period, dated: bool = True) -> str:
     c = site.catalog
     lectures = _sessions(site, station, period)
-    return digest("print sheet", site.today.isoformat(), entry_digest(site.settings), entry_digest(station),
+    return digest("print sheet", site.today.isoformat() if dated else "", entry_digest(site.settings), entry_digest(station),
                   entry_digest(c.districts[station.district]), period.key,
                   *(entry_digest(entry) for l in lectures for entry in (l, *(c.lecturers[i] for i in l.lecturers))))
 

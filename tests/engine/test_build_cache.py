@@ -314,6 +314,7 @@ def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_
     """Their lists of 近期/往期 lectures move when one of their lectures is over; the others' pages
     are the same as yesterday's (they print no build date) and are neither rendered nor made again.
     No calendar event is made again either: only their DTSTAMP, outside what the feeds remember, moves on;
+    no print sheet is rendered again: yesterday's gets today's date in its "as of" line;
     and no catalogue file is read again."""
     import generator.engine.reuse as reuse
 
@@ -328,6 +329,8 @@ def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_
     read = catalog_files._read_entries
     monkeypatch.setattr(catalog_files, "_read_entries", lambda *args: (rendered.open("a").write("a-file\n"),
                                                                        read(*args))[1])
+    sheet = printing.sheet_html
+    monkeypatch.setattr(printing, "sheet_html", lambda *args: (rendered.open("a").write("a-sheet\n"), sheet(*args))[1])
     next_day = "2027-05-04"
     _build(catalog, work / "site", capsys, "--today", next_day)
     lectures = [l for f in sorted((catalog / "lectures").glob("*.yaml"))
@@ -341,6 +344,9 @@ def test_on_the_next_day_a_lecturers_or_places_page_is_made_again_only_when_its_
     assert moved and again and again <= moved and len(again) < len(everyone) / 2, (again - moved, len(everyone))
     assert "an-event" not in rendered.read_text().split()
     assert "a-file" not in rendered.read_text().split()  # each taken from what the last build read (kept_reads.py)
+    assert "a-sheet" not in rendered.read_text().split()
+    sheets = list((work / "site" / "print" / "stations").glob("*/20*/index.html"))
+    assert sheets and all("截至 2027年5月4日" in p.read_text(encoding="utf-8") for p in sheets)
     assert "DTSTAMP:20270503T160000Z" in (work / "site" / "feeds" / "all.ics").read_text(encoding="utf-8")
     assert snapshot(work / "site") == _clean_build(catalog, tmp_path, capsys, next_day)
 
@@ -577,9 +583,9 @@ def test_a_file_an_asset_maker_keys_of_its_own_is_kept_while_the_makers_files_ar
         raise AssertionError("made again, though the cache kept it")
 
     build(lambda cache: keep_assets(cache, "maker today", [KeyedAsset("api/2026.json", lambda: "2026", lambda: b"[2026]"),
-                                                           Asset("api/all.json", b"[all]")]))
+                                                           Asset("api/all.json", b"[all]")], today="2026-12-07"))
     build(lambda cache: reuse_assets(cache, cache.get("maker today")))  # the same input: reused whole
     made: list = []
     build(lambda cache: made.append(keep_assets(cache, "maker after an edit", [
-        KeyedAsset("api/2026.json", lambda: "2026", never), Asset("api/all.json", b"[all, edited]")])))
+        KeyedAsset("api/2026.json", lambda: "2026", never), Asset("api/all.json", b"[all, edited]")], today="2026-12-07")))
     assert sorted(path for _, path, *_ in made[0]["files"]) == ["api/2026.json", "api/all.json"]
