@@ -204,11 +204,11 @@ def make_print_sheets(site: Site) -> list[KeyedAsset]:
                                  functools.partial(_index_key, site, station, months + quarters),
                                  functools.partial(_encoded, index_html, site, station.id)))
         for period in months + quarters:
+            undated = functools.cache(functools.partial(_sheet_key, site, station, period))
             assets.append(KeyedAsset(sheet_dir(station.id, period.key) + "index.html",
-                                     functools.partial(_sheet_key, site, station, period),
+                                     functools.partial(_dated_key, site, undated),
                                      functools.partial(_encoded, sheet_html, site, station.id, period),
-                                     Dated(functools.partial(_sheet_key, site, station, period, dated=False),
-                                           functools.partial(_restamp, site))))
+                                     Dated(undated, functools.partial(_restamp, site))))
     return assets
 
 
@@ -221,10 +221,15 @@ def _index_key(site: Site, station: Station, periods: list[Period]) -> str:
                   *(period.key for period in periods))
 
 
-def _sheet_key(site: Site, station: Station, period: Period, dated: bool = True) -> str:
+def _dated_key(site: Site, undated: Callable[[], str]) -> str:
+    return digest("print sheet", site.today.isoformat(), undated())
+
+
+def _sheet_key(site: Site, station: Station, period: Period) -> str:
+    """What a sheet shows but the build date."""
     c = site.catalog
     lectures = _sessions(site, station, period)
-    return digest("print sheet", site.today.isoformat() if dated else "", entry_digest(site.settings), entry_digest(station),
+    return digest("print sheet", entry_digest(site.settings), entry_digest(station),
                   entry_digest(c.districts[station.district]), period.key,
                   *(entry_digest(entry) for l in lectures for entry in (l, *(c.lecturers[i] for i in l.lecturers))))
 
