@@ -65,6 +65,7 @@ def run_parts(first: list[P], then: Callable[[], list[P]], make: Callable[[P], N
     waiting, total = list(first), len(first)
     running: dict[int, tuple[multiprocessing.Process, P]] = {}
     later: Callable[[], list[P]] | None = then
+
     def start_ready() -> None:
         while len(running) < workers and (part := _next_ready(waiting, finished)) is not None:
             process = lifeline.fork_process(_child, (make, part, scratch, cache), part.name)
