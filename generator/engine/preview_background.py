@@ -23,7 +23,6 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from generator import memo
 from generator import workers as lifeline
@@ -115,12 +114,12 @@ def write_assets(site: Site, site_dir: Path, listing: Path) -> None:
     with contextlib.suppress(OSError):
         os.replace(kept, last)  # set aside: a process stopped half way leaves nothing kept
     before = set(listing.read_text(encoding="utf-8").splitlines()) if listing.exists() else set()
-    was_keyed = _read(last / _KEYED, set)
+    was_keyed = _digests(last / _KEYED)
     made: set[str] = set()
     tables: dict[str, bytes | Path] = {}
     keyed: set[str] = set()
     for make in ASSET_MAKERS:
-        memo.begin(_read(last / make.__name__, None))
+        memo.begin(_table(last / make.__name__))
         assets = make(site)
         made |= {asset.path for asset in assets}
         listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
@@ -138,12 +137,20 @@ def write_assets(site: Site, site_dir: Path, listing: Path) -> None:
     keep(kept, tables, keyed)
 
 
-def _read(file: Path, kind: Any) -> Any:
-    """The makers' table in `file` (kind None: its bytes), or the keyed digests (kind set)."""
+def _table(file: Path) -> bytes | None:
+    """A maker's kept table (memo.py checks what it loads)."""
     try:
-        return file.read_bytes() if kind is None else set(marshal.loads(file.read_bytes()))
+        return file.read_bytes()
+    except OSError:
+        return None
+
+
+def _digests(file: Path) -> set[str]:
+    """The kept digests of the keyed files in the site."""
+    try:
+        return {name for name in marshal.loads(file.read_bytes()) if isinstance(name, str)}
     except (OSError, EOFError, ValueError, TypeError):
-        return None if kind is None else set()
+        return set()
 
 
 def _write_if_changed(target: Path, content: bytes) -> None:

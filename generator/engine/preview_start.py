@@ -89,9 +89,12 @@ def start_from_cache(config_file: str, site: Site, site_dir: Path, options: Buil
         made = [records.get(assets_key(make.__name__, site.today.isoformat(), reuse.inputs), {"files": [], "meta": None})
                 for make in ASSET_MAKERS]
         assets = [path for record in made for _, path, *_ in record["files"]]
-        tables: dict[str, bytes | Path] = {
-            make.__name__: reuse.cache.object_path(records[memo_key(make.__name__)]["files"][0][2])
-            for make in ASSET_MAKERS if memo_key(make.__name__) in records}
+        tables: dict[str, bytes | Path] = {}
+        for make in ASSET_MAKERS:
+            key = memo_key(make.__name__)  # the table made now, or the last build's if intact
+            table = records.get(key) if key in reuse.cache.made else reuse.cache.get(key, keep=False)
+            if table is not None:
+                tables[make.__name__] = reuse.cache.object_path(table["files"][0][2])
         keyed = {key for record in made for key in (record.get("meta") or {}).get("keyed", [])}
         return Started(complete, {meta["path"]: key for key, meta in metas.items()},
                        {meta["path"]: meta["trace"] for meta in metas.values() if meta.get("trace")}, assets, tables, keyed)
