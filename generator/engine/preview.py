@@ -36,7 +36,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -50,7 +49,7 @@ from generator import workers as lifeline
 from generator.catalog.files import FileCache
 from generator.engine.incremental import RenderCache
 from generator.engine.options import BuildOptions
-from generator.engine.preview_background import finish, keep
+from generator.engine.preview_background import finish, keep, say
 from generator.engine.preview_start import Started, start_from_cache, unshare
 from generator.errors import CatalogInvalid
 from generator.outputs.site_files import outputs
@@ -146,7 +145,7 @@ class Preview:
         grown = set(grown_paths(site.pages))
         first = not self._written
         if first:
-            self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), options, _say)
+            self._started = start_from_cache(config.config_file_path, site, Path(config.site_dir), options, say)
             self._just_started = self._started is not None
         started, made_now = self._started, first and self._started is not None
         kept: list[str] = []  # entry pages the site has from the cache, still the same
@@ -210,11 +209,11 @@ class Preview:
         self._unbuilt.clear()
         took = f"{time.monotonic() - self._began:.1f} 秒"
         if self._just_started and self._started is not None:
-            _say(f"预览已就绪（{took}）：" + ("上次生成的网站，取自构建缓存" if self._started.complete
+            say(f"预览已就绪（{took}）：" + ("上次生成的网站，取自构建缓存" if self._started.complete
                                             else "由构建缓存并行生成；链接检查和搜索索引随后更新"))
         else:
             what = "mkdocs.yml 有改动，全部页面重建" if self._whole else f"重新生成 {len(self.renders.rendered)} 个页面"
-            _say(f"预览已更新（{took}，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
+            say(f"预览已更新（{took}，{what}）；日历订阅、打印页、开放数据和搜索索引随后更新")
         if not lifeline.anything_frozen():
             lifeline.collect_and_freeze()
         else:
@@ -276,8 +275,3 @@ def _is_page(path: str) -> bool:
     """Whether a browser asks for a page (`/lectures/x/`, `/404.html`), not a stylesheet or image."""
     last = path.rsplit("/", 1)[-1]
     return last == "" or last.endswith(".html") or "." not in last
-
-
-def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()

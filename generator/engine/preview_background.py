@@ -38,8 +38,8 @@ from generator.plan.site import Site
 # and Pagefind using both while an editor waits for an edit to show (`os.nice`: 10 is a tenth of the share).
 BACKGROUND_NICENESS = 10
 
-# The checks, in the interpreter the forked process becomes: site folder, link check, search index, start.
 _KEYED = "keyed"  # in the folder of what is kept: the digests of the keyed files (the makers' tables by their names)
+# The checks, in the interpreter the forked process becomes: site folder, link check, search index, start, assets.
 _CHECKS = "import sys; from generator.engine.preview_background import check; check(*sys.argv[1:])"
 
 
@@ -96,14 +96,14 @@ def check(site_dir: str, check_links: str, search_index: str, start: str, assets
     try:
         problems = check_and_index(Path(site_dir), links, index)
     except BuildFailed as error:
-        _say(str(error))
+        say(str(error))
         return
     if problems:
-        _say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
+        say("预览中有错误的链接或外部资源（正式生成时会失败）：\n" + "\n".join(problems[:50]))
     done = ["日历订阅、打印页、开放数据"] if assets else []
     done += (["链接检查"] if links else []) + (["搜索索引"] if index else [])
     if done:
-        _say(f"预览：{'、'.join(done[:-1]) + '和' + done[-1] if len(done) > 1 else done[0]}已更新"
+        say(f"预览：{'、'.join(done[:-1]) + '和' + done[-1] if len(done) > 1 else done[0]}已更新"
              f"（{time.monotonic() - float(start):.0f} 秒）")
 
 
@@ -125,8 +125,9 @@ def write_assets(site: Site, site_dir: Path, listing: Path) -> None:
         listing.write_text("\n".join(sorted(before | made)), encoding="utf-8")  # if stopped half way
         for asset in assets:
             if isinstance(asset, KeyedAsset):
-                keyed.add(keyed_digest(asset))
-                if keyed_digest(asset) in was_keyed and (site_dir / asset.path).is_file():
+                name = keyed_digest(asset)
+                keyed.add(name)
+                if name in was_keyed and (site_dir / asset.path).is_file():
                     continue
             _write_if_changed(site_dir / asset.path, asset.content)
         if memo.used():
@@ -164,6 +165,7 @@ def _write_if_changed(target: Path, content: bytes) -> None:
     os.replace(scratch, target)
 
 
-def _say(text: str) -> None:
+def say(text: str) -> None:
+    """A line of the preview's log (its standard error), at once."""
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
